@@ -1,0 +1,161 @@
+/**
+ * The one redaction list (DESIGN §5), shared by the logger, Sentry scrubbing,
+ * env error messages and `kit doctor`. Keys are compared after lower-casing
+ * and removing '-', '_', '.' and spaces, so `X-Api-Key`, `api_key` and
+ * `apiKey` are one name.
+ */
+export const REDACTED = '[REDACTED]'
+
+/** A key is sensitive when its normalised form ends with one of these. */
+export const SENSITIVE_KEY_SUFFIXES: readonly string[] = Object.freeze([
+  'authorization',
+  'cookie',
+  'cookies',
+  'password',
+  'passwd',
+  'passphrase',
+  'secret',
+  'token',
+  'apikey',
+  'privatekey',
+  'credentials',
+  'sessionid',
+  'dsn',
+  'databaseurl',
+  'redisurl',
+  'redistlsurl',
+  'smtpurl',
+])
+
+/** Exact normalised keys that are sensitive although no suffix matches. */
+const SENSITIVE_KEYS = new Set(['auth', 'pass', 'pwd', 'sid', 'jwt', 'otp', 'pin', 'cvv', 'ssn'])
+
+const keyCache = new Map<string, boolean>()
+
+export function normaliseKey(key: string): string {
+  return key.toLowerCase().replace(/[-_.\s]/g, '')
+}
+
+export function isSensitiveKey(key: string): boolean {
+  const cached = keyCache.get(key)
+  if (cached !== undefined) return cached
+  const norm = normaliseKey(key)
+  const result = SENSITIVE_KEYS.has(norm) || SENSITIVE_KEY_SUFFIXES.some((suffix) => norm.endsWith(suffix))
+  if (keyCache.size < 10_000) keyCache.set(key, result)
+  return result
+}
+
+// Values registered at start-up (e.g. env secrets) are scrubbed wherever they appear.
+const knownSecrets = new Set<string>()
+let knownSecretsPattern: RegExp | undefined
+
+/** Secrets shorter than this are not scrubbed by value: they would match ordinary text. */
+export const MIN_KNOWN_SECRET_LENGTH = 6
+
+export function addKnownSecret(value: string | undefined): void {
+  if (!value || value.length < MIN_KNOWN_SECRET_LENGTH || knownSecrets.has(value)) return
+  knownSecrets.add(value)
+  // Longest first, so a secret that contains another is replaced whole.
+  const escaped = [...knownSecrets].sort((a, b) => b.length - a.length).map(escapeRegExp)
+  knownSecretsPattern = new RegExp(escaped.join('|'), 'g')
+}
+
+export function clearKnownSecrets(): void {
+  knownSecrets.clear()
+  knownSecretsPattern = undefined
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+const PATTERNS: readonly [RegExp, string | ((...m: string[]) => string)][] = [
+  // Credentials inside URLs: keep the user name of user:password, drop a lone key (Sentry DSN, redis://:pw@).
+  [
+    /\b([a-z][a-z0-9+.-]*:\/\/)([^/\s:@]*)(?::([^/\s@]*))?@/gi,
+    (_m, scheme, user, pass) => (pass === undefined ? `${scheme}${REDACTED}@` : `${scheme}${user}:${REDACTED}@`),
+  ],
+  // Authorization schemes.
+  [/\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{6,}/gi, (_m, scheme) => `${scheme} ${REDACTED}`],
+  // Well-known key formats: SendGrid, Resend, OpenAI/Stripe-style, GitHub, Slack, AWS access keys.
+  [/\bSG\.[\w-]{10,}\.[\w-]{10,}/g, REDACTED],
+  [/\bre_[A-Za-z0-9_]{10,}/g, REDACTED],
+  [/\b(?:sk|rk|pk)[-_](?:live|test|proj)?[-_]?[A-Za-z0-9_-]{16,}/g, REDACTED],
+  [/\bgh[pousr]_[A-Za-z0-9]{20,}/g, REDACTED],
+  [/\bxox[abprs]-[A-Za-z0-9-]{10,}/g, REDACTED],
+  [/\bAKIA[0-9A-Z]{16}\b/g, REDACTED],
+  // key=value and "key": "value" pairs whose key is sensitive (query strings, form bodies, JSON text).
+  [
+    /(["']?)([A-Za-z][\w.-]{1,40})\1(\s*[=:]\s*)(["']?)([^"'&\s,;}]+)\4/g,
+    (match, q, key, sep, vq) => (isSensitiveKey(key) ? `${q}${key}${q}${sep}${vq}${REDACTED}${vq}` : match),
+  ],
+]
+
+/** Scrubs secrets out of free text: URL credentials, bearer tokens, known key formats, key=value pairs, registered secrets. */
+export function redactString(text: string): string {
+  let out = text
+  if (knownSecretsPattern) out = out.replace(knownSecretsPattern, REDACTED)
+  for (const [pattern, replacement] of PATTERNS) {
+    out = out.replace(pattern, replacement as (substring: string, ...args: any[]) => string)
+  }
+  return out
+}
+
+export interface RedactOptions {
+  /** Extra keys to treat as sensitive (compared normalised). */
+  extraKeys?: readonly string[]
+  /** Depth past which values are replaced by '[Truncated]'. @default 10 */
+  maxDepth?: number
+}
+
+/**
+ * Returns a deep copy of `value` with sensitive keys replaced by '[REDACTED]'
+ * and secrets scrubbed out of every string. Never mutates its input; handles
+ * cycles, Errors (message and stack scrubbed), Maps, Sets and Buffers.
+ */
+export function redact<T>(value: T, options: RedactOptions = {}): T {
+  const extra = new Set((options.extraKeys ?? []).map(normaliseKey))
+  const sensitive = (key: string): boolean => isSensitiveKey(key) || (extra.size > 0 && extra.has(normaliseKey(key)))
+  const maxDepth = options.maxDepth ?? 10
+  const seen = new WeakMap<object, unknown>()
+
+  const walk = (input: unknown, depth: number): unknown => {
+    if (typeof input === 'string') return redactString(input)
+    if (input === null || typeof input !== 'object') return input
+    if (seen.has(input)) return '[Circular]'
+    if (depth > maxDepth) return '[Truncated]'
+    if (Buffer.isBuffer(input) || ArrayBuffer.isView(input)) return `[Binary ${(input as ArrayBufferView).byteLength} bytes]`
+    if (input instanceof Date) return input
+    if (input instanceof Error) {
+      const copy: Record<string, unknown> = { name: input.name, message: redactString(input.message) }
+      seen.set(input, copy)
+      if (input.stack) copy.stack = redactString(input.stack)
+      for (const [k, v] of Object.entries(input)) copy[k] = sensitive(k) ? REDACTED : walk(v, depth + 1)
+      if (input.cause !== undefined) copy.cause = walk(input.cause, depth + 1)
+      return copy
+    }
+    if (Array.isArray(input)) {
+      const copy: unknown[] = []
+      seen.set(input, copy)
+      for (const item of input) copy.push(walk(item, depth + 1))
+      return copy
+    }
+    if (input instanceof Map) {
+      const copy = new Map()
+      seen.set(input, copy)
+      for (const [k, v] of input) copy.set(k, typeof k === 'string' && sensitive(k) ? REDACTED : walk(v, depth + 1))
+      return copy
+    }
+    if (input instanceof Set) {
+      const copy = new Set()
+      seen.set(input, copy)
+      for (const v of input) copy.add(walk(v, depth + 1))
+      return copy
+    }
+    const copy: Record<string, unknown> = {}
+    seen.set(input, copy)
+    for (const [k, v] of Object.entries(input)) copy[k] = sensitive(k) ? REDACTED : walk(v, depth + 1)
+    return copy
+  }
+  return walk(value, 0) as T
+}

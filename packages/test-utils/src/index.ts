@@ -1,0 +1,7 @@
+export { type ListeningApp, listenExpress, listenFastify } from './apps.ts'
+export { createMariaDatabase, createPostgresDatabase, type TestDatabase } from './databases.ts'
+export { freePort } from './ports.ts'
+export { type SpawnedProcess, spawnTs, WORKSPACE_ROOT } from './process.ts'
+export { createRedisPrefix, type RedisPrefix, startThrowawayRedis, type ThrowawayRedis } from './redis.ts'
+export { canConnect, MARIADB_URL, POSTGRES_URL, REDIS_URL, requireService } from './services.ts'
+export { MemoryStream } from './streams.ts'
