@@ -1,4 +1,3 @@
-
 export const errors = {
   KIT_INTERNAL_MISSING_DEPENDENCY: {
     when: 'A feature was turned on that needs an optional package which is not installed.',

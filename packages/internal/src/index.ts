@@ -1,3 +1,12 @@
+export {
+  type HealthCheck,
+  type HealthCheckResult,
+  type HealthStatus,
+  type KitLogger,
+  type ShutdownHook,
+  type SkipRequest,
+  silentLogger,
+} from './contracts.ts'
 export { createDebug, type DebugLogger } from './debug.ts'
 export {
   ERRORS_DOC,
@@ -21,12 +30,3 @@ export {
   redactString,
   SENSITIVE_KEY_SUFFIXES,
 } from './redact.ts'
-export {
-  type HealthCheck,
-  type HealthCheckResult,
-  type HealthStatus,
-  type KitLogger,
-  type ShutdownHook,
-  type SkipRequest,
-  silentLogger,
-} from './contracts.ts'

@@ -38,4 +38,3 @@ export interface ErrorCodeInfo {
 }
 
 export type ErrorTable = Readonly<Record<string, ErrorCodeInfo>>
-

@@ -73,7 +73,8 @@ const PATTERNS: readonly [RegExp, string | ((...m: string[]) => string)][] = [
   // Credentials inside URLs: keep the user name of user:password, drop a lone key (Sentry DSN, redis://:pw@).
   [
     /\b([a-z][a-z0-9+.-]*:\/\/)([^/\s:@]*)(?::([^/\s@]*))?@/gi,
-    (_m, scheme, user, pass) => (pass === undefined ? `${scheme}${REDACTED}@` : `${scheme}${user}:${REDACTED}@`),
+    (_m, scheme, user, pass) =>
+      pass === undefined ? `${scheme}${REDACTED}@` : `${scheme}${user}:${REDACTED}@`,
   ],
   // Authorization schemes.
   [/\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{6,}/gi, (_m, scheme) => `${scheme} ${REDACTED}`],
@@ -115,7 +116,8 @@ export interface RedactOptions {
  */
 export function redact<T>(value: T, options: RedactOptions = {}): T {
   const extra = new Set((options.extraKeys ?? []).map(normaliseKey))
-  const sensitive = (key: string): boolean => isSensitiveKey(key) || (extra.size > 0 && extra.has(normaliseKey(key)))
+  const sensitive = (key: string): boolean =>
+    isSensitiveKey(key) || (extra.size > 0 && extra.has(normaliseKey(key)))
   const maxDepth = options.maxDepth ?? 10
   const seen = new WeakMap<object, unknown>()
 
@@ -124,7 +126,8 @@ export function redact<T>(value: T, options: RedactOptions = {}): T {
     if (input === null || typeof input !== 'object') return input
     if (seen.has(input)) return '[Circular]'
     if (depth > maxDepth) return '[Truncated]'
-    if (Buffer.isBuffer(input) || ArrayBuffer.isView(input)) return `[Binary ${(input as ArrayBufferView).byteLength} bytes]`
+    if (Buffer.isBuffer(input) || ArrayBuffer.isView(input))
+      return `[Binary ${(input as ArrayBufferView).byteLength} bytes]`
     if (input instanceof Date) return input
     if (input instanceof Error) {
       const copy: Record<string, unknown> = { name: input.name, message: redactString(input.message) }
@@ -143,7 +146,8 @@ export function redact<T>(value: T, options: RedactOptions = {}): T {
     if (input instanceof Map) {
       const copy = new Map()
       seen.set(input, copy)
-      for (const [k, v] of input) copy.set(k, typeof k === 'string' && sensitive(k) ? REDACTED : walk(v, depth + 1))
+      for (const [k, v] of input)
+        copy.set(k, typeof k === 'string' && sensitive(k) ? REDACTED : walk(v, depth + 1))
       return copy
     }
     if (input instanceof Set) {

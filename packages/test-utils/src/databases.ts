@@ -10,7 +10,10 @@ export interface TestDatabase {
 }
 
 function uniqueName(label: string): string {
-  const safe = label.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 30)
+  const safe = label
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .slice(0, 30)
   return `kit_${safe}_${process.pid}_${randomBytes(3).toString('hex')}`
 }
 

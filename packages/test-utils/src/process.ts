@@ -66,7 +66,9 @@ export function spawnTs(
           } else if (child.exitCode !== null || child.signalCode !== null) {
             clearTimeout(timer)
             listeners.delete(check)
-            reject(new Error(`Process exited before printing ${String(text)}.\nstdout:\n${out}\nstderr:\n${err}`))
+            reject(
+              new Error(`Process exited before printing ${String(text)}.\nstdout:\n${out}\nstderr:\n${err}`),
+            )
           }
         }
         listeners.add(check)

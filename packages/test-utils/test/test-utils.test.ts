@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { createMariaDatabase, createPostgresDatabase, createRedisPrefix, startThrowawayRedis } from '../src/index.ts'
+import {
+  createMariaDatabase,
+  createPostgresDatabase,
+  createRedisPrefix,
+  startThrowawayRedis,
+} from '../src/index.ts'
 
 describe('throwaway databases', () => {
   it('creates and drops a Postgres database', async () => {
@@ -38,7 +43,11 @@ describe('redis', () => {
   it('starts, stops and restarts a throwaway server', async () => {
     const { Redis } = await import('ioredis')
     const server = await startThrowawayRedis()
-    const client = new Redis(server.url, { maxRetriesPerRequest: 0, lazyConnect: true, retryStrategy: () => 50 })
+    const client = new Redis(server.url, {
+      maxRetriesPerRequest: 0,
+      lazyConnect: true,
+      retryStrategy: () => 50,
+    })
     client.on('error', () => {})
     await client.connect()
     expect(await client.ping()).toBe('PONG')
