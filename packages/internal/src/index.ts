@@ -17,7 +17,7 @@ export {
   type KitErrorOptions,
 } from './kit-error.ts'
 export { isPrivateAddress } from './network.ts'
-export { importOptional } from './optional-import.ts'
+export { importOptional, requireOptional } from './optional-import.ts'
 export {
   addKnownSecret,
   clearKnownSecrets,
