@@ -1,0 +1,18 @@
+export const errors = {
+  KIT_CORE_UNSUPPORTED_APP: {
+    when: 'productionize() was given something that is neither an Express 5 app nor a Fastify 5 instance.',
+    fix: 'Pass the app object itself: `productionize(express())` or `productionize(Fastify(fastifyOptions()))`, before adding routes.',
+  },
+  KIT_CORE_DATABASE_URL_INVALID: {
+    when: 'DATABASE_URL could not be parsed or uses a protocol kit does not support.',
+    fix: 'Use postgres://user:password@host:5432/database (or postgresql://) for PostgreSQL, mysql://user:password@host:3306/database for MySQL or MariaDB. Percent-encode special characters in the password.',
+  },
+  KIT_CORE_REDIS_NOT_CONFIGURED: {
+    when: 'Code asked for a Redis connection while REDIS_URL (and REDIS_TLS_URL) is unset.',
+    fix: 'Set REDIS_URL (redis:// or rediss://), or leave the feature on its in-memory default.',
+  },
+  KIT_CORE_TRUST_PROXY_INVALID: {
+    when: 'TRUST_PROXY could not be turned into a proxy trust rule.',
+    fix: 'Use a hop count (Heroku, Render, Fly: 1) or a comma-separated list of IPs, CIDR ranges, or loopback/linklocal/uniquelocal.',
+  },
+} as const
