@@ -21,9 +21,15 @@ export interface SpawnedProcess {
 export function spawnTs(
   file: string,
   args: string[] = [],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+  options: {
+    env?: NodeJS.ProcessEnv
+    cwd?: string
+    /** Extra Node flags, after the TypeScript loader and before the file (e.g. `['--import', '@kit/sentry/instrument']`). */
+    execArgv?: string[]
+  } = {},
 ): SpawnedProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@kit/source', file, ...args], {
+  const nodeArgs = ['--import', 'tsx', '--conditions=@kit/source', ...(options.execArgv ?? []), file, ...args]
+  const child = spawn(process.execPath, nodeArgs, {
     cwd: options.cwd ?? WORKSPACE_ROOT,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
