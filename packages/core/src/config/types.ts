@@ -1,0 +1,26 @@
+import type { PresetChoice } from '@kit/env'
+import type { HealthOptions } from '@kit/health'
+import type { LoggerOptions } from '@kit/logger'
+import type { z } from 'zod'
+import type { DatabaseOptions } from '../connections/database.ts'
+import type { RedisConnectionOptions } from '../connections/redis.ts'
+
+/**
+ * kit.config.{ts,mjs,js}: the one source of truth read by productionize()
+ * and by the `kit` CLI. Every field is optional; env fills the rest
+ * (code beats env, env beats defaults).
+ */
+export interface KitConfig {
+  /** The app's own env variables (zod 4 shape), on top of the built-in ones. */
+  env?: z.ZodRawShape
+  /** Platform defaults: 'auto' detects Heroku, Render, Fly.io, Railway. @default 'auto' */
+  preset?: PresetChoice
+  /** The app's root: where .env, .kit/ and migrations/ live. @default process.cwd() */
+  cwd?: string
+  logger?: LoggerOptions
+  health?: HealthOptions
+  /** Timeouts of kit.db connections. */
+  database?: DatabaseOptions
+  /** Fail-fast settings of kit.redis. */
+  redis?: RedisConnectionOptions
+}
