@@ -1,1 +1,44 @@
-export {}
+import { KitError } from '@kit/internal'
+import type { FastifyPluginAsync, FastifyReply } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Health } from './health.ts'
+import type { HealthResponse } from './report.ts'
+
+export interface KitHealthFastifyOptions {
+  health: Health
+  /** Add the load-shedding hook after the health one. @default true */
+  loadShedding?: boolean
+}
+
+/**
+ * onRequest hooks, in registration order: health endpoints (answered before
+ * any route, in any case, with a query string), then load shedding. Register
+ * it right after the logger plugin.
+ */
+const plugin: FastifyPluginAsync<KitHealthFastifyOptions> = async (fastify, options) => {
+  const health = options?.health
+  if (!health || typeof health.respond !== 'function') {
+    throw new KitError(
+      'KIT_HEALTH_MIDDLEWARE_NOT_CALLED',
+      'kitHealth needs the instance createHealth() returned: fastify.register(kitHealth, { health }).',
+    )
+  }
+  fastify.addHook('onRequest', async function kitHealthRoutes(request, reply) {
+    const response = await health.respond(request.raw)
+    if (response) return send(reply, response)
+  })
+  if (options.loadShedding !== false) {
+    fastify.addHook('onRequest', async function kitLoadShedding(request, reply) {
+      if (health.shouldShed(request.raw)) return send(reply, health.shedResponse())
+    })
+  }
+}
+
+function send(reply: FastifyReply, response: HealthResponse): FastifyReply {
+  return reply.code(response.statusCode).headers(response.headers).send(response.body)
+}
+
+export const kitHealth: FastifyPluginAsync<KitHealthFastifyOptions> = fp(plugin, {
+  fastify: '5.x',
+  name: '@kit/health',
+})

@@ -1,0 +1,244 @@
+import type { IncomingMessage, Server } from 'node:http'
+import {
+  createDebug,
+  type HealthCheck,
+  KitError,
+  type KitLogger,
+  type ShutdownHook,
+  type SkipRequest,
+  silentLogger,
+} from '@kit/internal'
+import { CheckRunner } from './check-runner.ts'
+import { eventLoopCheck, memoryCheck } from './checks/system.ts'
+import { ServerDrain } from './drain.ts'
+import { LoadMonitor, type LoadSample } from './load-monitor.ts'
+import type { HealthConfig, HealthContext, HealthOptions } from './options.ts'
+import { parseOptions } from './parse-options.ts'
+import { createPathMatcher, type HealthEndpoint } from './paths.ts'
+import { buildReport } from './readiness.ts'
+import type { HealthReport, HealthResponse } from './report.ts'
+import { toResponse } from './report.ts'
+import { runShutdown, type ShutdownOutcome } from './shutdown.ts'
+import { onSignals } from './signals.ts'
+import { StartupTasks } from './startup.ts'
+import { createTrust } from './trust.ts'
+import { normaliseCheck, normaliseHook, requireServer } from './validate-inputs.ts'
+
+const debug = createDebug('health')
+
+export interface HealthState {
+  started: boolean
+  shuttingDown: boolean
+  overloaded: boolean
+  overloadReason: string | undefined
+  load: LoadSample
+}
+
+/**
+ * Liveness, readiness and dependency checks, load shedding and graceful
+ * shutdown for one process. Framework-neutral: the Express and Fastify
+ * adapters only call `respond()` and `shouldShed()`.
+ */
+export class Health {
+  /** True for GET/HEAD requests to a health path: pass it as `skip` to the logger, security and rate limits. */
+  readonly isHealthPath: SkipRequest
+  #config: HealthConfig
+  #log: KitLogger
+  #match: (req: IncomingMessage) => HealthEndpoint | undefined
+  #trusted: (req: IncomingMessage) => boolean
+  #monitor: LoadMonitor
+  #runners = new Map<string, CheckRunner>()
+  #startup: StartupTasks
+  #hooks: ShutdownHook[] = []
+  #drains = new Map<Server, ServerDrain>()
+  #unsubscribeSignals: (() => void) | undefined
+  #attached = false
+  #shutdown: Promise<ShutdownOutcome> | undefined
+  #shedBody: string
+  #retryAfter: string
+
+  constructor(options: HealthOptions = {}, context: HealthContext = {}) {
+    this.#log = context.log ?? silentLogger
+    this.#config = parseOptions(options, context.env ?? {}, this.#log)
+    const config = this.#config
+    debug('resolved config %o', { ...config, token: config.token ? '[set]' : undefined, exit: undefined })
+    this.#match = createPathMatcher(config.paths)
+    this.isHealthPath = (req) => this.#match(req) !== undefined
+    this.#trusted = createTrust(config.token, config.trustPrivateNetwork)
+    this.#startup = new StartupTasks(this.#log)
+    const shedding = config.loadShedding
+    this.#monitor = new LoadMonitor(shedding, shedding ? shedding.sampleIntervalMs : 1000, (reason) => {
+      if (reason) this.#log.warn({ reason }, `overloaded (${reason}): shedding requests with 503`)
+      else this.#log.info('load back under the limits: no longer shedding requests')
+    })
+    this.#monitor.start()
+    this.#retryAfter = String(shedding ? shedding.retryAfterSeconds : 10)
+    this.#shedBody = JSON.stringify({
+      statusCode: 503,
+      error: 'Service Unavailable',
+      message: `The server is overloaded; retry after ${this.#retryAfter} seconds.`,
+    })
+    for (const [key, input] of Object.entries(config.checks)) this.addCheck(normaliseCheck(key, input))
+    if (config.systemChecks) {
+      this.addCheck(eventLoopCheck({}, this.#monitor))
+      this.addCheck(memoryCheck())
+    }
+  }
+
+  get state(): HealthState {
+    return {
+      started: this.#startup.complete,
+      shuttingDown: this.#shutdown !== undefined,
+      overloaded: this.#monitor.overloaded,
+      overloadReason: this.#monitor.overloadReason,
+      load: { ...this.#monitor.latest },
+    }
+  }
+
+  addCheck(check: HealthCheck): void {
+    const valid = normaliseCheck(undefined, check)
+    if (this.#runners.has(valid.name)) {
+      throw new KitError(
+        'KIT_HEALTH_INVALID_CHECK',
+        `A health check named "${valid.name}" is already registered; give the new one another name.`,
+      )
+    }
+    this.#runners.set(valid.name, new CheckRunner(valid, this.#config.checkTimeoutMs, this.#log))
+  }
+
+  /** Readiness stays 503 until every task given here has resolved (and markStarted() or attach() was called). */
+  waitFor(task: PromiseLike<unknown>): void
+  waitFor(name: string, task: PromiseLike<unknown>): void
+  waitFor(nameOrTask: string | PromiseLike<unknown>, task?: PromiseLike<unknown>): void {
+    if (typeof nameOrTask === 'string') this.#startup.add(nameOrTask, task)
+    else this.#startup.add(undefined, nameOrTask)
+  }
+
+  /** Startup is over once the tasks given to waitFor() have resolved; attach() calls this. */
+  markStarted(): void {
+    this.#startup.markStarted()
+  }
+
+  /** The response for a health request, or undefined when `req` is not one. */
+  async respond(req: IncomingMessage): Promise<HealthResponse | undefined> {
+    const endpoint = this.#match(req)
+    if (!endpoint) return undefined
+    const trusted = this.#trusted(req)
+    return toResponse(await this.report(endpoint), trusted)
+  }
+
+  /** The full report, as a trusted request would see it (for `kit doctor` and tests). */
+  report(endpoint: HealthEndpoint = 'summary'): Promise<HealthReport> {
+    return buildReport(endpoint, {
+      info: this.#config.info,
+      runners: [...this.#runners.values()],
+      startup: this.#startup,
+      shuttingDown: this.#shutdown !== undefined,
+      overloadReason: this.#monitor.overloadReason,
+      load: this.#monitor.latest,
+    })
+  }
+
+  /** True when load shedding is on, the process is overloaded and `req` is not a health request. */
+  shouldShed(req: IncomingMessage): boolean {
+    return this.#config.loadShedding !== false && this.#monitor.overloaded && !this.isHealthPath(req)
+  }
+
+  /** 503 + Retry-After for a shed request (a fresh object each time). */
+  shedResponse(): HealthResponse {
+    return {
+      statusCode: 503,
+      headers: {
+        'content-type': 'application/json; charset=utf-8',
+        'retry-after': this.#retryAfter,
+        'cache-control': 'no-store',
+      },
+      body: this.#shedBody,
+    }
+  }
+
+  addShutdownHook(hook: ShutdownHook): void {
+    this.#hooks.push(normaliseHook(hook))
+  }
+
+  /**
+   * Drains `server` on shutdown and handles the configured signals (one
+   * process listener per signal, removed when the last attached server
+   * closes). Marks startup as started. Call once the server listens.
+   */
+  attach(server: Server): void {
+    requireServer(server)
+    if (this.#drains.has(server)) return
+    const drain = new ServerDrain(server)
+    this.#drains.set(server, drain)
+    server.once('close', () => this.#detachServer(server))
+    this.#attached = true
+    this.markStarted()
+    if (!this.#unsubscribeSignals && this.#config.signals.length && !this.#shutdown) {
+      this.#unsubscribeSignals = onSignals(this.#config.signals, (signal) => this.#onSignal(signal))
+    }
+    if (this.#shutdown) void drain.drain()
+  }
+
+  /**
+   * Graceful shutdown (what the signals do): readiness 503, readiness delay,
+   * drain, hooks in reverse order. Resolves when done or at the deadline;
+   * ends the process only for an attached instance whose `exit` is not false.
+   */
+  shutdown(reason = 'shutdown()'): Promise<ShutdownOutcome> {
+    if (this.#shutdown) return this.#shutdown
+    const config = this.#config
+    this.#shutdown = runShutdown({
+      reason,
+      readinessDelayMs: config.readinessDelayMs,
+      deadlineMs: config.shutdownTimeoutMs,
+      hookTimeoutMs: config.hookTimeoutMs,
+      drains: [...this.#drains.values()],
+      hooks: [...this.#hooks],
+      log: this.#log,
+    }).then((outcome) => {
+      this.close()
+      if (this.#attached && config.exit) config.exit(outcome.exitCode)
+      return outcome
+    })
+    return this.#shutdown
+  }
+
+  /** Stops the load monitor and removes every listener this instance added; closes nothing. */
+  close(): void {
+    this.#monitor.stop()
+    this.#unsubscribeSignals?.()
+    this.#unsubscribeSignals = undefined
+    for (const drain of this.#drains.values()) drain.detach()
+    this.#drains.clear()
+  }
+
+  #detachServer(server: Server): void {
+    this.#drains.get(server)?.detach()
+    this.#drains.delete(server)
+    // The last server is gone: the process gets its default signal behaviour back.
+    if (this.#drains.size === 0 && !this.#shutdown) {
+      this.#unsubscribeSignals?.()
+      this.#unsubscribeSignals = undefined
+    }
+  }
+
+  #onSignal(signal: NodeJS.Signals): void {
+    if (!this.#shutdown) {
+      void this.shutdown(signal)
+      return
+    }
+    // A second Ctrl-C means "now"; a repeated SIGTERM changes nothing.
+    if (signal === 'SIGINT' && this.#config.exit) {
+      this.#log.warn('second SIGINT during graceful shutdown: exiting now with code 1')
+      this.#config.exit(1)
+    } else {
+      this.#log.info(`${signal} received: graceful shutdown already in progress`)
+    }
+  }
+}
+
+/** Creates the health endpoints, checks, load shedding and graceful shutdown of one process. */
+export function createHealth(options: HealthOptions = {}, context: HealthContext = {}): Health {
+  return new Health(options, context)
+}

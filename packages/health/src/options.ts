@@ -1,0 +1,131 @@
+import type { HealthCheck, KitLogger } from '@kit/internal'
+
+/** A check given in configuration: a function, or a check whose name defaults to its key. */
+export type HealthCheckInput = HealthCheck['check'] | (Omit<HealthCheck, 'name'> & { name?: string })
+
+export interface HealthPaths {
+  /** Process alive and answering; never runs dependency checks. @default '/health/live' */
+  live?: string
+  /** Dependencies ok, started, not shutting down, not overloaded. @default '/health/ready' */
+  ready?: string
+  /** Readiness with every detail (uptime, load, checks). @default '/health' */
+  summary?: string
+  /** Alias of readiness (Rails, Laravel and Kamal look here); `false` turns it off. @default '/up' */
+  up?: string | false
+}
+
+export interface LoadSheddingOptions {
+  /** Shed when the event loop lags more than this in the last sample; 0 turns it off. @default 1000 */
+  maxEventLoopDelayMs?: number
+  /** Shed when the event loop is busier than this fraction (0–1) of the last sample; 0 turns it off. @default 0 */
+  maxEventLoopUtilization?: number
+  /** Shed when the V8 heap in use passes this many bytes; 0 turns it off. @default 90% of the V8 heap limit */
+  maxHeapUsedBytes?: number
+  /** Shed when the resident set size passes this many bytes; 0 turns it off. @default 0 */
+  maxRssBytes?: number
+  /** How often load is measured. @default 1000 */
+  sampleIntervalMs?: number
+  /** The `Retry-After` header of shed responses, in seconds. @default 10 */
+  retryAfterSeconds?: number
+}
+
+export interface HealthOptions {
+  /** Where the endpoints answer; matched without query string, case-insensitively, trailing slash tolerated. */
+  paths?: HealthPaths
+  /** Dependency checks by name, added to `addCheck()`s. @default {} */
+  checks?: Record<string, HealthCheckInput>
+  /** Include the event-loop and memory checks (non-critical, they warn). @default true */
+  systemChecks?: boolean
+  /** Timeout of a check that sets none. @default 2000 */
+  checkTimeoutMs?: number
+  /** Shows details to requests carrying it (`Authorization: Bearer …` or `X-Health-Token`). @default env KIT_HEALTH_TOKEN */
+  token?: string
+  /** Show details to requests from loopback and private networks (not forwarded from a public address). @default true */
+  trustPrivateNetwork?: boolean
+  /** Turn readiness 503 and answer other requests 503 + Retry-After when the process is overloaded. `false` turns it off. */
+  loadShedding?: LoadSheddingOptions | false
+  /** Hard deadline of a graceful shutdown; past it the process exits 1. @default env SHUTDOWN_TIMEOUT_MS ?? 25000 */
+  shutdownTimeoutMs?: number
+  /** Time readiness stays 503 before the server stops accepting (5000 is the Kubernetes advice). @default env SHUTDOWN_READINESS_DELAY_MS ?? 0 */
+  readinessDelayMs?: number
+  /** Timeout of a shutdown hook that sets none. @default 5000 */
+  hookTimeoutMs?: number
+  /** Signals that start a graceful shutdown once `attach()` was called; `false` handles none. @default ['SIGTERM', 'SIGINT'] */
+  signals?: NodeJS.Signals[] | false
+  /** Ends the process after a shutdown of an attached instance; `false` never exits. @default process.exit */
+  exit?: ((code: number) => void) | false
+  /** IETF `version` field, shown with details. */
+  version?: string
+  /** IETF `releaseId` field, shown with details. */
+  releaseId?: string
+  /** IETF `serviceId` field, shown with details. */
+  serviceId?: string
+  /** IETF `description` field, shown with details. */
+  description?: string
+}
+
+/** The part of the parsed env @kit/health reads (numbers may arrive as strings). */
+export interface HealthEnv {
+  NODE_ENV?: string
+  KIT_HEALTH_TOKEN?: string
+  SHUTDOWN_TIMEOUT_MS?: number | string
+  SHUTDOWN_READINESS_DELAY_MS?: number | string
+}
+
+export interface HealthContext {
+  log?: KitLogger
+  env?: HealthEnv
+}
+
+export interface LoadSheddingConfig {
+  maxEventLoopDelayMs: number
+  maxEventLoopUtilization: number
+  maxHeapUsedBytes: number
+  maxRssBytes: number
+  sampleIntervalMs: number
+  retryAfterSeconds: number
+}
+
+export interface HealthConfig {
+  paths: { live: string; ready: string; summary: string; up: string | false }
+  checks: Record<string, HealthCheckInput>
+  systemChecks: boolean
+  checkTimeoutMs: number
+  token: string | undefined
+  trustPrivateNetwork: boolean
+  loadShedding: LoadSheddingConfig | false
+  shutdownTimeoutMs: number
+  readinessDelayMs: number
+  hookTimeoutMs: number
+  signals: NodeJS.Signals[]
+  exit: ((code: number) => void) | false
+  info: { version?: string; releaseId?: string; serviceId?: string; description?: string }
+}
+
+export const OPTION_NAMES: readonly string[] = [
+  'paths',
+  'checks',
+  'systemChecks',
+  'checkTimeoutMs',
+  'token',
+  'trustPrivateNetwork',
+  'loadShedding',
+  'shutdownTimeoutMs',
+  'readinessDelayMs',
+  'hookTimeoutMs',
+  'signals',
+  'exit',
+  'version',
+  'releaseId',
+  'serviceId',
+  'description',
+]
+export const PATH_NAMES: readonly string[] = ['live', 'ready', 'summary', 'up']
+export const LOAD_SHEDDING_NAMES: readonly string[] = [
+  'maxEventLoopDelayMs',
+  'maxEventLoopUtilization',
+  'maxHeapUsedBytes',
+  'maxRssBytes',
+  'sampleIntervalMs',
+  'retryAfterSeconds',
+]

@@ -1,0 +1,104 @@
+import type { Server } from 'node:http'
+import type { KitLogger } from '@kit/internal'
+import { type ListeningApp, listenExpress, listenFastify } from '@kit/test-utils'
+import express from 'express'
+import Fastify from 'fastify'
+import { healthRoutes, loadShedding } from '../src/express.ts'
+import { kitHealth } from '../src/fastify.ts'
+import type { Health } from '../src/index.ts'
+
+export type Framework = 'express' | 'fastify'
+export const FRAMEWORKS: readonly Framework[] = ['express', 'fastify']
+
+export interface TestApp extends ListeningApp {
+  server: Server
+}
+
+/** Blocks the event loop, the way a CPU-heavy handler does. */
+export function busy(ms: number): void {
+  const end = Date.now() + ms
+  while (Date.now() < end) {}
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
+
+/**
+ * The same app on both frameworks, wired in the pipeline order core uses:
+ * health routes, load shedding, then the app's routes —
+ * GET /api/hello, GET /slow?ms=, GET /block?ms= (blocks the event loop).
+ */
+export async function serve(framework: Framework, health: Health): Promise<TestApp> {
+  if (framework === 'express') {
+    const app = express()
+    app.use(healthRoutes(health))
+    app.use(loadShedding(health))
+    app.get('/api/hello', (_req, res) => {
+      res.json({ hello: 'world' })
+    })
+    app.get('/slow', async (req, res) => {
+      await sleep(Number(req.query.ms ?? 1000))
+      res.json({ slow: true })
+    })
+    app.get('/block', (req, res) => {
+      busy(Number(req.query.ms ?? 500))
+      res.json({ blocked: true })
+    })
+    let server: Server | undefined
+    const listening = await listenExpress({
+      listen: (port, host, cb) => {
+        server = app.listen(port, host, cb)
+        return server
+      },
+    })
+    return { ...listening, server: server! }
+  }
+  const app = Fastify()
+  await app.register(kitHealth, { health })
+  app.get('/api/hello', async () => ({ hello: 'world' }))
+  app.get('/slow', async (request) => {
+    await sleep(Number((request.query as { ms?: string }).ms ?? 1000))
+    return { slow: true }
+  })
+  app.get('/block', async (request) => {
+    busy(Number((request.query as { ms?: string }).ms ?? 500))
+    return { blocked: true }
+  })
+  const listening = await listenFastify(app)
+  return { ...listening, server: app.server }
+}
+
+/** A fetch that can never hang a test. */
+export function get(url: string, init: RequestInit = {}): Promise<Response> {
+  return fetch(url, { signal: AbortSignal.timeout(10_000), ...init })
+}
+
+export interface LogEntry {
+  level: string
+  message: string
+  fields: Record<string, unknown>
+}
+
+/** A KitLogger that keeps what it is given, for asserting on warnings and shutdown lines. */
+export function memoryLogger(): KitLogger & { entries: LogEntry[]; messages(level?: string): string[] } {
+  const entries: LogEntry[] = []
+  const at =
+    (level: string) =>
+    (a: object | string, b?: string): void => {
+      if (typeof a === 'string') entries.push({ level, message: a, fields: {} })
+      else entries.push({ level, message: b ?? '', fields: a as Record<string, unknown> })
+    }
+  const logger = {
+    entries,
+    messages: (level?: string) => entries.filter((e) => !level || e.level === level).map((e) => e.message),
+    fatal: at('fatal'),
+    error: at('error'),
+    warn: at('warn'),
+    info: at('info'),
+    debug: at('debug'),
+    trace: at('trace'),
+    child: () => logger,
+  }
+  return logger
+}
