@@ -15,4 +15,12 @@ export const errors = {
     when: 'TRUST_PROXY could not be turned into a proxy trust rule.',
     fix: 'Use a hop count (Heroku, Render, Fly: 1) or a comma-separated list of IPs, CIDR ranges, or loopback/linklocal/uniquelocal.',
   },
+  KIT_CORE_FASTIFY_OPTIONS_MISSING: {
+    when: 'TRUST_PROXY is set but the Fastify instance was created without kit\'s options, so Fastify would not trust the proxy (trustProxy is read only at construction).',
+    fix: 'Create the instance with `Fastify(fastifyOptions(config))` from @kit/core, then call productionize(app, config).',
+  },
+  KIT_CORE_CONFIG_INVALID: {
+    when: 'The config given to productionize() or exported by kit.config is not an object.',
+    fix: 'Export an object (or a defineConfig({...}) result) as the default export of kit.config.ts.',
+  },
 } as const

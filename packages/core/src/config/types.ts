@@ -17,6 +17,8 @@ export interface KitConfig {
   preset?: PresetChoice
   /** The app's root: where .env, .kit/ and migrations/ live. @default process.cwd() */
   cwd?: string
+  /** Where env is read from instead of process.env (tests, scripts). @default process.env */
+  envSource?: Readonly<Record<string, string | undefined>>
   logger?: LoggerOptions
   health?: HealthOptions
   /** Timeouts of kit.db connections. */

@@ -1,0 +1,82 @@
+import type { KitLogger, ShutdownHook } from '@kit/internal'
+import type { Redis } from 'ioredis'
+import type { Knex } from 'knex'
+import {
+  createDatabase,
+  type Database,
+  type DatabaseEnv,
+  type DatabaseOptions,
+} from '../connections/database.ts'
+import { createRedis, type RedisConnectionOptions, type RedisEnv } from '../connections/redis.ts'
+
+/**
+ * `kit.db` and `kit.redis`, created on first use: an app that never touches
+ * the database does not load knex or open PGlite. Each registers its own
+ * shutdown hook when it is created, so hooks run in reverse creation order.
+ */
+export class LazyConnections {
+  #database: Database | undefined
+  #redis: Redis | undefined
+  readonly #env: DatabaseEnv & RedisEnv
+  readonly #options: { database?: DatabaseOptions; redis?: RedisConnectionOptions }
+  readonly #context: { cwd: string; log: KitLogger; onCreate(hook: ShutdownHook): void }
+
+  constructor(
+    env: DatabaseEnv & RedisEnv,
+    options: { database?: DatabaseOptions; redis?: RedisConnectionOptions },
+    context: { cwd: string; log: KitLogger; onCreate(hook: ShutdownHook): void },
+  ) {
+    this.#env = env
+    this.#options = options
+    this.#context = context
+  }
+
+  get hasRedis(): boolean {
+    return Boolean(this.#env.REDIS_URL)
+  }
+
+  get databaseCreated(): boolean {
+    return this.#database !== undefined
+  }
+
+  get redisCreated(): boolean {
+    return this.#redis !== undefined
+  }
+
+  /** What the database is, without creating it (for the start-up line). */
+  get databaseKind(): 'postgres' | 'mysql' | 'pglite' {
+    const url = this.#env.DATABASE_URL
+    if (!url) return 'pglite'
+    return /^(mysql2?|mariadb):/.test(url) ? 'mysql' : 'postgres'
+  }
+
+  database(): Database {
+    if (!this.#database) {
+      const database = createDatabase(this.#env, this.#options.database, this.#context)
+      this.#database = database
+      this.#context.log.debug({ database: database.description }, 'database connection pool created')
+      this.#context.onCreate({ name: 'database', close: () => database.knex.destroy() })
+    }
+    return this.#database
+  }
+
+  db(): Knex {
+    return this.database().knex
+  }
+
+  redis(): Redis {
+    if (!this.#redis) {
+      const redis = createRedis(this.#env, this.#options.redis, { log: this.#context.log })
+      this.#redis = redis
+      this.#context.onCreate({
+        name: 'redis',
+        close: async () => {
+          // QUIT waits for pending replies; if Redis is down, do not wait for it.
+          await Promise.race([redis.quit().catch(() => {}), new Promise((r) => setTimeout(r, 1000).unref())])
+          redis.disconnect()
+        },
+      })
+    }
+    return this.#redis
+  }
+}

@@ -1,0 +1,57 @@
+import { type KitEnvWith, loadEnv } from '@kit/env'
+import type { KitLogger, ShutdownHook } from '@kit/internal'
+import type { z } from 'zod'
+import type { KitConfig } from '../config/types.ts'
+import { type TrustProxyForFrameworks, trustProxyFor } from '../connections/trust-proxy.ts'
+import { LazyConnections } from './connections.ts'
+import type { Framework } from './detect.ts'
+
+/** Everything productionize() resolves once and hands to each pipeline step. */
+export interface KitContext {
+  framework: Framework
+  config: KitConfig
+  env: KitEnvWith<z.ZodRawShape>
+  production: boolean
+  cwd: string
+  trustProxy: TrustProxyForFrameworks
+  connections: LazyConnections
+  /** Features turned on, for the start-up line. */
+  features: string[]
+  /** Embedded defaults in use (doctor warns until production replaces them). */
+  embedded: string[]
+}
+
+export function resolveEnv(config: KitConfig, cwd: string): KitEnvWith<z.ZodRawShape> {
+  return loadEnv({
+    schema: (config.env ?? {}) as z.ZodRawShape,
+    ...(config.preset !== undefined ? { preset: config.preset } : {}),
+    ...(config.envSource !== undefined ? { source: config.envSource } : {}),
+    cwd,
+  }) as KitEnvWith<z.ZodRawShape>
+}
+
+export function createContext(
+  framework: Framework,
+  config: KitConfig,
+  env: KitEnvWith<z.ZodRawShape>,
+  log: KitLogger,
+  cwd: string,
+  addShutdownHook: (hook: ShutdownHook) => void,
+): KitContext {
+  const connections = new LazyConnections(
+    { ...env, DYNO: process.env.DYNO },
+    { database: config.database ?? {}, redis: config.redis ?? {} },
+    { cwd, log, onCreate: addShutdownHook },
+  )
+  return {
+    framework,
+    config,
+    env,
+    production: env.NODE_ENV === 'production',
+    cwd,
+    trustProxy: trustProxyFor(env.TRUST_PROXY),
+    connections,
+    features: [],
+    embedded: [],
+  }
+}

@@ -1,0 +1,76 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import { healthRoutes, loadShedding } from '@kit/health/express'
+import { createLogger, setResponseError } from '@kit/logger'
+import { requestLogger } from '@kit/logger/express'
+import type { KitConfig } from '../config/types.ts'
+import { errorHandler, notFoundHandler } from '../errors/express-handlers.ts'
+import { resolveEnv } from './context.ts'
+import type { Kit, ListenOptions } from './handle.ts'
+import { createKitHandle } from './kit-handle.ts'
+import { setupKit } from './setup.ts'
+
+type Handler = (...args: any[]) => unknown
+interface ExpressApp {
+  (req: IncomingMessage, res: ServerResponse): void
+  use(...handlers: Handler[]): unknown
+  set(setting: string, value: unknown): unknown
+  disable(setting: string): unknown
+  listen(port: number, host: string, cb: () => void): Server
+}
+
+/** DESIGN §6 on Express: each step is `app.use(namedMiddleware)`, in order. */
+export async function productionizeExpress(input: unknown, config: KitConfig): Promise<Kit> {
+  const app = input as ExpressApp
+  const cwd = config.cwd ?? process.cwd()
+  const env = resolveEnv(config, cwd)
+  const log = createLogger(config.logger ?? {}, { env })
+  const { ctx, health } = setupKit('express', config, env, log, cwd)
+
+  // Express 5 announces itself and believes X-Forwarded-For from anyone unless told otherwise.
+  app.disable('x-powered-by')
+  app.set('trust proxy', ctx.trustProxy.express)
+  app.set('env', env.NODE_ENV)
+
+  // 1. request id, request logging, request context
+  app.use(requestLogger(log, { skip: (req: IncomingMessage) => health.isHealthPath(req) }))
+  // 2. health routes, answered before anything below can refuse them
+  app.use(healthRoutes(health))
+  // 3. load shedding
+  app.use(loadShedding(health))
+
+  let listening = false
+  const listen = async (options: ListenOptions = {}): Promise<Server> => {
+    if (listening) throw new Error('kit.listen() was already called')
+    listening = true
+    // 11. 404 and the safe error handler, after the app's routes.
+    const handlers = {
+      production: ctx.production,
+      log,
+      requestId: (_req: IncomingMessage, res: ServerResponse) =>
+        res.getHeader('x-request-id') as string | undefined,
+      attachError: setResponseError,
+    }
+    app.use(notFoundHandler(handlers))
+    app.use(errorHandler(handlers))
+    const { port, host } = listenTarget(options, env.PORT, ctx.production)
+    const server = await new Promise<Server>((resolve, reject) => {
+      const s = app.listen(port, host, () => resolve(s))
+      s.once('error', reject)
+    })
+    health.attach(server)
+    health.markStarted()
+    return server
+  }
+  return createKitHandle(ctx, log, health, listen)
+}
+
+export function listenTarget(
+  options: ListenOptions,
+  envPort: number,
+  production: boolean,
+): { port: number; host: string } {
+  return {
+    port: options.port ?? envPort,
+    host: options.host ?? process.env.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
+  }
+}

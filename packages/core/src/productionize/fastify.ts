@@ -1,0 +1,122 @@
+import type { IncomingMessage, Server } from 'node:http'
+import type { KitEnvWith } from '@kit/env'
+import { kitHealth } from '@kit/health/fastify'
+import { KitError, type KitLogger } from '@kit/internal'
+import { createLogger, setResponseError } from '@kit/logger'
+import { fastifyLoggerOptions, kitLoggerPlugin } from '@kit/logger/fastify'
+import type { z } from 'zod'
+import type { KitConfig } from '../config/types.ts'
+import { trustProxyFor } from '../connections/trust-proxy.ts'
+import { errorResponse, notFoundResponse } from '../errors/error-response.ts'
+import { resolveEnv } from './context.ts'
+import { listenTarget } from './express.ts'
+import type { Kit, ListenOptions } from './handle.ts'
+import { createKitHandle } from './kit-handle.ts'
+import { setupKit } from './setup.ts'
+
+interface Prepared {
+  env: KitEnvWith<z.ZodRawShape>
+  log: KitLogger
+  cwd: string
+}
+
+// fastifyOptions() prepares env and logger once; productionize() finds them again through the logger instance.
+const prepared = new WeakMap<object, Prepared>()
+
+/**
+ * Options for `Fastify(...)`. Fastify reads its logger and `trustProxy` only at
+ * construction, so these come before productionize(): the same pino
+ * instance, request ids, TRUST_PROXY (a hop count becomes a function, since
+ * Fastify ≥ 5.12.1 ignores numbers), and MAX_UPLOAD_SIZE as `bodyLimit`.
+ */
+export function fastifyOptions(config: KitConfig = {}): Record<string, unknown> {
+  const cwd = config.cwd ?? process.cwd()
+  const env = resolveEnv(config, cwd)
+  const log = createLogger(config.logger ?? {}, { env })
+  prepared.set(log, { env, log, cwd })
+  const trust = trustProxyFor(env.TRUST_PROXY)
+  return {
+    ...fastifyLoggerOptions(log),
+    ...(trust.fastify === false ? {} : { trustProxy: trust.fastify }),
+    bodyLimit: env.MAX_UPLOAD_SIZE,
+  }
+}
+
+// Fastify wraps the loggerInstance in a child (Object.create of it): walk up to ours.
+function findPrepared(log: unknown): Prepared | undefined {
+  for (let o = log; o !== null && typeof o === 'object'; o = Object.getPrototypeOf(o)) {
+    const found = prepared.get(o)
+    if (found) return found
+  }
+  return undefined
+}
+
+interface FastifyLike {
+  log: unknown
+  server: Server
+  initialConfig: { trustProxy?: unknown }
+  register(plugin: unknown, options?: unknown): PromiseLike<unknown>
+  setNotFoundHandler(handler: (request: any, reply: any) => unknown): unknown
+  setErrorHandler(handler: (error: any, request: any, reply: any) => unknown): unknown
+  listen(options: { port: number; host: string }): Promise<string>
+}
+
+/** DESIGN §6 on Fastify: plugins registered in order; their onRequest hooks run in that order. */
+export async function productionizeFastify(input: unknown, config: KitConfig): Promise<Kit> {
+  const app = input as FastifyLike
+  const found = findPrepared(app.log)
+  const cwd = found?.cwd ?? config.cwd ?? process.cwd()
+  const env = found?.env ?? resolveEnv(config, cwd)
+  const log = found?.log ?? createLogger(config.logger ?? {}, { env })
+  const { ctx, health } = setupKit('fastify', config, env, log, cwd)
+
+  if (!found && ctx.trustProxy.fastify !== false && !app.initialConfig.trustProxy) {
+    throw new KitError(
+      'KIT_CORE_FASTIFY_OPTIONS_MISSING',
+      `TRUST_PROXY is set (${ctx.trustProxy.description}) but this Fastify instance was created without it, so request.ip would be the proxy's address for every client. Create the instance with kit's options: \`const app = Fastify(fastifyOptions(config))\`.`,
+    )
+  }
+
+  // 1. request id, request logging, request context
+  await app.register(kitLoggerPlugin, { log, skip: (req: IncomingMessage) => health.isHealthPath(req) })
+  // 2–3. health routes and load shedding
+  await app.register(kitHealth, { health })
+
+  // 11. 404 and the safe error handler.
+  const requestIdOf = (reply: { getHeader(name: string): unknown }) =>
+    reply.getHeader('x-request-id') as string | undefined
+  app.setNotFoundHandler((request, reply) => {
+    const response = notFoundResponse(request.method, request.url, {
+      production: ctx.production,
+      requestId: requestIdOf(reply),
+      accept: request.headers.accept,
+    })
+    return reply
+      .code(response.status)
+      .header('cache-control', 'no-store')
+      .type(response.contentType)
+      .send(response.body)
+  })
+  app.setErrorHandler((error, request, reply) => {
+    const response = errorResponse(error, {
+      production: ctx.production,
+      requestId: requestIdOf(reply),
+      accept: request.headers.accept,
+    })
+    if (response.status >= 500) setResponseError(reply.raw, error)
+    return reply
+      .code(response.status)
+      .header('cache-control', 'no-store')
+      .type(response.contentType)
+      .send(response.body)
+  })
+
+  const listen = async (options: ListenOptions = {}): Promise<Server> => {
+    const { port, host } = listenTarget(options, env.PORT, ctx.production)
+    await app.listen({ port, host })
+    health.attach(app.server)
+    health.markStarted()
+    return app.server
+  }
+  return createKitHandle(ctx, log, health, listen)
+}

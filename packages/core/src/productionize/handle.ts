@@ -1,0 +1,32 @@
+import type { Server } from 'node:http'
+import type { KitLogger } from '@kit/internal'
+import type { Redis } from 'ioredis'
+import type { Knex } from 'knex'
+
+export interface ListenOptions {
+  /** @default PORT from env (3000) */
+  port?: number
+  /**
+   * An explicit interface, never the framework's guess. @default HOST from
+   * env, else '0.0.0.0' in production (platform routers connect from outside
+   * the dyno) and '127.0.0.1' elsewhere.
+   */
+  host?: string
+}
+
+/**
+ * What `productionize()` returns (DESIGN §1). `db` and `redis` exist only when
+ * configured and are created on first access.
+ */
+export interface Kit<Env = Record<string, unknown>> {
+  readonly env: Env
+  readonly log: KitLogger
+  /** knex: DATABASE_URL (Postgres, MySQL/MariaDB), else the embedded PGlite under .kit/pgdata. */
+  readonly db: Knex
+  /** ioredis with fail-fast settings; only when REDIS_URL is set. */
+  readonly redis?: Redis
+  /** Starts the HTTP server: adds the 404 and error handlers, attaches graceful shutdown. */
+  listen(options?: ListenOptions): Promise<Server>
+  /** Graceful shutdown (what SIGTERM does), without exiting the process. */
+  shutdown(): Promise<void>
+}

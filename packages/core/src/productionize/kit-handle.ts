@@ -1,0 +1,31 @@
+import type { Server } from 'node:http'
+import type { Health } from '@kit/health'
+import type { KitLogger } from '@kit/internal'
+import type { KitContext } from './context.ts'
+import type { Kit, ListenOptions } from './handle.ts'
+
+/**
+ * Builds the object productionize() returns. `db` and `redis` are getters so
+ * the connection is created on first access; `redis` is only defined when
+ * REDIS_URL is set ("members exist only when configured").
+ */
+export function createKitHandle(
+  ctx: KitContext,
+  log: KitLogger,
+  health: Health,
+  listen: (options?: ListenOptions) => Promise<Server>,
+): Kit {
+  const kit = {
+    env: ctx.env,
+    log,
+    listen,
+    async shutdown(): Promise<void> {
+      await health.shutdown('kit.shutdown()')
+    },
+  } as unknown as Kit
+  Object.defineProperty(kit, 'db', { enumerable: true, get: () => ctx.connections.db() })
+  if (ctx.connections.hasRedis) {
+    Object.defineProperty(kit, 'redis', { enumerable: true, get: () => ctx.connections.redis() })
+  }
+  return kit
+}

@@ -1,0 +1,33 @@
+import type { KitEnvWith } from '@kit/env'
+import { KitError } from '@kit/internal'
+import type { z } from 'zod'
+import type { KitConfig } from '../config/types.ts'
+import { detectFramework } from './detect.ts'
+import { productionizeExpress } from './express.ts'
+import { productionizeFastify } from './fastify.ts'
+import type { Kit } from './handle.ts'
+
+/**
+ * Makes an Express 5 app or a Fastify 5 instance production-ready (DESIGN §1):
+ * validates env first (one aggregated KitError, nothing listens), then
+ * installs the request pipeline of DESIGN §6 in order. Call it right after
+ * creating the app, before adding routes.
+ */
+export async function productionize<const C extends KitConfig>(
+  app: unknown,
+  config?: C,
+): Promise<Kit<KitEnvWith<C['env'] extends z.ZodRawShape ? C['env'] : {}>>> {
+  const framework = detectFramework(app)
+  const resolved = (config ?? {}) as KitConfig
+  if (typeof resolved !== 'object' || resolved === null || Array.isArray(resolved)) {
+    throw new KitError(
+      'KIT_CORE_CONFIG_INVALID',
+      'productionize(app, config): config must be an object (usually the default export of kit.config.ts).',
+    )
+  }
+  const kit =
+    framework === 'express'
+      ? await productionizeExpress(app, resolved)
+      : await productionizeFastify(app, resolved)
+  return kit as Kit<KitEnvWith<C['env'] extends z.ZodRawShape ? C['env'] : {}>>
+}

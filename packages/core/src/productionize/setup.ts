@@ -1,0 +1,41 @@
+import type { KitEnvWith } from '@kit/env'
+import { createHealth, dbCheck, type Health, redisCheck } from '@kit/health'
+import type { KitLogger } from '@kit/internal'
+import type { z } from 'zod'
+import type { KitConfig } from '../config/types.ts'
+import { createContext, type KitContext } from './context.ts'
+import type { Framework } from './detect.ts'
+
+export interface KitSetup {
+  ctx: KitContext
+  log: KitLogger
+  health: Health
+}
+
+/**
+ * The framework-independent half of productionize(): env, logger, health
+ * checks, connections. Runs before anything is installed, so a bad env
+ * throws with nothing half-done.
+ */
+export function setupKit(
+  framework: Framework,
+  config: KitConfig,
+  env: KitEnvWith<z.ZodRawShape>,
+  log: KitLogger,
+  cwd: string,
+): KitSetup {
+  const health = createHealth(config.health ?? {}, { log, env })
+  // Connections register their hooks when created, so hooks run in reverse creation order (DESIGN §7).
+  const ctx = createContext(framework, config, env, log, cwd, (hook) => health.addShutdownHook(hook))
+
+  if (env.DATABASE_URL) {
+    // The check creates the pool on first run, so readiness proves the database is reachable.
+    health.addCheck(dbCheck({ raw: (sql: string) => ctx.connections.db().raw(sql) }, { name: 'database' }))
+  } else {
+    ctx.embedded.push('database: PGlite in .kit/pgdata (set DATABASE_URL in production)')
+  }
+  if (env.REDIS_URL) {
+    health.addCheck(redisCheck(ctx.connections.redis(), { name: 'redis' }))
+  }
+  return { ctx, log, health }
+}
