@@ -1,0 +1,86 @@
+import { addKnownSecret, createDebug, isSensitiveKey, silentLogger } from '@kit/internal'
+import { toDataCollection } from './data-collection.ts'
+import { parseSentryOptions, type SentryContext, type SentryEnv, type SentryOptions } from './options.ts'
+import { createScrubbers } from './scrub.ts'
+import { loadedFrameworks, loadSentrySdk } from './sdk.ts'
+import { getSentryState, setSentryState } from './state.ts'
+
+const debug = createDebug('sentry')
+
+/**
+ * Starts Sentry from options and env, once per process; later calls return
+ * the first result. Without a DSN it records "off" and loads nothing. With
+ * one, it loads @sentry/node synchronously and initialises it with kit's
+ * privacy defaults. Returns true when Sentry is on.
+ *
+ * `@kit/sentry/instrument` calls this with no options; an app that wants to
+ * opt in to more data writes its own preload file that calls it.
+ */
+export function initSentry(options: SentryOptions = {}, context: SentryContext = {}): boolean {
+  const existing = getSentryState()
+  if (existing) {
+    debug('initSentry: already done (Sentry %s)', existing.sdk ? 'on' : 'off')
+    return existing.sdk !== undefined
+  }
+  const env = context.env ?? process.env
+  const log = context.log ?? silentLogger
+  const config = parseSentryOptions(options, env)
+  if (config.dsn === undefined) {
+    setSentryState({ sdk: undefined, config, loadedBeforeInit: [] })
+    debug('no SENTRY_DSN: error tracking off, @sentry/node not loaded')
+    return false
+  }
+
+  registerEnvSecrets(env)
+  const loadedBeforeInit = loadedFrameworks()
+  const sdk = loadSentrySdk()
+  const scrub = createScrubbers({
+    redactKeys: config.redactKeys,
+    keepQueryStrings: config.collect.queryStrings,
+  })
+  sdk.init({
+    dsn: config.dsn,
+    environment: config.environment,
+    release: config.release,
+    tracesSampleRate: config.tracesSampleRate,
+    debug: config.debug,
+    dataCollection: toDataCollection(config),
+    includeLocalVariables: config.collect.localVariables,
+    // Spans are streamed (the v11 default), so spans are scrubbed in beforeSendSpan.
+    traceLifecycle: 'stream',
+    integrations: [
+      // kit's adapters capture 5xx with the request id; the SDK's own capture would send each error twice.
+      sdk.expressIntegration({ shouldHandleError: false }),
+      sdk.fastifyIntegration({ shouldHandleError: () => false }),
+    ],
+    beforeSend: (event) => scrub.event(event),
+    beforeSendSpan: (span) => scrub.span(span),
+    beforeBreadcrumb: (breadcrumb) => scrub.breadcrumb(breadcrumb),
+  })
+  setSentryState({ sdk, config, loadedBeforeInit })
+  debug(
+    'Sentry on: environment=%s release=%s (from %s) tracesSampleRate=%d collect=%j',
+    config.environment,
+    config.release ?? '(SDK detection)',
+    config.releaseSource ?? 'nowhere',
+    config.tracesSampleRate,
+    config.collect,
+  )
+  log.debug(
+    { environment: config.environment, release: config.release, tracesSampleRate: config.tracesSampleRate },
+    'Sentry initialised',
+  )
+  return true
+}
+
+/** True once Sentry runs with a DSN in this process. */
+export function isSentryInitialised(): boolean {
+  return getSentryState()?.sdk !== undefined
+}
+
+// Errors thrown before @kit/env has loaded must not leak env secrets either.
+function registerEnvSecrets(env: SentryEnv): void {
+  for (const [name, value] of Object.entries(env)) {
+    if (typeof value === 'string' && isSensitiveKey(name)) addKnownSecret(value)
+  }
+}

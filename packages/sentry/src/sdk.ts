@@ -1,0 +1,49 @@
+import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
+import { KitError } from '@kit/internal'
+import type { SentrySdk } from './state.ts'
+
+const require = createRequire(import.meta.url)
+
+/**
+ * Loads @sentry/node synchronously. The preload must finish initialising
+ * before the app imports Express, and a top-level await would make
+ * `require('@kit/sentry/instrument')` fail (ERR_REQUIRE_ASYNC_MODULE), so the
+ * SDK's ESM build is require()d (Node >= 20.19): it lands in the ESM cache,
+ * and the app's own `import * as Sentry from '@sentry/node'` gets the same
+ * instance instead of a second copy.
+ */
+export function loadSentrySdk(): SentrySdk {
+  let url: string
+  try {
+    url = import.meta.resolve('@sentry/node')
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
+      throw new KitError(
+        'KIT_SENTRY_SDK_MISSING',
+        'SENTRY_DSN is set, but @sentry/node is not installed. Run `npm install @sentry/node` (or pnpm add / yarn add) in your app, or unset SENTRY_DSN to run without error tracking.',
+        { cause: error },
+      )
+    }
+    throw error
+  }
+  try {
+    return require(url.startsWith('file:') ? fileURLToPath(url) : url) as SentrySdk
+  } catch (error) {
+    // A future SDK with top-level await, or a Node without require(esm): use its CommonJS build.
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ERR_REQUIRE_ASYNC_MODULE' || code === 'ERR_REQUIRE_ESM') return require('@sentry/node')
+    throw error
+  }
+}
+
+/** Frameworks (CommonJS) already in the module cache: loaded before Sentry could instrument them. */
+export function loadedFrameworks(): string[] {
+  const found = new Set<string>()
+  for (const file of Object.keys(require.cache)) {
+    const match = /[\\/]node_modules[\\/](express|fastify)[\\/]/.exec(file)
+    if (match?.[1]) found.add(match[1])
+  }
+  return [...found].sort()
+}

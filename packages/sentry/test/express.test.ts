@@ -1,0 +1,3 @@
+import { describeCapture } from './helpers/capture-suite.ts'
+
+describeCapture('express')
