@@ -140,4 +140,28 @@ describe('productionize(express)', () => {
       await close()
     }
   })
+
+  it('logs one start-up line with the features on and the embedded defaults in use', async () => {
+    const logs = new MemoryStream()
+    const { close } = await startKit('express', { logger: { destination: logs } })
+    running = { url: '', port: 0, close }
+    const [line] = logs.lines().filter((l) => String(l.msg).startsWith('listening on'))
+    expect(line).toMatchObject({ framework: 'express', nodeEnv: 'test' })
+    expect(line!.features).toContain('request logging')
+    expect(line!.embeddedDefaults.join(' ')).toMatch(/PGlite.*in memory/)
+  })
+
+  it('exposes kit.mailer only when a provider is configured', async () => {
+    const withMail = await startKit('express', {
+      envSource: { MAIL_PROVIDER: 'memory', MAIL_FROM: 'App <app@example.com>' },
+    })
+    const result = await withMail.kit.mailer!.send({ to: 'user@example.com', subject: 'Hi', text: 'Hello' })
+    expect(result).toMatchObject({ provider: 'memory', accepted: ['user@example.com'] })
+    await withMail.close()
+    const production = await startKit('express', {
+      envSource: { NODE_ENV: 'production', APP_URL: 'https://example.com' },
+    })
+    expect('mailer' in production.kit).toBe(false)
+    await production.close()
+  })
 })

@@ -1,6 +1,7 @@
 import type { PresetChoice } from '@kit/env'
 import type { HealthOptions } from '@kit/health'
 import type { LoggerOptions } from '@kit/logger'
+import type { MailerOptions } from '@kit/mailer'
 import type { z } from 'zod'
 import type { DatabaseOptions } from '../connections/database.ts'
 import type { RedisConnectionOptions } from '../connections/redis.ts'
@@ -21,6 +22,8 @@ export interface KitConfig {
   envSource?: Readonly<Record<string, string | undefined>>
   logger?: LoggerOptions
   health?: HealthOptions
+  /** kit.mailer: providers, failover, retries (env MAIL_PROVIDER, MAIL_FROM, keys fill the rest). */
+  mail?: MailerOptions
   /** Timeouts of kit.db connections. */
   database?: DatabaseOptions
   /** Fail-fast settings of kit.redis. */

@@ -1,5 +1,6 @@
 import { type KitEnvWith, loadEnv } from '@kit/env'
 import type { KitLogger, ShutdownHook } from '@kit/internal'
+import { createMailer, type Mailer } from '@kit/mailer'
 import type { z } from 'zod'
 import type { KitConfig } from '../config/types.ts'
 import { type TrustProxyForFrameworks, trustProxyFor } from '../connections/trust-proxy.ts'
@@ -15,6 +16,10 @@ export interface KitContext {
   cwd: string
   trustProxy: TrustProxyForFrameworks
   connections: LazyConnections
+  /** Whether kit.mailer exists: MAIL_PROVIDER (or config.mail.providers) names at least one provider. */
+  mailerConfigured: boolean
+  /** kit.mailer, created on first use. */
+  mailer(): Mailer
   /** Features turned on, for the start-up line. */
   features: string[]
   /** Embedded defaults in use (doctor warns until production replaces them). */
@@ -43,7 +48,18 @@ export function createContext(
     { database: config.database ?? {}, redis: config.redis ?? {} },
     { cwd, log, onCreate: addShutdownHook },
   )
+  let mailer: Mailer | undefined
+  const mailOptions = config.mail ?? {}
   return {
+    mailerConfigured: env.MAIL_PROVIDER.length > 0 || mailOptions.providers !== undefined,
+    mailer() {
+      if (!mailer) {
+        const created = createMailer(mailOptions, { env, log, cwd })
+        mailer = created
+        addShutdownHook({ name: 'mailer', close: () => created.close() })
+      }
+      return mailer
+    },
     framework,
     config,
     env,

@@ -8,6 +8,7 @@ import { resolveEnv } from './context.ts'
 import type { Kit, ListenOptions } from './handle.ts'
 import { createKitHandle } from './kit-handle.ts'
 import { setupKit } from './setup.ts'
+import { logStartup } from './startup-line.ts'
 
 type Handler = (...args: any[]) => unknown
 interface ExpressApp {
@@ -31,6 +32,7 @@ export async function productionizeExpress(input: unknown, config: KitConfig): P
   app.set('trust proxy', ctx.trustProxy.express)
   app.set('env', env.NODE_ENV)
 
+  ctx.features.push('request logging', 'health routes', 'graceful shutdown')
   // 1. request id, request logging, request context
   app.use(requestLogger(log, { skip: (req: IncomingMessage) => health.isHealthPath(req) }))
   // 2. health routes, answered before anything below can refuse them
@@ -59,6 +61,7 @@ export async function productionizeExpress(input: unknown, config: KitConfig): P
     })
     health.attach(server)
     health.markStarted()
+    logStartup(log, ctx, server)
     return server
   }
   return createKitHandle(ctx, log, health, listen)

@@ -13,6 +13,7 @@ import { listenTarget } from './express.ts'
 import type { Kit, ListenOptions } from './handle.ts'
 import { createKitHandle } from './kit-handle.ts'
 import { setupKit } from './setup.ts'
+import { logStartup } from './startup-line.ts'
 
 interface Prepared {
   env: KitEnvWith<z.ZodRawShape>
@@ -77,6 +78,7 @@ export async function productionizeFastify(input: unknown, config: KitConfig): P
     )
   }
 
+  ctx.features.push('request logging', 'health routes', 'graceful shutdown')
   // 1. request id, request logging, request context
   await app.register(kitLoggerPlugin, { log, skip: (req: IncomingMessage) => health.isHealthPath(req) })
   // 2–3. health routes and load shedding
@@ -116,6 +118,7 @@ export async function productionizeFastify(input: unknown, config: KitConfig): P
     await app.listen({ port, host })
     health.attach(app.server)
     health.markStarted()
+    logStartup(log, ctx, app.server)
     return app.server
   }
   return createKitHandle(ctx, log, health, listen)

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http'
 import type { KitLogger } from '@kit/internal'
+import type { Mailer } from '@kit/mailer'
 import type { Redis } from 'ioredis'
 import type { Knex } from 'knex'
 
@@ -25,6 +26,8 @@ export interface Kit<Env = Record<string, unknown>> {
   readonly db: Knex
   /** ioredis with fail-fast settings; only when REDIS_URL is set. */
   readonly redis?: Redis
+  /** One send API over the MAIL_PROVIDER chain; in development `.eml` files under .kit/mail. Absent when no provider is configured. */
+  readonly mailer?: Mailer
   /** Starts the HTTP server: adds the 404 and error handlers, attaches graceful shutdown. */
   listen(options?: ListenOptions): Promise<Server>
   /** Graceful shutdown (what SIGTERM does), without exiting the process. */

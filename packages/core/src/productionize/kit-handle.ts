@@ -24,6 +24,9 @@ export function createKitHandle(
     },
   } as unknown as Kit
   Object.defineProperty(kit, 'db', { enumerable: true, get: () => ctx.connections.db() })
+  if (ctx.mailerConfigured) {
+    Object.defineProperty(kit, 'mailer', { enumerable: true, get: () => ctx.mailer() })
+  }
   if (ctx.connections.hasRedis) {
     Object.defineProperty(kit, 'redis', { enumerable: true, get: () => ctx.connections.redis() })
   }

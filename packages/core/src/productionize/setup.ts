@@ -1,6 +1,6 @@
 import type { KitEnvWith } from '@kit/env'
 import { createHealth, dbCheck, type Health, redisCheck } from '@kit/health'
-import type { KitLogger } from '@kit/internal'
+import type { HealthCheck, KitLogger } from '@kit/internal'
 import type { z } from 'zod'
 import type { KitConfig } from '../config/types.ts'
 import { createContext, type KitContext } from './context.ts'
@@ -36,6 +36,30 @@ export function setupKit(
   }
   if (env.REDIS_URL) {
     health.addCheck(redisCheck(ctx.connections.redis(), { name: 'redis' }))
+  } else {
+    ctx.embedded.push(
+      'rate limits and flag invalidation: in memory (set REDIS_URL with more than one instance)',
+    )
+  }
+  if (ctx.mailerConfigured) {
+    // Provider credentials are verified at most once a minute; a mail outage warns, it does not take the app out of rotation.
+    health.addCheck(lazyMailerCheck(ctx))
+    if (env.MAIL_PROVIDER.includes('file'))
+      ctx.embedded.push('mail: .eml files under .kit/mail (set MAIL_PROVIDER in production)')
   }
   return { ctx, log, health }
+}
+
+function lazyMailerCheck(ctx: KitContext): HealthCheck {
+  let check: HealthCheck | undefined
+  return {
+    name: 'mailer',
+    critical: false,
+    cacheForMs: 60_000,
+    timeoutMs: 5000,
+    check: () => {
+      check ??= ctx.mailer().healthCheck({ name: 'mailer' })
+      return check.check()
+    },
+  }
 }
