@@ -1,1 +1,15 @@
-export {}
+import type { FastifyPluginAsync } from 'fastify'
+import fp from 'fastify-plugin'
+import { type KitRateLimitOptions, kitRateLimitPlugin } from './fastify/plugin.ts'
+
+export type { KitRateLimitOptions } from './fastify/plugin.ts'
+
+/**
+ * Fastify adapter: `await app.register(kitRateLimit, { limits })` before the
+ * routes. Routes pick another tier with `config: { rateLimit: 'auth' }`, or
+ * none with `config: { rateLimit: false }`.
+ */
+export const kitRateLimit: FastifyPluginAsync<KitRateLimitOptions> = fp(kitRateLimitPlugin, {
+  fastify: '5.x',
+  name: '@kit/rate-limit',
+})

@@ -1,1 +1,19 @@
-export {}
+export type { BruteForce, BruteForceVerdict, LoginAttempt } from './core/brute-force.ts'
+export { ipKey } from './core/client-key.ts'
+export type { BruteForceConfig, RateLimitConfig, TierConfig } from './core/config.ts'
+export type { Tier } from './core/tier.ts'
+export { errors } from './errors.ts'
+export type {
+  BruteForceOptions,
+  KeyBy,
+  RateLimitContext,
+  RateLimitEnv,
+  RateLimitOptions,
+  RouteRateLimit,
+  TierOptions,
+} from './options.ts'
+export { createRateLimits, type RateLimits } from './rate-limits.ts'
+export { MemoryStore, type MemoryStoreOptions } from './stores/memory.ts'
+export type { RedisClientLike } from './stores/redis.ts'
+export { StoreUnavailableError } from './stores/redis.ts'
+export type { Counter, RateLimitStore } from './stores/types.ts'

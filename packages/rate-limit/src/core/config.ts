@@ -1,0 +1,292 @@
+import { KitError } from '@kit/internal'
+import type { BruteForceOptions, KeyBy, RateLimitEnv, RateLimitOptions, TierOptions } from '../options.ts'
+import { BUILT_IN_TIERS, envEnabled, envPerMinute } from './env.ts'
+import { normalizePath } from './paths.ts'
+import {
+  assertKnownKeys,
+  assertObject,
+  describe,
+  duration,
+  hint,
+  optionalFunction,
+  positiveInteger,
+} from './validate.ts'
+
+export interface TierConfig {
+  readonly name: string
+  readonly limit: number
+  readonly windowMs: number
+  readonly failClosed: boolean
+}
+
+export interface BruteForceConfig {
+  readonly paths: ReadonlySet<string>
+  readonly methods: ReadonlySet<string>
+  readonly perIp: number
+  readonly perAccount: number
+  readonly windowMs: number
+  readonly blockMs: number
+  readonly account: (req: any) => string | null | undefined
+  readonly isFailure: (statusCode: number) => boolean
+  readonly resetOnSuccess: boolean
+}
+
+/** Options resolved once: defaults merged, env applied, everything validated. */
+export interface RateLimitConfig {
+  readonly enabled: boolean
+  readonly tiers: ReadonlyMap<string, TierConfig>
+  /** Route prefix → tier name, as given (validated). */
+  readonly routes: ReadonlyArray<readonly [prefix: string, tier: string]>
+  readonly keyBy: KeyBy | undefined
+  readonly ipv6Subnet: number
+  readonly bruteForce: BruteForceConfig | undefined
+  readonly headers: 'draft-8' | 'legacy' | false
+  readonly storeTimeoutMs: number
+  readonly warnIntervalMs: number
+  readonly prefix: string
+  readonly production: boolean
+}
+
+const OPTION_KEYS = [
+  'enabled',
+  'tiers',
+  'routes',
+  'keyBy',
+  'ipv6Subnet',
+  'failClosed',
+  'bruteForce',
+  'headers',
+  'storeTimeoutMs',
+  'warnIntervalMs',
+  'prefix',
+] as const
+const TIER_KEYS = ['perMinute', 'limit', 'windowMs'] as const
+const BRUTE_FORCE_KEYS = [
+  'paths',
+  'methods',
+  'perIp',
+  'perAccount',
+  'windowMs',
+  'blockMs',
+  'account',
+  'isFailure',
+  'resetOnSuccess',
+] as const
+const TIER_NAME = /^[A-Za-z0-9_-]{1,64}$/
+
+function dropUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>
+}
+
+export function parseOptions(options: RateLimitOptions = {}, env: RateLimitEnv = {}): RateLimitConfig {
+  assertObject(options, 'rateLimit')
+  const given = dropUndefined(options)
+  assertKnownKeys(given, OPTION_KEYS, 'rateLimit.')
+  if (given.enabled !== undefined && typeof given.enabled !== 'boolean') {
+    throw new KitError(
+      'KIT_RATE_LIMIT_INVALID_OPTION',
+      `\`rateLimit.enabled\` must be true or false; got ${describe(given.enabled)}.`,
+    )
+  }
+  const tiers = parseTiers(given.tiers, env)
+  const failClosed = parseFailClosed(given.failClosed, tiers)
+  for (const name of failClosed) tiers.set(name, { ...tiers.get(name)!, failClosed: true })
+
+  return {
+    enabled: given.enabled ?? envEnabled(env) ?? true,
+    tiers,
+    routes: parseRoutes(given.routes, tiers),
+    keyBy: optionalFunction<KeyBy>(given.keyBy, 'rateLimit.keyBy'),
+    ipv6Subnet: parseSubnet(given.ipv6Subnet),
+    bruteForce: given.bruteForce === false ? undefined : parseBruteForce(given.bruteForce ?? {}),
+    headers: parseHeaders(given.headers),
+    storeTimeoutMs: duration(given.storeTimeoutMs ?? 500, 'rateLimit.storeTimeoutMs', 1),
+    warnIntervalMs: duration(given.warnIntervalMs ?? 60_000, 'rateLimit.warnIntervalMs', 0),
+    prefix: parsePrefix(given.prefix),
+    production: env.NODE_ENV === 'production',
+  }
+}
+
+function parseTiers(input: unknown, env: RateLimitEnv): Map<string, TierConfig> {
+  const given = input === undefined ? {} : input
+  assertObject(given, 'rateLimit.tiers')
+  const tiers = new Map<string, TierConfig>()
+  for (const [name, builtIn] of Object.entries(BUILT_IN_TIERS)) {
+    const perMinute = envPerMinute(env, builtIn.env) ?? builtIn.perMinute
+    tiers.set(name, { name, limit: perMinute, windowMs: 60_000, failClosed: false })
+  }
+  for (const [name, options] of Object.entries(given)) {
+    if (options === undefined) continue
+    if (!TIER_NAME.test(name)) {
+      throw new KitError(
+        'KIT_RATE_LIMIT_INVALID_OPTION',
+        `Tier name ${describe(name)} is not allowed: use letters, digits, '-' and '_' (it appears in headers and Redis keys).`,
+      )
+    }
+    tiers.set(name, parseTier(name, options, tiers.get(name)))
+  }
+  return tiers
+}
+
+function parseTier(name: string, input: unknown, builtIn: TierConfig | undefined): TierConfig {
+  const where = `rateLimit.tiers.${name}`
+  assertObject(input, where)
+  const options = dropUndefined(input as TierOptions)
+  assertKnownKeys(options, TIER_KEYS, `${where}.`)
+  if (options.perMinute !== undefined && (options.limit !== undefined || options.windowMs !== undefined)) {
+    throw new KitError(
+      'KIT_RATE_LIMIT_INVALID_OPTION',
+      `\`${where}\` sets both \`perMinute\` and \`limit\`/\`windowMs\`. Use \`perMinute\` alone, or \`limit\` with \`windowMs\`.`,
+    )
+  }
+  if (options.perMinute !== undefined) {
+    const limit = positiveInteger(options.perMinute, `${where}.perMinute`, 'For example `{ perMinute: 20 }`.')
+    return { name, limit, windowMs: 60_000, failClosed: false }
+  }
+  if (options.limit === undefined && builtIn === undefined) {
+    throw new KitError(
+      'KIT_RATE_LIMIT_INVALID_OPTION',
+      `Tier \`${name}\` has no limit. Give \`${where}.perMinute\` (for example 30), or \`limit\` with \`windowMs\`.`,
+    )
+  }
+  const limit =
+    options.limit === undefined
+      ? builtIn!.limit
+      : positiveInteger(options.limit, `${where}.limit`, 'It counts requests per window.')
+  const windowMs = duration(options.windowMs ?? builtIn?.windowMs ?? 60_000, `${where}.windowMs`, 1000)
+  return { name, limit, windowMs, failClosed: false }
+}
+
+function unknownTier(name: unknown, where: string, tiers: ReadonlyMap<string, TierConfig>): KitError {
+  const text = typeof name === 'string' ? name : describe(name)
+  return new KitError(
+    'KIT_RATE_LIMIT_UNKNOWN_TIER',
+    `\`${where}\` names the tier ${JSON.stringify(text)}, which is not defined.${hint(text, tiers.keys())} Defined tiers: ${[...tiers.keys()].join(', ')}. Add it under \`rateLimit.tiers\`.`,
+  )
+}
+
+function parseFailClosed(input: unknown, tiers: ReadonlyMap<string, TierConfig>): string[] {
+  if (input === undefined) return []
+  if (!Array.isArray(input)) {
+    throw new KitError(
+      'KIT_RATE_LIMIT_INVALID_OPTION',
+      `\`rateLimit.failClosed\` must be a list of tier names (for example ['auth']); got ${describe(input)}.`,
+    )
+  }
+  for (const name of input)
+    if (typeof name !== 'string' || !tiers.has(name)) throw unknownTier(name, 'rateLimit.failClosed', tiers)
+  return input as string[]
+}
+
+function parseRoutes(input: unknown, tiers: ReadonlyMap<string, TierConfig>): [string, string][] {
+  if (input === undefined) return []
+  assertObject(input, 'rateLimit.routes')
+  return Object.entries(input).map(([prefix, name]): [string, string] => {
+    if (!prefix.startsWith('/')) {
+      throw new KitError(
+        'KIT_RATE_LIMIT_INVALID_OPTION',
+        `Route prefix ${describe(prefix)} in \`rateLimit.routes\` must start with '/' (for example '/auth').`,
+      )
+    }
+    if (typeof name !== 'string' || !tiers.has(name))
+      throw unknownTier(name, `rateLimit.routes['${prefix}']`, tiers)
+    return [prefix, name]
+  })
+}
+
+function parseSubnet(input: unknown): number {
+  if (input === undefined) return 56
+  if (typeof input !== 'number' || !Number.isInteger(input) || input < 32 || input > 64) {
+    throw new KitError(
+      'KIT_RATE_LIMIT_INVALID_OPTION',
+      `\`rateLimit.ipv6Subnet\` must be a prefix length from 32 to 64 (usually 48–64); got ${describe(input)}.`,
+    )
+  }
+  return input
+}
+
+function parseHeaders(input: unknown): 'draft-8' | 'legacy' | false {
+  if (input === undefined) return 'draft-8'
+  if (input === 'draft-8' || input === 'legacy' || input === false) return input
+  throw new KitError(
+    'KIT_RATE_LIMIT_INVALID_OPTION',
+    `\`rateLimit.headers\` must be 'draft-8', 'legacy' or false; got ${describe(input)}.`,
+  )
+}
+
+function parsePrefix(input: unknown): string {
+  if (input === undefined) return 'kit:rl:'
+  if (typeof input !== 'string' || input.length === 0 || input.length > 100) {
+    throw new KitError(
+      'KIT_RATE_LIMIT_INVALID_OPTION',
+      `\`rateLimit.prefix\` must be a non-empty string (for example 'myapp:rl:'); got ${describe(input)}.`,
+    )
+  }
+  return input
+}
+
+function defaultAccount(req: { body?: unknown }): string | undefined {
+  const body = req.body
+  if (body === null || typeof body !== 'object') return undefined
+  const fields = body as Record<string, unknown>
+  for (const field of ['email', 'username', 'login']) {
+    const value = fields[field]
+    if (typeof value === 'string' && value.trim() !== '') return value
+  }
+  return undefined
+}
+
+const defaultIsFailure = (status: number): boolean => status >= 400 && status < 500 && status !== 429
+
+function parseBruteForce(input: unknown): BruteForceConfig {
+  assertObject(input, 'rateLimit.bruteForce')
+  const options = dropUndefined(input as BruteForceOptions)
+  assertKnownKeys(options, BRUTE_FORCE_KEYS, 'rateLimit.bruteForce.')
+  const paths = stringList(options.paths ?? ['/auth/login'], 'rateLimit.bruteForce.paths')
+  for (const path of paths) {
+    if (!path.startsWith('/')) {
+      throw new KitError(
+        'KIT_RATE_LIMIT_INVALID_OPTION',
+        `\`rateLimit.bruteForce.paths\` entries must start with '/'; got ${describe(path)}.`,
+      )
+    }
+  }
+  const windowMs = duration(options.windowMs ?? 3_600_000, 'rateLimit.bruteForce.windowMs', 1000)
+  if (options.resetOnSuccess !== undefined && typeof options.resetOnSuccess !== 'boolean') {
+    throw new KitError(
+      'KIT_RATE_LIMIT_INVALID_OPTION',
+      `\`rateLimit.bruteForce.resetOnSuccess\` must be true or false; got ${describe(options.resetOnSuccess)}.`,
+    )
+  }
+  return {
+    paths: new Set(paths.map(normalizePath)),
+    methods: new Set(
+      stringList(options.methods ?? ['POST'], 'rateLimit.bruteForce.methods').map((m) => m.toUpperCase()),
+    ),
+    perIp: positiveInteger(
+      options.perIp ?? 100,
+      'rateLimit.bruteForce.perIp',
+      'Failed attempts per IP per window.',
+    ),
+    perAccount: positiveInteger(
+      options.perAccount ?? 10,
+      'rateLimit.bruteForce.perAccount',
+      'Failed attempts per account per window.',
+    ),
+    windowMs,
+    blockMs: duration(options.blockMs ?? windowMs, 'rateLimit.bruteForce.blockMs', 1000),
+    account: optionalFunction(options.account, 'rateLimit.bruteForce.account') ?? defaultAccount,
+    isFailure: optionalFunction(options.isFailure, 'rateLimit.bruteForce.isFailure') ?? defaultIsFailure,
+    resetOnSuccess: options.resetOnSuccess ?? true,
+  }
+}
+
+function stringList(input: unknown, name: string): string[] {
+  if (!Array.isArray(input) || input.length === 0 || input.some((item) => typeof item !== 'string')) {
+    throw new KitError(
+      'KIT_RATE_LIMIT_INVALID_OPTION',
+      `\`${name}\` must be a non-empty list of strings; got ${describe(input)}.`,
+    )
+  }
+  return input as string[]
+}

@@ -1,0 +1,23 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { refusalBody, requestIdOf } from '../core/response.ts'
+
+/** Sends a 429/503 the way Express does (same headers, same negotiated body). */
+export async function refuse(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: 429 | 503,
+  retryAfter: number,
+): Promise<FastifyReply> {
+  const { contentType, body } = refusalBody(
+    status,
+    retryAfter,
+    request.headers.accept,
+    requestIdOf(reply, request),
+  )
+  return reply
+    .code(status)
+    .header('retry-after', String(retryAfter))
+    .header('cache-control', 'no-store')
+    .type(contentType)
+    .send(body)
+}
