@@ -1,4 +1,5 @@
 import type { Server } from 'node:http'
+import { Readable } from 'node:stream'
 import type { KitLogger } from '@kit/internal'
 import { type ListeningApp, listenExpress, listenFastify } from '@kit/test-utils'
 import express from 'express'
@@ -27,7 +28,8 @@ export function sleep(ms: number): Promise<void> {
 /**
  * The same app on both frameworks, wired in the pipeline order core uses:
  * health routes, load shedding, then the app's routes —
- * GET /api/hello, GET /slow?ms=, GET /block?ms= (blocks the event loop).
+ * GET /api/hello, GET /slow?ms=, GET /block?ms= (blocks the event loop),
+ * GET /stream?ms= (headers and a first chunk at once, the end after ms).
  */
 export async function serve(framework: Framework, health: Health): Promise<TestApp> {
   if (framework === 'express') {
@@ -44,6 +46,9 @@ export async function serve(framework: Framework, health: Health): Promise<TestA
     app.get('/block', (req, res) => {
       busy(Number(req.query.ms ?? 500))
       res.json({ blocked: true })
+    })
+    app.get('/stream', (req, res) => {
+      stream(Number(req.query.ms ?? 500)).pipe(res)
     })
     let server: Server | undefined
     const listening = await listenExpress({
@@ -65,8 +70,31 @@ export async function serve(framework: Framework, health: Health): Promise<TestA
     busy(Number((request.query as { ms?: string }).ms ?? 500))
     return { blocked: true }
   })
+  app.get('/stream', async (request, reply) =>
+    reply.send(stream(Number((request.query as { ms?: string }).ms ?? 500))),
+  )
   const listening = await listenFastify(app)
   return { ...listening, server: app.server }
+}
+
+/** A body whose first chunk goes out at once (so headers are sent) and whose end comes after `ms`. */
+function stream(ms: number): Readable {
+  const body = new Readable({ read() {} })
+  body.push('first chunk\n')
+  setTimeout(() => {
+    body.push('last chunk\n')
+    body.push(null)
+  }, ms)
+  return body
+}
+
+/** Polls until `predicate` holds, for at most `timeoutMs`. */
+export async function eventually(predicate: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`)
+    await sleep(100)
+  }
 }
 
 /** A fetch that can never hang a test. */
