@@ -1,1 +1,3 @@
-export {}
+export { type ExpressMiddleware, type KitRequest, requestLogger } from './express-middleware.ts'
+export { setResponseError } from './request-line.ts'
+export type { RequestLoggerOptions } from './request-options.ts'

@@ -1,1 +1,8 @@
-export {}
+export {
+  fastifyLoggerOptions,
+  type KitFastifyServerOptions,
+  type KitLoggerPluginOptions,
+  kitLoggerPlugin,
+} from './fastify-plugin.ts'
+export { setResponseError } from './request-line.ts'
+export type { RequestLoggerOptions } from './request-options.ts'

@@ -1,1 +1,10 @@
-export {}
+export { getRequestContext, getRequestId, type RequestContext } from './context.ts'
+export { createLogger, isKitLogger, type Logger } from './create-logger.ts'
+export { errors } from './errors.ts'
+export { fetchWithRequestId, REQUEST_ID_HEADER, requestIdHeaders } from './fetch.ts'
+export { flushLogger, loggerShutdownHook } from './flush.ts'
+export { LEVELS, type LogLevel } from './levels.ts'
+export type { LoggerContext, LoggerEnv, LoggerOptions } from './options.ts'
+export { isSafeRequestId } from './request-id.ts'
+export { setResponseError } from './request-line.ts'
+export type { RequestLoggerOptions } from './request-options.ts'
