@@ -1,1 +1,138 @@
-export {}
+import type { NextFunction, Request, RequestHandler, Response } from 'express'
+import express from 'express'
+import { describeBodyError, MAX_FORM_FIELDS } from './body-limit.ts'
+import { type FrameworkIO, pathOf, sendRefusal } from './io.ts'
+import type { SecurityOptions } from './options.ts'
+import { SECURITY_STEPS, type Security, type SecurityStep, toSecurity } from './security.ts'
+
+/** Express's own view of the request: req.secure and req.host follow `trust proxy`. */
+const expressIO: FrameworkIO<Request, Response> = {
+  raw: (req) => req,
+  secure: (req) => req.secure,
+  host: (req) => req.host,
+  url: (req) => req.originalUrl,
+  setHeader: (res, name, value) => {
+    res.setHeader(name, value)
+  },
+  getHeader: (res, name) => res.getHeader(name),
+  removeHeader: (res, name) => res.removeHeader(name),
+  send: (res, status, body) => {
+    res.statusCode = status
+    res.end(body)
+  },
+  getNonce: (res) => res.locals.cspNonce as string | undefined,
+  setNonce: (res, nonce) => {
+    res.locals.cspNonce = nonce
+  },
+}
+
+type Input = Security | SecurityOptions | undefined
+
+/** HTTPS redirect, allowed hosts (421) and canonical host redirect. */
+export function httpsAndHosts(security?: Input): RequestHandler {
+  const steps = toSecurity(security, 'httpsAndHosts').steps(expressIO)
+  return function kitHttpsAndHosts(req, res, next) {
+    if (!steps.hosts(req, res)) next()
+  }
+}
+
+/** Security headers and the CSP nonce (`res.locals.cspNonce`). */
+export function securityHeaders(security?: Input): RequestHandler {
+  const steps = toSecurity(security, 'securityHeaders').steps(expressIO)
+  return function kitSecurityHeaders(req, res, next) {
+    steps.headers(req, res)
+    next()
+  }
+}
+
+/** The CSP violation report endpoint (POST to `csp.reportPath`). */
+export function cspReportRoute(security?: Input): RequestHandler {
+  const steps = toSecurity(security, 'cspReportRoute').steps(expressIO)
+  return function kitCspReport(req, res, next) {
+    if (steps.cspReport(req, res) === undefined) next()
+  }
+}
+
+/** CORS headers from the allowlist; preflights are answered here. */
+export function corsPolicy(security?: Input): RequestHandler {
+  const steps = toSecurity(security, 'corsPolicy').steps(expressIO)
+  return function kitCors(req, res, next) {
+    if (!steps.cors(req, res)) next()
+  }
+}
+
+/** Refuses cross-site state-changing requests (403). */
+export function csrfProtection(security?: Input): RequestHandler {
+  const steps = toSecurity(security, 'csrfProtection').steps(expressIO)
+  return function kitCsrf(req, res, next) {
+    if (!steps.csrf(req, res)) next()
+  }
+}
+
+/** MAX_UPLOAD_SIZE on JSON, urlencoded and raw (octet-stream) bodies, parsed into req.body; 413 past it. */
+export function bodyLimits(security?: Input): RequestHandler {
+  const resolved = toSecurity(security, 'bodyLimits')
+  const config = resolved.config.bodyLimit
+  if (config === undefined) {
+    return function kitBodyLimits(_req, _res, next) {
+      next()
+    }
+  }
+  const steps = resolved.steps(expressIO)
+  const { limit } = config
+  const parsers: RequestHandler[] = [
+    express.json({ limit }),
+    express.urlencoded({ limit, extended: false, parameterLimit: MAX_FORM_FIELDS }),
+    express.raw({ limit, type: 'application/octet-stream' }),
+  ]
+  return function kitBodyLimits(req, res, next) {
+    if (steps.bodyLimit(req, res)) return
+    const headers = req.headers
+    if (headers['content-length'] === undefined && headers['transfer-encoding'] === undefined) return next()
+    if (config.exempt(req, pathOf(req.originalUrl))) return next()
+    runParsers(parsers, limit, req, res, next)
+  }
+}
+
+function runParsers(
+  parsers: RequestHandler[],
+  limit: number,
+  req: Request,
+  res: Response,
+  next: NextFunction,
+): void {
+  let index = 0
+  const step = (error?: unknown): void => {
+    if (error !== undefined && error !== null) {
+      const refusal = describeBodyError(error, limit)
+      if (refusal === undefined) next(error)
+      else sendRefusal(expressIO, res, refusal.status, refusal.body, refusal.status === 413)
+      return
+    }
+    const parser = parsers[index++]
+    if (parser === undefined) next()
+    else parser(req, res, step)
+  }
+  step()
+}
+
+export interface ExpressSecurityOptions {
+  /** Only these steps, in pipeline order (rate limits go between 'csrf' and 'bodyLimit'). @default all */
+  steps?: readonly SecurityStep[]
+}
+
+const FACTORIES: Record<SecurityStep, (security: Security) => RequestHandler> = {
+  hosts: httpsAndHosts,
+  headers: securityHeaders,
+  cspReport: cspReportRoute,
+  cors: corsPolicy,
+  csrf: csrfProtection,
+  bodyLimit: bodyLimits,
+}
+
+/** The steps' middleware in pipeline order: `app.use(kitSecurity(security))`. */
+export function kitSecurity(security?: Input, options: ExpressSecurityOptions = {}): RequestHandler[] {
+  const resolved = toSecurity(security, 'kitSecurity')
+  const wanted = options.steps ?? SECURITY_STEPS
+  return SECURITY_STEPS.filter((step) => wanted.includes(step)).map((step) => FACTORIES[step](resolved))
+}

@@ -1,1 +1,123 @@
-export {}
+import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { MAX_FORM_FIELDS, parseForm } from './body-limit.ts'
+import type { FrameworkIO } from './io.ts'
+import type { SecurityOptions } from './options.ts'
+import { SECURITY_STEPS, type Security, type SecurityStep, toSecurity } from './security.ts'
+
+declare module 'fastify' {
+  interface FastifyReply {
+    /** This response's CSP nonce: `<script nonce="${reply.cspNonce}">`. */
+    cspNonce: string
+  }
+  interface FastifyContextConfig {
+    /** `false` exempts the route from @kit/security's CSRF check (webhooks). */
+    csrf?: boolean
+  }
+}
+
+/** Fastify's own view of the request: request.protocol and request.host follow `trustProxy`. */
+const fastifyIO: FrameworkIO<FastifyRequest, FastifyReply> = {
+  raw: (request) => request.raw,
+  secure: (request) => request.protocol === 'https',
+  host: (request) => request.host,
+  url: (request) => request.url,
+  setHeader: (reply, name, value) => {
+    reply.header(name, value)
+  },
+  getHeader: (reply, name) => reply.getHeader(name),
+  removeHeader: (reply, name) => {
+    reply.removeHeader(name)
+  },
+  send: (reply, status, body) => {
+    reply.code(status).send(body)
+  },
+  getNonce: (reply) => reply.cspNonce || undefined,
+  setNonce: (reply, nonce) => {
+    reply.cspNonce = nonce
+  },
+  optedOut: (request, step) => request.routeOptions.config?.[step] === false,
+  routeBodyLimit: (request) => request.routeOptions.bodyLimit,
+}
+
+export interface KitSecurityPluginOptions {
+  /** A Security from createSecurity(), or options to create one. */
+  security?: Security | SecurityOptions
+  /** Only these steps, in pipeline order: register 'bodyLimit' again after the rate limiter. @default all */
+  steps?: readonly SecurityStep[]
+}
+
+const plugin: FastifyPluginCallback<KitSecurityPluginOptions> = (fastify, options, done) => {
+  const security = toSecurity(options.security, 'kitSecurity')
+  const steps = security.steps(fastifyIO)
+  const wanted = new Set(options.steps ?? SECURITY_STEPS)
+  if (!fastify.hasReplyDecorator('cspNonce')) fastify.decorateReply('cspNonce', '')
+
+  if (wanted.has('hosts')) {
+    fastify.addHook('onRequest', function kitHttpsAndHosts(request, reply, next) {
+      if (!steps.hosts(request, reply)) next()
+    })
+  }
+  if (wanted.has('headers')) {
+    fastify.addHook('onRequest', function kitSecurityHeaders(request, reply, next) {
+      steps.headers(request, reply)
+      next()
+    })
+  }
+  if (wanted.has('cspReport')) {
+    fastify.addHook('onRequest', function kitCspReport(request, reply, next) {
+      // When it answers, the reply is sent asynchronously and next() is not called.
+      if (steps.cspReport(request, reply) === undefined) next()
+    })
+  }
+  if (wanted.has('cors')) {
+    fastify.addHook('onRequest', function kitCors(request, reply, next) {
+      if (!steps.cors(request, reply)) next()
+    })
+  }
+  if (wanted.has('csrf')) {
+    fastify.addHook('onRequest', function kitCsrf(request, reply, next) {
+      if (!steps.csrf(request, reply)) next()
+    })
+  }
+  const bodyLimit = security.config.bodyLimit
+  if (wanted.has('bodyLimit') && bodyLimit !== undefined) {
+    // Routes added from here on get the limit unless they set their own bodyLimit.
+    fastify.addHook('onRoute', (route) => {
+      route.bodyLimit ??= bodyLimit.limit
+    })
+    if (!fastify.hasContentTypeParser('application/x-www-form-urlencoded')) {
+      fastify.addContentTypeParser(
+        'application/x-www-form-urlencoded',
+        { parseAs: 'string' },
+        (_request, body, parsed) => {
+          const form = parseForm(body as string)
+          if (form !== undefined) return parsed(null, form)
+          const error = Object.assign(new Error(`A form may have at most ${MAX_FORM_FIELDS} fields.`), {
+            statusCode: 413,
+          })
+          parsed(error, undefined)
+        },
+      )
+    }
+    if (!fastify.hasContentTypeParser('application/octet-stream')) {
+      fastify.addContentTypeParser(
+        'application/octet-stream',
+        { parseAs: 'buffer' },
+        (_request, body, parsed) => {
+          parsed(null, body)
+        },
+      )
+    }
+    fastify.addHook('onRequest', function kitBodyLimits(request, reply, next) {
+      if (!steps.bodyLimit(request, reply)) next()
+    })
+  }
+  done()
+}
+
+/** The security pipeline as one Fastify plugin: `fastify.register(kitSecurity, { security })`. */
+export const kitSecurity: FastifyPluginCallback<KitSecurityPluginOptions> = fp(plugin, {
+  fastify: '5.x',
+  name: '@kit/security',
+})

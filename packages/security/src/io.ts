@@ -1,0 +1,63 @@
+import type { IncomingMessage } from 'node:http'
+
+/**
+ * What the framework-neutral core needs from a framework, as static
+ * functions over the framework's own request and response objects (no
+ * per-request allocation). Each adapter implements it in a few lines; the
+ * trusted-proxy decisions (`secure`, `host`) come from the framework's own
+ * `trust proxy` / `trustProxy` setting.
+ */
+export interface FrameworkIO<Req, Res> {
+  raw(req: Req): IncomingMessage
+  /** HTTPS as the framework sees it (X-Forwarded-Proto only from a trusted proxy). */
+  secure(req: Req): boolean
+  /** Host header value (X-Forwarded-Host only from a trusted proxy), with port. */
+  host(req: Req): string | undefined
+  /** Path and query as received. */
+  url(req: Req): string
+  setHeader(res: Res, name: string, value: string): void
+  getHeader(res: Res, name: string): unknown
+  removeHeader(res: Res, name: string): void
+  /** Ends the response with the headers already set plus this status and body. */
+  send(res: Res, status: number, body: string | undefined): void
+  /** Where the app reads the nonce: res.locals.cspNonce, reply.cspNonce. */
+  getNonce(res: Res): string | undefined
+  setNonce(res: Res, nonce: string): void
+  /** Per-route opt-outs (Fastify route config); undefined when the framework has none. */
+  optedOut?(req: Req, step: 'csrf'): boolean
+  /** The body limit the framework applies to this route, when it knows one. */
+  routeBodyLimit?(req: Req): number | undefined
+}
+
+/** The JSON body kit sends when it refuses a request: the same fields Fastify's errors have. */
+export function refusalBody(statusCode: number, error: string, code: string, message: string): string {
+  return JSON.stringify({ statusCode, error, code, message })
+}
+
+export function sendRefusal<Req, Res>(
+  io: FrameworkIO<Req, Res>,
+  res: Res,
+  status: number,
+  body: string,
+  closeConnection = false,
+): void {
+  io.setHeader(res, 'Content-Type', 'application/json; charset=utf-8')
+  io.setHeader(res, 'Cache-Control', 'no-store')
+  if (closeConnection) io.setHeader(res, 'Connection', 'close')
+  io.send(res, status, body)
+}
+
+/** Path without the query string. */
+export function pathOf(url: string): string {
+  const q = url.indexOf('?')
+  return q === -1 ? url : url.slice(0, q)
+}
+
+/** Adds a token to a Vary value unless it is already there (or the value is '*'). */
+export function mergeVary(current: unknown, token: string): string | undefined {
+  if (current === undefined || current === null || current === '') return token
+  const text = Array.isArray(current) ? current.join(', ') : String(current)
+  if (text.trim() === '*') return undefined
+  const lower = token.toLowerCase()
+  return text.split(',').some((t) => t.trim().toLowerCase() === lower) ? undefined : `${text}, ${token}`
+}

@@ -1,0 +1,114 @@
+type Fail = (code: string, message: string) => never
+
+const LABELS = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/
+const CONFIGURED = /^(https?):\/\/(\*\.)?([^/:?#@\s]+)(?::(\d{1,5}))?$/i
+// What browsers send: lower-case scheme and host, no default port, no trailing slash.
+const SERIALISED = /^(https?):\/\/([a-z0-9.-]+|\[[0-9a-f:.]+\])(?::(\d{1,5}))?$/
+
+interface Pattern {
+  scheme: string
+  /** '.example.com' */
+  suffix: string
+  port: string
+}
+
+/**
+ * An allowlist of origins: exact origins are a Set lookup; `https://*.example.com`
+ * patterns match one or more whole labels before `.example.com`, on the same
+ * scheme and port, so `evil-example.com`, `example.com.attacker.net` and
+ * `http://` variants never match.
+ */
+export interface OriginMatcher {
+  readonly any: boolean
+  readonly exact: ReadonlySet<string>
+  readonly patterns: readonly string[]
+  matches(origin: string): boolean
+}
+
+export function createOriginMatcher(entries: readonly string[], setting: string, fail: Fail): OriginMatcher {
+  let any = false
+  const exact = new Set<string>()
+  const patterns: Pattern[] = []
+  const patternTexts: string[] = []
+  for (const raw of entries) {
+    const entry = typeof raw === 'string' ? raw.trim() : raw
+    if (entry === '*') {
+      any = true
+      continue
+    }
+    const parsed = parseConfiguredOrigin(entry, setting, fail)
+    if (parsed.wildcard) {
+      patterns.push({ scheme: parsed.scheme, suffix: `.${parsed.host}`, port: parsed.port })
+      patternTexts.push(parsed.text)
+    } else exact.add(parsed.text)
+  }
+  const matchPattern = (origin: string): boolean => {
+    const m = SERIALISED.exec(origin)
+    if (!m) return false
+    const [, scheme, host = '', port = ''] = m
+    for (const p of patterns) {
+      if (
+        p.scheme !== scheme ||
+        p.port !== port ||
+        host.length <= p.suffix.length ||
+        !host.endsWith(p.suffix)
+      )
+        continue
+      if (LABELS.test(host.slice(0, -p.suffix.length))) return true
+    }
+    return false
+  }
+  return {
+    any,
+    exact,
+    patterns: patternTexts,
+    matches:
+      patterns.length === 0
+        ? (origin) => exact.has(origin)
+        : (origin) => exact.has(origin) || matchPattern(origin),
+  }
+}
+
+interface ParsedOrigin {
+  scheme: string
+  host: string
+  port: string
+  wildcard: boolean
+  /** Normalised form, as a browser would send it. */
+  text: string
+}
+
+function parseConfiguredOrigin(entry: unknown, setting: string, fail: Fail): ParsedOrigin {
+  const show = JSON.stringify(entry)
+  const bad = (why: string): never =>
+    fail(
+      'KIT_SECURITY_CORS_INVALID_ORIGIN',
+      `${setting}: ${show} ${why}. Write origins as https://app.example.com or https://*.example.com.`,
+    )
+  if (typeof entry !== 'string') return bad('is not a string')
+  if (entry.toLowerCase() === 'null') {
+    return bad(
+      "is the opaque 'null' origin, which sandboxed iframes and local files send: any site can forge it",
+    )
+  }
+  if (entry.endsWith('/')) return bad(`ends with a slash; browsers send ${entry.replace(/\/+$/, '')}`)
+  const m = CONFIGURED.exec(entry)
+  if (!m) {
+    if (!/^https?:\/\//i.test(entry)) return bad('needs a scheme (https:// or http://)')
+    if (/^https?:\/\/[^/]+\//i.test(entry)) return bad('has a path; an origin is scheme://host[:port] only')
+    return bad('is not an origin')
+  }
+  const scheme = m[1]!.toLowerCase()
+  const host = m[3]!.toLowerCase()
+  const wildcard = m[2] !== undefined
+  if (host.includes('*')) return bad("has a '*' that is not the whole first label")
+  if (!LABELS.test(host)) return bad('has an invalid host name (use punycode, xn--, for non-ASCII names)')
+  if (wildcard && !host.includes('.')) return bad('matches a whole top-level domain')
+  let port = m[4] ?? ''
+  const portNumber = Number(port)
+  if (port && (portNumber < 1 || portNumber > 65535)) return bad('has a port outside 1-65535')
+  if ((scheme === 'https' && portNumber === 443) || (scheme === 'http' && portNumber === 80)) port = ''
+  else if (port) port = String(portNumber)
+  const text = `${scheme}://${wildcard ? '*.' : ''}${host}${port ? `:${port}` : ''}`
+  return { scheme, host, port, wildcard, text }
+}

@@ -1,0 +1,148 @@
+import { KitError, silentLogger } from '@kit/internal'
+import { applyContentLength, tooLargeBody } from './body-limit.ts'
+import { resolveConfig, type SecurityConfig } from './config.ts'
+import { applyCors } from './cors.ts'
+import { createNonce, policyWithNonce } from './csp/nonce.ts'
+import { createCspReportEndpoint } from './csp/report-endpoint.ts'
+import { applyCsrf } from './csrf.ts'
+import { applyHosts } from './hosts.ts'
+import type { FrameworkIO } from './io.ts'
+import { createEventLog } from './log.ts'
+import type { SecurityContext, SecurityOptions } from './options.ts'
+
+/** The pipeline steps, in the order DESIGN §6 runs them (rate limits go between csrf and bodyLimit). */
+export const SECURITY_STEPS = ['hosts', 'headers', 'cspReport', 'cors', 'csrf', 'bodyLimit'] as const
+export type SecurityStep = (typeof SECURITY_STEPS)[number]
+
+/**
+ * One framework's step functions. Each returns true (or a promise) when it
+ * answered the request itself, so the caller must not continue.
+ */
+export interface SecuritySteps<Req, Res> {
+  /** Allowed hosts (421), HTTP → HTTPS, alias → canonical host. */
+  hosts(req: Req, res: Res): boolean
+  /** Static headers, HSTS on HTTPS, CSP with a fresh nonce; removes X-Powered-By. */
+  headers(req: Req, res: Res): void
+  /** POST to the report path: answers it (the promise settles when done). */
+  cspReport(req: Req, res: Res): Promise<void> | undefined
+  /** CORS headers; answers preflights. */
+  cors(req: Req, res: Res): boolean
+  /** Refuses cross-site state-changing requests with 403. */
+  csrf(req: Req, res: Res): boolean
+  /** Refuses a declared Content-Length over the limit with 413. */
+  bodyLimit(req: Req, res: Res): boolean
+}
+
+const instances = new WeakSet<object>()
+
+export interface Security {
+  readonly config: SecurityConfig
+  /** Ids of the start-up warnings that were logged. */
+  readonly warnings: readonly string[]
+  /** The step functions for a framework (cached per `io`). */
+  steps<Req, Res>(io: FrameworkIO<Req, Res>): SecuritySteps<Req, Res>
+}
+
+export function isSecurity(value: unknown): value is Security {
+  return typeof value === 'object' && value !== null && instances.has(value)
+}
+
+/**
+ * Resolves the options once (throwing a KitError for any misconfiguration)
+ * and returns the security pipeline, shared by the Express and Fastify
+ * adapters.
+ */
+export function createSecurity(options: SecurityOptions = {}, context: SecurityContext = {}): Security {
+  const { config, warnings } = resolveConfig(options, context)
+  const log = context.log ?? silentLogger
+  const events = createEventLog(log, 10)
+  const report = config.csp ? createCspReportEndpoint(config.csp, log, events) : undefined
+  const skip = context.skip
+  const cache = new WeakMap<object, SecuritySteps<unknown, unknown>>()
+
+  const build = <Req, Res>(io: FrameworkIO<Req, Res>): SecuritySteps<Req, Res> => {
+    const { hosts, https, hsts, csp, cors, csrf, bodyLimit } = config
+    const names = config.staticHeaders.map(([name]) => name)
+    const values = config.staticHeaders.map(([, value]) => value)
+    const count = names.length
+    const body413 = bodyLimit ? tooLargeBody(bodyLimit.limit) : ''
+    const skipped = skip ? (req: Req) => skip(io.raw(req)) : () => false
+    const needHostStep = https.force || hosts.allowed !== undefined || hosts.canonical !== undefined
+
+    return {
+      hosts(req, res) {
+        if (!needHostStep || skipped(req)) return false
+        if (https.force && !io.secure(req) && io.raw(req).headers['x-forwarded-proto'] === 'https') {
+          warnings.warn(
+            'untrusted-forwarded-proto',
+            'a request said X-Forwarded-Proto: https but its peer is not a trusted proxy, so it is redirected to HTTPS again. Set TRUST_PROXY (Express trust proxy / Fastify trustProxy) to your proxy, or requests loop.',
+          )
+        }
+        return applyHosts(hosts, https, io, req, res, events)
+      },
+      headers(req, res) {
+        if (skipped(req)) return
+        io.removeHeader(res, 'X-Powered-By')
+        for (let i = 0; i < count; i++) io.setHeader(res, names[i]!, values[i]!)
+        if (hsts !== undefined && io.secure(req)) io.setHeader(res, 'Strict-Transport-Security', hsts)
+        if (csp === undefined) return
+        if (!csp.nonce) return io.setHeader(res, csp.headerName, csp.parts[0]!)
+        // Installed twice: keep the nonce the page may already have read.
+        let nonce = io.getNonce(res)
+        if (!nonce) {
+          nonce = createNonce()
+          io.setNonce(res, nonce)
+        }
+        io.setHeader(res, csp.headerName, policyWithNonce(csp.parts, nonce))
+      },
+      cspReport(req, res) {
+        if (report === undefined) return undefined
+        return report.handle(io, req, res)
+      },
+      cors(req, res) {
+        if (cors === undefined || skipped(req)) return false
+        return applyCors(cors, io, req, res)
+      },
+      csrf(req, res) {
+        if (csrf === undefined || skipped(req)) return false
+        return applyCsrf(csrf, io, req, res, events, report?.path)
+      },
+      bodyLimit(req, res) {
+        if (bodyLimit === undefined || skipped(req)) return false
+        return applyContentLength(bodyLimit, body413, io, req, res, events)
+      },
+    }
+  }
+
+  const security: Security = {
+    config,
+    warnings: warnings.emitted,
+    steps<Req, Res>(io: FrameworkIO<Req, Res>): SecuritySteps<Req, Res> {
+      let steps = cache.get(io) as SecuritySteps<Req, Res> | undefined
+      if (!steps) {
+        steps = build(io)
+        cache.set(io, steps as SecuritySteps<unknown, unknown>)
+      }
+      return steps
+    },
+  }
+  instances.add(security)
+  return security
+}
+
+/**
+ * Adapters accept a Security or its options. `app.use(securityHeaders)`
+ * (the factory itself, not its result) hands Express's request in here:
+ * say how to fix it.
+ */
+export function toSecurity(value: Security | SecurityOptions | undefined, factory: string): Security {
+  if (isSecurity(value)) return value
+  const maybeRequest = value as { method?: unknown; headers?: unknown } | undefined
+  if (maybeRequest && typeof maybeRequest.method === 'string' && typeof maybeRequest.headers === 'object') {
+    throw new KitError(
+      'KIT_SECURITY_MIDDLEWARE_NOT_CALLED',
+      `${factory} was passed to app.use() without being called. Write app.use(${factory}(security)) instead of app.use(${factory}).`,
+    )
+  }
+  return createSecurity(value ?? {})
+}
