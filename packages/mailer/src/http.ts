@@ -1,4 +1,5 @@
 import { MailProviderError } from './provider-error.ts'
+import { isCertificateError } from './tls-errors.ts'
 
 export interface HttpRequest {
   method: 'GET' | 'POST'
@@ -26,11 +27,6 @@ const NOT_SENT_CODES = new Set([
   'ENETUNREACH',
   'EADDRNOTAVAIL',
   'UND_ERR_CONNECT_TIMEOUT',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'CERT_HAS_EXPIRED',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
 ])
 
 /**
@@ -71,7 +67,8 @@ export async function request(provider: string, req: HttpRequest): Promise<HttpR
       })
     }
     const code = errorCode(error)
-    const sent = code === undefined || !NOT_SENT_CODES.has(code)
+    // A refused certificate also stops the request before a byte of it is sent.
+    const sent = code === undefined || !(NOT_SENT_CODES.has(code) || isCertificateError(code))
     throw new MailProviderError({
       provider,
       code: 'KIT_MAILER_PROVIDER_UNAVAILABLE',
@@ -101,10 +98,15 @@ function errorCode(error: unknown): string | undefined {
 
 /**
  * How long a provider asked us to wait, in ms: `Retry-After` (seconds or an
- * HTTP date), SendGrid's `X-RateLimit-Reset` (epoch seconds) or the IETF
- * `RateLimit-Reset` (seconds from now). Undefined when none is usable.
+ * HTTP date), and for a rate limit SendGrid's `X-RateLimit-Reset` (epoch
+ * seconds) or the IETF `RateLimit-Reset` (seconds from now), which Resend
+ * sends on every answer. Undefined when none is usable.
  */
-export function retryAfterMs(headers: Headers, now: number = Date.now()): number | undefined {
+export function retryAfterMs(
+  headers: Headers,
+  kind: 'rate-limit' | 'outage',
+  now: number = Date.now(),
+): number | undefined {
   const retryAfter = headers.get('retry-after')
   if (retryAfter) {
     const seconds = Number(retryAfter)
@@ -112,6 +114,7 @@ export function retryAfterMs(headers: Headers, now: number = Date.now()): number
     const date = Date.parse(retryAfter)
     if (!Number.isNaN(date)) return Math.max(0, date - now)
   }
+  if (kind === 'outage') return undefined
   const reset = Number(headers.get('x-ratelimit-reset') ?? Number.NaN)
   if (Number.isFinite(reset) && reset > 0) return Math.max(0, reset * 1000 - now)
   const ietf = Number(headers.get('ratelimit-reset') ?? Number.NaN)

@@ -134,12 +134,12 @@ function resendError(status: number, headers: Headers, json: unknown, text: stri
       code: 'KIT_MAILER_PROVIDER_UNAVAILABLE',
       kind: 'transient',
       maybeDelivered: true,
-      retryAfterMs: retryAfterMs(headers) ?? 1000,
+      retryAfterMs: retryAfterMs(headers, 'outage') ?? 1000,
     })
   }
   if (status === 429) {
     const quota = name === 'daily_quota_exceeded' || name === 'monthly_quota_exceeded'
-    const wait = retryAfterMs(headers)
+    const wait = retryAfterMs(headers, 'rate-limit')
     return new MailProviderError({
       ...base,
       code: 'KIT_MAILER_RATE_LIMITED',
@@ -151,7 +151,7 @@ function resendError(status: number, headers: Headers, json: unknown, text: stri
     })
   }
   if (status === 503) {
-    const wait = retryAfterMs(headers)
+    const wait = retryAfterMs(headers, 'outage')
     return new MailProviderError({
       ...base,
       code: 'KIT_MAILER_PROVIDER_UNAVAILABLE',

@@ -143,7 +143,7 @@ function sendGridError(status: number, headers: Headers, json: unknown, text: st
     })
   }
   if (status === 429 || status === 503) {
-    const wait = retryAfterMs(headers)
+    const wait = retryAfterMs(headers, status === 429 ? 'rate-limit' : 'outage')
     return new MailProviderError({
       ...base,
       code: status === 429 ? 'KIT_MAILER_RATE_LIMITED' : 'KIT_MAILER_PROVIDER_UNAVAILABLE',

@@ -11,6 +11,7 @@ import { addKnownSecret, KitError, type KitLogger, silentLogger } from '@kit/int
 import type { NodemailerError, Transporter } from 'nodemailer'
 import { toNodemailerMessage } from '../nodemailer-message.ts'
 import { MailProviderError } from '../provider-error.ts'
+import { isCertificateError } from '../tls-errors.ts'
 import { resolveTimeout } from '../transport-options.ts'
 import type { MailTransport, OutgoingMessage, TransportResult, TransportSendOptions } from '../types.ts'
 
@@ -288,9 +289,14 @@ function smtpError(error: NodemailerError, bodySent: boolean, requireTLS: boolea
       maybeDelivered: false,
     })
   }
-  if (code === 'ETLS' || (requireTLS && /STARTTLS/i.test(error.message))) {
+  if (
+    code === 'ETLS' ||
+    isCertificateError(error.originalCode) ||
+    (requireTLS && /STARTTLS/i.test(error.message))
+  ) {
     return new MailProviderError({
       ...base,
+      message: `${base.message}${error.originalCode ? ` (${error.originalCode})` : ''}`,
       code: 'KIT_MAILER_TLS_REQUIRED',
       kind: 'permanent',
       maybeDelivered: false,
