@@ -16,7 +16,7 @@ describe('productionize(express)', () => {
   it('refuses to start on bad env with one error listing every problem, and installs nothing', async () => {
     const app = express()
     const before = app.router.stack.length
-    const error = await productionize(app, {
+    const error = (await productionize(app, {
       envSource: {
         NODE_ENV: 'production',
         PORT: 'eighty',
@@ -24,7 +24,10 @@ describe('productionize(express)', () => {
         SENDGRID_API_KEY: CANARY,
         MAIL_PROVIDER: 'sendgrid',
       },
-    }).catch((e: unknown) => e as Error & { code: string })
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as Error & { code: string }
     expect(error.code).toBe('KIT_ENV_INVALID')
     expect(error.message).toMatch(/PORT/)
     expect(error.message).toMatch(/APP_URL/)
@@ -120,7 +123,7 @@ describe('productionize(express)', () => {
     running = { url, port: 0, close }
     const res = await fetch(`${url}/nope?x=1`)
     expect(res.status).toBe(404)
-    expect((await res.json()).error.status).toBe(404)
+    expect(((await res.json()) as any).error.status).toBe(404)
     expect(res.headers.get('x-powered-by')).toBeNull()
   })
 
@@ -136,7 +139,7 @@ describe('productionize(express)', () => {
         app.get('/ip', (req: { ip: string }, res: { json(v: unknown): void }) => res.json({ ip: req.ip }))
       })
       const res = await fetch(`${url}/ip`, { headers: { 'x-forwarded-for': '203.0.113.9' } })
-      expect((await res.json()).ip, JSON.stringify(envSource)).toBe(expected)
+      expect(((await res.json()) as any).ip, JSON.stringify(envSource)).toBe(expected)
       await close()
     }
   })

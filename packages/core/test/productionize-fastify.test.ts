@@ -15,7 +15,7 @@ describe('productionize(fastify)', () => {
 
   it('refuses to start on bad env with one error listing every problem, and installs nothing', async () => {
     const app = Fastify()
-    const error = await productionize(app, {
+    const error = (await productionize(app, {
       envSource: {
         NODE_ENV: 'production',
         PORT: 'eighty',
@@ -23,7 +23,10 @@ describe('productionize(fastify)', () => {
         SENDGRID_API_KEY: CANARY,
         MAIL_PROVIDER: 'sendgrid',
       },
-    }).catch((e: unknown) => e as Error & { code: string })
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as Error & { code: string }
     expect(error.code).toBe('KIT_ENV_INVALID')
     expect(error.message).toMatch(/PORT/)
     expect(error.message).toMatch(/APP_URL/)
@@ -118,14 +121,15 @@ describe('productionize(fastify)', () => {
     running = { url, port: 0, close }
     const res = await fetch(`${url}/nope?x=1`)
     expect(res.status).toBe(404)
-    expect((await res.json()).error.status).toBe(404)
+    expect(((await res.json()) as any).error.status).toBe(404)
     expect(res.headers.get('x-powered-by')).toBeNull()
   })
 
   it('refuses a Fastify instance created without kit options when TRUST_PROXY is set', async () => {
-    const error = await productionize(Fastify(), { envSource: { NODE_ENV: 'test', TRUST_PROXY: '1' } }).catch(
-      (e: unknown) => e as { code: string; message: string },
-    )
+    const error = (await productionize(Fastify(), { envSource: { NODE_ENV: 'test', TRUST_PROXY: '1' } }).then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as { code: string; message: string }
     expect(error.code).toBe('KIT_CORE_FASTIFY_OPTIONS_MISSING')
     expect(error.message).toContain('Fastify(fastifyOptions(config))')
   })
@@ -142,7 +146,7 @@ describe('productionize(fastify)', () => {
         app.get('/ip', async (req: { ip: string }) => ({ ip: req.ip }))
       })
       const res = await fetch(`${url}/ip`, { headers: { 'x-forwarded-for': '203.0.113.9' } })
-      expect((await res.json()).ip, JSON.stringify(envSource)).toBe(expected)
+      expect(((await res.json()) as any).ip, JSON.stringify(envSource)).toBe(expected)
       await close()
     }
   })

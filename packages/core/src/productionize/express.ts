@@ -2,6 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { healthRoutes, loadShedding } from '@kit/health/express'
 import { createLogger, setResponseError } from '@kit/logger'
 import { requestLogger } from '@kit/logger/express'
+import { sentryErrorHandler } from '@kit/sentry/express'
 import type { KitConfig } from '../config/types.ts'
 import { errorHandler, notFoundHandler } from '../errors/express-handlers.ts'
 import { resolveEnv } from './context.ts'
@@ -53,6 +54,7 @@ export async function productionizeExpress(input: unknown, config: KitConfig): P
       attachError: setResponseError,
     }
     app.use(notFoundHandler(handlers))
+    if (env.SENTRY_DSN) app.use(sentryErrorHandler())
     app.use(errorHandler(handlers))
     const { port, host } = listenTarget(options, env.PORT, ctx.production)
     const server = await new Promise<Server>((resolve, reject) => {

@@ -1,9 +1,10 @@
 import type { IncomingMessage, Server } from 'node:http'
 import type { KitEnvWith } from '@kit/env'
 import { kitHealth } from '@kit/health/fastify'
-import { KitError, type KitLogger } from '@kit/internal'
-import { createLogger, setResponseError } from '@kit/logger'
+import { KitError } from '@kit/internal'
+import { createLogger, type Logger, setResponseError } from '@kit/logger'
 import { fastifyLoggerOptions, kitLoggerPlugin } from '@kit/logger/fastify'
+import { sentryFastify } from '@kit/sentry/fastify'
 import type { z } from 'zod'
 import type { KitConfig } from '../config/types.ts'
 import { trustProxyFor } from '../connections/trust-proxy.ts'
@@ -17,7 +18,7 @@ import { logStartup } from './startup-line.ts'
 
 interface Prepared {
   env: KitEnvWith<z.ZodRawShape>
-  log: KitLogger
+  log: Logger
   cwd: string
 }
 
@@ -84,6 +85,7 @@ export async function productionizeFastify(input: unknown, config: KitConfig): P
   // 2–3. health routes and load shedding
   await app.register(kitHealth, { health })
 
+  if (env.SENTRY_DSN) await app.register(sentryFastify)
   // 11. 404 and the safe error handler.
   const requestIdOf = (reply: { getHeader(name: string): unknown }) =>
     reply.getHeader('x-request-id') as string | undefined

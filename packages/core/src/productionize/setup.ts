@@ -1,6 +1,8 @@
 import type { KitEnvWith } from '@kit/env'
 import { createHealth, dbCheck, type Health, redisCheck } from '@kit/health'
-import type { HealthCheck, KitLogger } from '@kit/internal'
+import type { HealthCheck } from '@kit/internal'
+import { type Logger, loggerShutdownHook } from '@kit/logger'
+import { checkInitOrder, sentryShutdownHook } from '@kit/sentry'
 import type { z } from 'zod'
 import type { KitConfig } from '../config/types.ts'
 import { createContext, type KitContext } from './context.ts'
@@ -8,7 +10,7 @@ import type { Framework } from './detect.ts'
 
 export interface KitSetup {
   ctx: KitContext
-  log: KitLogger
+  log: Logger
   health: Health
 }
 
@@ -21,10 +23,17 @@ export function setupKit(
   framework: Framework,
   config: KitConfig,
   env: KitEnvWith<z.ZodRawShape>,
-  log: KitLogger,
+  log: Logger,
   cwd: string,
 ): KitSetup {
   const health = createHealth(config.health ?? {}, { log, env })
+  // Registered first so they run last (DESIGN §7: ..., database, Sentry flush, logger flush).
+  health.addShutdownHook(loggerShutdownHook(log))
+  if (env.SENTRY_DSN) {
+    health.addShutdownHook(sentryShutdownHook())
+    const warning = checkInitOrder({ env: { SENTRY_DSN: env.SENTRY_DSN } })
+    if (warning) log.warn(warning)
+  }
   // Connections register their hooks when created, so hooks run in reverse creation order (DESIGN §7).
   const ctx = createContext(framework, config, env, log, cwd, (hook) => health.addShutdownHook(hook))
 
