@@ -7,7 +7,9 @@ import type { HealthResponse } from './report.ts'
 export function healthRoutes(health: Health): RequestHandler {
   requireHealth(health, 'healthRoutes')
   return function kitHealthRoutes(req: Request, res: Response, next: NextFunction): void {
-    health.respond(req).then((response) => (response ? send(res, response) : next()), next)
+    const response = health.respond(req)
+    if (response) response.then((r) => send(res, r), next)
+    else next()
   }
 }
 

@@ -23,13 +23,16 @@ const plugin: FastifyPluginAsync<KitHealthFastifyOptions> = async (fastify, opti
       'kitHealth needs the instance createHealth() returned: fastify.register(kitHealth, { health }).',
     )
   }
-  fastify.addHook('onRequest', async function kitHealthRoutes(request, reply) {
-    const response = await health.respond(request.raw)
-    if (response) return send(reply, response)
+  // Callback-style hooks: requests that are not for health pay no promise.
+  fastify.addHook('onRequest', function kitHealthRoutes(request, reply, done) {
+    const response = health.respond(request.raw)
+    if (!response) return done()
+    response.then((r) => send(reply, r), done)
   })
   if (options.loadShedding !== false) {
-    fastify.addHook('onRequest', async function kitLoadShedding(request, reply) {
-      if (health.shouldShed(request.raw)) return send(reply, health.shedResponse())
+    fastify.addHook('onRequest', function kitLoadShedding(request, reply, done) {
+      if (health.shouldShed(request.raw)) send(reply, health.shedResponse())
+      else done()
     })
   }
 }

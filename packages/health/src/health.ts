@@ -119,12 +119,15 @@ export class Health {
     this.#startup.markStarted()
   }
 
-  /** The response for a health request, or undefined when `req` is not one. */
-  async respond(req: IncomingMessage): Promise<HealthResponse | undefined> {
+  /**
+   * The response for a health request, or undefined (synchronously, so
+   * other requests pay no promise) when `req` is not one.
+   */
+  respond(req: IncomingMessage): Promise<HealthResponse> | undefined {
     const endpoint = this.#match(req)
     if (!endpoint) return undefined
     const trusted = this.#trusted(req)
-    return toResponse(await this.report(endpoint), trusted)
+    return this.report(endpoint).then((report) => toResponse(report, trusted))
   }
 
   /** The full report, as a trusted request would see it (for `kit doctor` and tests). */

@@ -24,11 +24,11 @@ export function parseOptions(options: HealthOptions, env: HealthEnv, log: KitLog
   rejectUnknown(options, OPTION_NAMES, 'createHealth() option')
   const shutdownTimeoutMs =
     duration('shutdownTimeoutMs', options.shutdownTimeoutMs, { min: 1 }) ??
-    duration('SHUTDOWN_TIMEOUT_MS', env.SHUTDOWN_TIMEOUT_MS, { min: 1 }) ??
+    duration('SHUTDOWN_TIMEOUT_MS', env.SHUTDOWN_TIMEOUT_MS, { min: 1, fromEnv: true }) ??
     25_000
   const readinessDelayMs =
     duration('readinessDelayMs', options.readinessDelayMs) ??
-    duration('SHUTDOWN_READINESS_DELAY_MS', env.SHUTDOWN_READINESS_DELAY_MS) ??
+    duration('SHUTDOWN_READINESS_DELAY_MS', env.SHUTDOWN_READINESS_DELAY_MS, { fromEnv: true }) ??
     0
   if (readinessDelayMs >= shutdownTimeoutMs) {
     throw invalid(
@@ -49,8 +49,11 @@ export function parseOptions(options: HealthOptions, env: HealthEnv, log: KitLog
       `@kit/health: the health token (KIT_HEALTH_TOKEN) is shorter than ${MIN_TOKEN_LENGTH} characters and can be guessed; generate one with \`kit secret\` or \`openssl rand -hex 24\`.`,
     )
   }
-  if (options.checks !== undefined && (options.checks === null || typeof options.checks !== 'object')) {
-    throw invalid(`checks must be an object of { name: fn | { check } }, got ${describe(options.checks)}.`)
+  const checks = options.checks
+  if (checks !== undefined && (checks === null || typeof checks !== 'object' || Array.isArray(checks))) {
+    throw invalid(
+      `checks must be an object of { name: fn | { check } }, got ${describe(checks)}; use addCheck() for a single check.`,
+    )
   }
   return {
     paths: parsePaths(options.paths),

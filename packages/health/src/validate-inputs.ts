@@ -5,8 +5,13 @@ import { describe } from './validators.ts'
 
 /** Turns `{ name: fn }` / `{ name: { check } }` config entries and addCheck() arguments into valid checks. */
 export function normaliseCheck(key: string | undefined, input: HealthCheckInput | HealthCheck): HealthCheck {
+  if (typeof input !== 'function' && (input === null || typeof input !== 'object')) {
+    throw invalidCheck(
+      `Health check "${key ?? '?'}" needs a check function, got ${describe(input)}. Use { name, check: async () => { ... } }.`,
+    )
+  }
   const check: Partial<HealthCheck> =
-    typeof input === 'function' ? { name: key, check: input } : { ...input, name: input?.name ?? key }
+    typeof input === 'function' ? { name: key, check: input } : { ...input, name: input.name ?? key }
   if (typeof check.name !== 'string' || check.name.trim() === '') {
     throw invalidCheck(`A health check needs a name, got ${describe(check.name)}.`)
   }

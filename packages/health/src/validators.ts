@@ -8,13 +8,14 @@ export function path(name: string, value: unknown): string {
   return value
 }
 
+/** A whole number of at least `min`; strings of digits are accepted only from env (`fromEnv`). */
 export function duration(
   name: string,
   value: unknown,
-  { min = 0 }: { min?: number } = {},
+  { min = 0, fromEnv = false }: { min?: number; fromEnv?: boolean } = {},
 ): number | undefined {
-  if (value === undefined || value === '') return undefined
-  const n = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value
+  if (value === undefined || (fromEnv && value === '')) return undefined
+  const n = fromEnv && typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value
   if (typeof n !== 'number' || !Number.isInteger(n) || n < min) {
     throw invalid(`${name} must be a whole number of at least ${min}, got ${describe(value)}.`)
   }
@@ -52,16 +53,26 @@ export function rejectUnknown(object: object, known: readonly string[], what: st
 }
 
 function closest(word: string, candidates: readonly string[]): string | undefined {
+  const lower = word.toLowerCase()
   let best: string | undefined
-  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1
+  let bestScore = Number.POSITIVE_INFINITY
   for (const candidate of candidates) {
-    const d = distance(word.toLowerCase(), candidate.toLowerCase())
-    if (d < bestDistance) {
+    const c = candidate.toLowerCase()
+    const d = distance(lower, c)
+    // Close in spelling, or sharing a long prefix ("readiness" → "ready", "shutdownTimeout" → "shutdownTimeoutMs").
+    const close = d <= Math.max(2, Math.floor(word.length / 3)) || commonPrefix(lower, c) >= 4
+    if (close && d < bestScore) {
       best = candidate
-      bestDistance = d
+      bestScore = d
     }
   }
   return best
+}
+
+function commonPrefix(a: string, b: string): number {
+  let i = 0
+  while (i < a.length && i < b.length && a[i] === b[i]) i++
+  return i
 }
 
 function distance(a: string, b: string): number {

@@ -144,7 +144,7 @@ describe.each(FRAMEWORKS)('%s', (framework) => {
     it('hides details from a private address that forwards a public client', async () => {
       const { url } = await start({ checks: { cache: () => {} } })
       for (const headers of [
-        { 'x-forwarded-for': '203.0.113.9' },
+        { 'x-forwarded-for': '203.0.113.9' } as Record<string, string>,
         { 'x-forwarded-for': '10.0.0.1, 203.0.113.9' },
         { forwarded: 'for=203.0.113.9;proto=https' },
       ]) {
@@ -158,7 +158,10 @@ describe.each(FRAMEWORKS)('%s', (framework) => {
   describe('token', () => {
     it('shows details to a request with the token as a bearer or X-Health-Token', async () => {
       const { url } = await start({ trustPrivateNetwork: false, token: TOKEN, checks: { cache: () => {} } })
-      for (const headers of [{ authorization: `Bearer ${TOKEN}` }, { 'x-health-token': TOKEN }]) {
+      for (const headers of [{ authorization: `Bearer ${TOKEN}` }, { 'x-health-token': TOKEN }] as Record<
+        string,
+        string
+      >[]) {
         const body = await (await get(`${url}/health/ready`, { headers })).json()
         expect(body.checks.cache[0].status).toBe('pass')
       }
@@ -166,7 +169,11 @@ describe.each(FRAMEWORKS)('%s', (framework) => {
 
     it('hides details for a wrong or missing token', async () => {
       const { url } = await start({ trustPrivateNetwork: false, token: TOKEN, checks: { cache: () => {} } })
-      for (const headers of [{ authorization: 'Bearer nope' }, { 'x-health-token': `${TOKEN}x` }, {}]) {
+      for (const headers of [
+        { authorization: 'Bearer nope' },
+        { 'x-health-token': `${TOKEN}x` },
+        {},
+      ] as Record<string, string>[]) {
         expect(await (await get(`${url}/health/ready`, { headers })).text()).toBe('{"status":"pass"}')
       }
     })

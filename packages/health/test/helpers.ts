@@ -97,8 +97,11 @@ export async function eventually(predicate: () => Promise<boolean>, timeoutMs = 
   }
 }
 
+/** A Response whose json() is loosely typed, for assertions. */
+export type TestResponse = Omit<Response, 'json'> & { json(): Promise<any> }
+
 /** A fetch that can never hang a test. */
-export function get(url: string, init: RequestInit = {}): Promise<Response> {
+export function get(url: string, init: RequestInit = {}): Promise<TestResponse> {
   return fetch(url, { signal: AbortSignal.timeout(10_000), ...init })
 }
 

@@ -1,4 +1,7 @@
+import { listenFastify } from '@kit/test-utils'
+import Fastify from 'fastify'
 import { afterEach, describe, expect, it } from 'vitest'
+import { kitHealth } from '../src/fastify.ts'
 import { createHealth, type Health, type HealthOptions } from '../src/index.ts'
 import { eventually, FRAMEWORKS, get, memoryLogger, serve, sleep, type TestApp } from './helpers.ts'
 
@@ -95,5 +98,28 @@ describe.each(FRAMEWORKS)('%s', (framework) => {
       expect((await get(`${url}/api/hello`)).status).toBe(200)
       expect((await get(`${url}/health/ready`)).status).toBe(200)
     })
+  })
+})
+
+describe('fastify plugin option loadShedding: false', () => {
+  it('answers health routes but adds no shedding hook', async () => {
+    const health = createHealth({
+      systemChecks: false,
+      loadShedding: { maxHeapUsedBytes: 1, sampleIntervalMs: 50 },
+    })
+    health.markStarted()
+    const app = Fastify()
+    await app.register(kitHealth, { health, loadShedding: false })
+    app.get('/api/hello', async () => ({ hello: 'world' }))
+    const { url, close } = await listenFastify(app)
+    try {
+      await sleep(300)
+      expect(health.state.overloaded).toBe(true)
+      expect((await get(`${url}/api/hello`)).status).toBe(200)
+      expect((await get(`${url}/health/ready`)).status).toBe(503)
+    } finally {
+      await close()
+      health.close()
+    }
   })
 })
