@@ -18,5 +18,6 @@ export function checkInitOrder(context: { env?: SentryEnv } = {}): string | unde
   }
   if (!state.sdk || state.loadedBeforeInit.length === 0) return undefined
   const names = state.loadedBeforeInit.join(' and ')
-  return `Sentry was initialised after ${names} was imported, so ${names} routes and spans are not instrumented (5xx errors are still reported by kit's error handler). Preload Sentry before the app: in the Procfile, \`web: ${PRELOAD}\` (or NODE_OPTIONS="--import @kit/sentry/instrument"); importing it from app code is too late for ES modules.`
+  const was = state.loadedBeforeInit.length > 1 ? 'were' : 'was'
+  return `Sentry was initialised after ${names} ${was} imported, so ${names} routes and spans are not instrumented (5xx errors are still reported by kit's error handler). Preload Sentry before the app: in the Procfile, \`web: ${PRELOAD}\` (or NODE_OPTIONS="--import @kit/sentry/instrument"); importing it from app code is too late for ES modules.`
 }

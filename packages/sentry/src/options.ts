@@ -100,11 +100,16 @@ const COLLECT_NAMES = [
 
 /** Resolves options + env + defaults once into a complete config (options beat env, env beats defaults). */
 export function parseSentryOptions(options: SentryOptions = {}, env: SentryEnv = process.env): SentryConfig {
-  if (options === null || typeof options !== 'object') {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     invalid(`initSentry() expects an options object, got ${typeof options}.`)
   }
   checkNames(options, OPTION_NAMES, '')
   const collect = options.collect ?? {}
+  if (collect === null || typeof collect !== 'object' || Array.isArray(collect)) {
+    invalid(
+      `\`collect\` must be an object of switches (for example { cookies: true }), got ${JSON.stringify(collect)}.`,
+    )
+  }
   checkNames(collect, COLLECT_NAMES, 'collect.')
 
   const dsn = nonEmpty(options.dsn, 'dsn') ?? nonEmpty(env.SENTRY_DSN, 'SENTRY_DSN')

@@ -14,9 +14,10 @@ const require = createRequire(import.meta.url)
  * instance instead of a second copy.
  */
 export function loadSentrySdk(): SentrySdk {
-  let url: string
   try {
-    url = import.meta.resolve('@sentry/node')
+    const url = typeof import.meta.resolve === 'function' ? import.meta.resolve('@sentry/node') : undefined
+    if (url?.startsWith('file:')) return requireEsm(fileURLToPath(url))
+    return require('@sentry/node') as SentrySdk
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
@@ -28,10 +29,13 @@ export function loadSentrySdk(): SentrySdk {
     }
     throw error
   }
+}
+
+function requireEsm(file: string): SentrySdk {
   try {
-    return require(url.startsWith('file:') ? fileURLToPath(url) : url) as SentrySdk
+    return require(file) as SentrySdk
   } catch (error) {
-    // A future SDK with top-level await, or a Node without require(esm): use its CommonJS build.
+    // A future SDK with top-level await, or a runtime without require(esm): use the CommonJS build.
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'ERR_REQUIRE_ASYNC_MODULE' || code === 'ERR_REQUIRE_ESM') return require('@sentry/node')
     throw error

@@ -99,7 +99,9 @@ export function describeCapture(framework: Framework): void {
       expect(sentry.allText()).not.toContain(canary)
     })
 
-    it('delivers an error thrown right before SIGTERM before the process exits', async () => {
+    it('delivers an error thrown right before SIGTERM before the process exits', {
+      timeout: 90_000,
+    }, async () => {
       // A fresh process, whose first request throws and signals its own
       // process in the same tick: the event is still being prepared (source
       // lines read from disk, first connection to Sentry) when the SIGTERM
