@@ -94,7 +94,8 @@ export async function prepareMessage(input: SendMailInput, policy: MessagePolicy
 function checkSubject(subject: unknown): string {
   if (typeof subject !== 'string' || subject.trim() === '')
     throw invalid('subject', 'a non-empty string is required')
-  if (hasControlCharacter(subject)) throw injection('subject')
+  // A tab is folding whitespace, harmless; every other control character could end the header.
+  if (hasControlCharacter(subject.replace(/\t/g, ' '))) throw injection('subject')
   return subject
 }
 

@@ -1,10 +1,15 @@
-/** ` (did you mean "x"?)` when a known name is within two edits of `input`, else ''. */
+/**
+ * ` (did you mean "x"?)` for the closest known name within two edits of
+ * `input`, or one that starts like it ("retry" → "retries"); else ''.
+ */
 export function didYouMean(input: string, known: readonly string[]): string {
   let best: string | undefined
-  let bestDistance = 3
+  let bestDistance = Number.POSITIVE_INFINITY
+  const lower = input.toLowerCase()
   for (const candidate of known) {
-    const d = distance(input.toLowerCase(), candidate.toLowerCase())
-    if (d < bestDistance) {
+    const d = distance(lower, candidate.toLowerCase())
+    const close = d <= 2 || (lower.length >= 4 && candidate.toLowerCase().startsWith(lower.slice(0, -1)))
+    if (close && d < bestDistance) {
       best = candidate
       bestDistance = d
     }

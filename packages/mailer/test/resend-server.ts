@@ -148,7 +148,7 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
     deliveries.push({ id, body, idempotencyKey })
     if (scripted?.delayMs) await new Promise((r) => setTimeout(r, scripted.delayMs))
     entry.inProgress = false
-    if (scripted) {
+    if (scripted && scripted.status >= 300) {
       return answer(
         scripted.status,
         scripted.name ?? defaultName(scripted.status),

@@ -88,7 +88,7 @@ describe('resend transport', () => {
         status: 409,
       })
       expect(error.message).toContain('concurrent_idempotent_requests')
-      await expect(first).rejects.toMatchObject({ status: 200 })
+      await expect(first).resolves.toMatchObject({ messageId: server.deliveries[0]?.id })
       expect(server.deliveries).toHaveLength(1)
     })
   })

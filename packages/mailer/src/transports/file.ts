@@ -25,6 +25,7 @@ export interface FileTransport extends MailTransport {
   readonly name: 'file'
   /** The absolute directory the files are written to. */
   readonly dir: string
+  verify(): Promise<string>
 }
 
 export function createFileTransport(options: FileTransportOptions = {}): FileTransport {

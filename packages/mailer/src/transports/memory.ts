@@ -14,6 +14,7 @@ export interface MemoryTransport extends MailTransport {
   readonly messages: readonly OutgoingMessage[]
   /** Forgets every stored message. */
   clear(): void
+  verify(): Promise<string>
 }
 
 export function createMemoryTransport(): MemoryTransport {

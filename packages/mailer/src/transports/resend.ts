@@ -25,6 +25,7 @@ export interface ResendTransportOptions {
 export interface ResendTransport extends MailTransport {
   readonly name: 'resend'
   readonly idempotent: true
+  verify(options?: TransportSendOptions): Promise<string>
 }
 
 export function createResendTransport(options: ResendTransportOptions = {}): ResendTransport {

@@ -31,6 +31,7 @@ export interface SendGridTransportOptions {
 export interface SendGridTransport extends MailTransport {
   readonly name: 'sendgrid'
   readonly idempotent: false
+  verify(options?: TransportSendOptions): Promise<string>
 }
 
 export function createSendGridTransport(options: SendGridTransportOptions = {}): SendGridTransport {

@@ -64,6 +64,9 @@ export interface SmtpTransportContext {
 export interface SmtpTransport extends MailTransport {
   readonly name: 'smtp'
   readonly idempotent: false
+  verify(): Promise<string>
+  /** Closes pooled connections once their current message is sent. */
+  close(): Promise<void>
 }
 
 interface DeliveryState {
