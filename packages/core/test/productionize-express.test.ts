@@ -92,7 +92,8 @@ describe('productionize(express)', () => {
   it('answers errors in production without stack traces or internal messages, with the request id', async () => {
     const { url, close } = await startKit(
       'express',
-      { envSource: { NODE_ENV: 'production', APP_URL: 'https://example.com' } },
+      // Behind one proxy hop that terminated TLS for example.com, as on Heroku.
+      { envSource: { NODE_ENV: 'production', APP_URL: 'https://example.com', TRUST_PROXY: '1' } },
       (app) => {
         app.get('/boom', () => {
           throw new Error('db password is hunter2 at /srv/app/src/db.ts:12:5')
@@ -100,7 +101,8 @@ describe('productionize(express)', () => {
       },
     )
     running = { url, port: 0, close }
-    const json = await fetch(`${url}/boom`, { headers: { 'x-forwarded-proto': 'https' } })
+    const proxied = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'example.com' }
+    const json = await fetch(`${url}/boom`, { headers: proxied })
     expect(json.status).toBe(500)
     const body = await json.json()
     expect(body).toEqual({
@@ -111,7 +113,7 @@ describe('productionize(express)', () => {
         requestId: json.headers.get('x-request-id'),
       },
     })
-    const html = await fetch(`${url}/boom`, { headers: { accept: 'text/html' } })
+    const html = await fetch(`${url}/boom`, { headers: { ...proxied, accept: 'text/html' } })
     const page = await html.text()
     expect(html.headers.get('content-type')).toMatch(/text\/html/)
     expect(page).not.toMatch(/hunter2|db\.ts|at /)

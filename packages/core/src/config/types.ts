@@ -2,6 +2,8 @@ import type { PresetChoice } from '@kit/env'
 import type { HealthOptions } from '@kit/health'
 import type { LoggerOptions } from '@kit/logger'
 import type { MailerOptions } from '@kit/mailer'
+import type { RateLimitOptions } from '@kit/rate-limit'
+import type { CspOptions, SecurityOptions } from '@kit/security'
 import type { z } from 'zod'
 import type { DatabaseOptions } from '../connections/database.ts'
 import type { RedisConnectionOptions } from '../connections/redis.ts'
@@ -21,6 +23,12 @@ export interface KitConfig {
   /** Where env is read from instead of process.env (tests, scripts). @default process.env */
   envSource?: Readonly<Record<string, string | undefined>>
   logger?: LoggerOptions
+  /** Headers, HTTPS/HSTS, hosts, CORS, CSRF, body limits (env ALLOWED_ORIGINS, FORCE_HTTPS, HSTS_MAX_AGE, MAX_UPLOAD_SIZE...). */
+  security?: SecurityOptions
+  /** CSP directives merged over kit's strict policy, e.g. `{ 'connect-src': ["'self'", 'wss:'] }`; `false` sends no CSP. */
+  csp?: CspOptions | false
+  /** Tiers, route → tier map, stores, brute-force limits (env RATE_LIMIT_*). */
+  rateLimit?: RateLimitOptions
   health?: HealthOptions
   /** kit.mailer: providers, failover, retries (env MAIL_PROVIDER, MAIL_FROM, keys fill the rest). */
   mail?: MailerOptions

@@ -2,6 +2,15 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { healthRoutes, loadShedding } from '@kit/health/express'
 import { createLogger, setResponseError } from '@kit/logger'
 import { requestLogger } from '@kit/logger/express'
+import { bruteForce, limit, rateLimits } from '@kit/rate-limit/express'
+import {
+  bodyLimits,
+  corsPolicy,
+  cspReportRoute,
+  csrfProtection,
+  httpsAndHosts,
+  securityHeaders,
+} from '@kit/security/express'
 import { sentryErrorHandler } from '@kit/sentry/express'
 import type { KitConfig } from '../config/types.ts'
 import { errorHandler, notFoundHandler } from '../errors/express-handlers.ts'
@@ -26,7 +35,7 @@ export async function productionizeExpress(input: unknown, config: KitConfig): P
   const cwd = config.cwd ?? process.cwd()
   const env = resolveEnv(config, cwd)
   const log = createLogger(config.logger ?? {}, { env })
-  const { ctx, health } = setupKit('express', config, env, log, cwd)
+  const { ctx, health, security, limits } = setupKit('express', config, env, log, cwd)
 
   // Express 5 announces itself and believes X-Forwarded-For from anyone unless told otherwise.
   app.disable('x-powered-by')
@@ -40,6 +49,20 @@ export async function productionizeExpress(input: unknown, config: KitConfig): P
   app.use(healthRoutes(health))
   // 3. load shedding
   app.use(loadShedding(health))
+  // 4. HTTPS redirect, allowed hosts, canonical host
+  app.use(httpsAndHosts(security))
+  // 5. security headers and the CSP nonce (res.locals.cspNonce); the CSP report endpoint
+  app.use(securityHeaders(security))
+  app.use(cspReportRoute(security))
+  // 6. CORS (preflights answered here)
+  app.use(corsPolicy(security))
+  // 7. CSRF
+  app.use(csrfProtection(security))
+  // 8. rate limits: tiers by route prefix, then failed-login blocking
+  app.use(rateLimits(limits))
+  app.use(bruteForce(limits))
+  // 9. body limits and parsers (JSON, forms, octet-stream)
+  app.use(bodyLimits(security))
 
   let listening = false
   const listen = async (options: ListenOptions = {}): Promise<Server> => {
@@ -66,7 +89,9 @@ export async function productionizeExpress(input: unknown, config: KitConfig): P
     logStartup(log, ctx, server)
     return server
   }
-  return createKitHandle(ctx, log, health, listen)
+  const kit = createKitHandle(ctx, log, health, listen)
+  // Per-route tier: app.post('/reports', kit.limit('ai'), handler)
+  return Object.assign(kit, { limit: (tier: string) => limit(limits, tier) })
 }
 
 export function listenTarget(

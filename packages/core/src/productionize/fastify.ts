@@ -4,6 +4,8 @@ import { kitHealth } from '@kit/health/fastify'
 import { KitError } from '@kit/internal'
 import { createLogger, type Logger, setResponseError } from '@kit/logger'
 import { fastifyLoggerOptions, kitLoggerPlugin } from '@kit/logger/fastify'
+import { kitRateLimit } from '@kit/rate-limit/fastify'
+import { kitSecurity } from '@kit/security/fastify'
 import { sentryFastify } from '@kit/sentry/fastify'
 import type { z } from 'zod'
 import type { KitConfig } from '../config/types.ts'
@@ -70,7 +72,7 @@ export async function productionizeFastify(input: unknown, config: KitConfig): P
   const cwd = found?.cwd ?? config.cwd ?? process.cwd()
   const env = found?.env ?? resolveEnv(config, cwd)
   const log = found?.log ?? createLogger(config.logger ?? {}, { env })
-  const { ctx, health } = setupKit('fastify', config, env, log, cwd)
+  const { ctx, health, security, limits } = setupKit('fastify', config, env, log, cwd)
 
   if (!found && ctx.trustProxy.fastify !== false && !app.initialConfig.trustProxy) {
     throw new KitError(
@@ -84,6 +86,12 @@ export async function productionizeFastify(input: unknown, config: KitConfig): P
   await app.register(kitLoggerPlugin, { log, skip: (req: IncomingMessage) => health.isHealthPath(req) })
   // 2–3. health routes and load shedding
   await app.register(kitHealth, { health })
+  // 4–7. HTTPS and hosts, headers + CSP nonce (reply.cspNonce), CSP reports, CORS, CSRF
+  await app.register(kitSecurity, { security, steps: ['hosts', 'headers', 'cspReport', 'cors', 'csrf'] })
+  // 8. rate limits (route config.rateLimit overrides the prefix map)
+  await app.register(kitRateLimit, { limits, trustProxy: ctx.trustProxy.fastify })
+  // 9. body limits
+  await app.register(kitSecurity, { security, steps: ['bodyLimit'] })
 
   if (env.SENTRY_DSN) await app.register(sentryFastify)
   // 11. 404 and the safe error handler.

@@ -28,6 +28,8 @@ export interface Kit<Env = Record<string, unknown>> {
   readonly redis?: Redis
   /** One send API over the MAIL_PROVIDER chain; in development `.eml` files under .kit/mail. Absent when no provider is configured. */
   readonly mailer?: Mailer
+  /** Express only: a per-route rate-limit tier, `app.post('/x', kit.limit('ai'), handler)`. On Fastify use route `config: { rateLimit: 'ai' }`. */
+  limit?(tier: string): (req: any, res: any, next: (error?: unknown) => void) => void
   /** Starts the HTTP server: adds the 404 and error handlers, attaches graceful shutdown. */
   listen(options?: ListenOptions): Promise<Server>
   /** Graceful shutdown (what SIGTERM does), without exiting the process. */

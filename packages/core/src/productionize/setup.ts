@@ -1,7 +1,10 @@
+import type { IncomingMessage } from 'node:http'
 import type { KitEnvWith } from '@kit/env'
 import { createHealth, dbCheck, type Health, redisCheck } from '@kit/health'
 import type { HealthCheck } from '@kit/internal'
 import { type Logger, loggerShutdownHook } from '@kit/logger'
+import { createRateLimits, type RateLimits } from '@kit/rate-limit'
+import { createSecurity, type Security, type SecurityOptions } from '@kit/security'
 import { checkInitOrder, sentryShutdownHook } from '@kit/sentry'
 import type { z } from 'zod'
 import type { KitConfig } from '../config/types.ts'
@@ -12,6 +15,8 @@ export interface KitSetup {
   ctx: KitContext
   log: Logger
   health: Health
+  security: Security
+  limits: RateLimits
 }
 
 /**
@@ -56,7 +61,26 @@ export function setupKit(
     if (env.MAIL_PROVIDER.includes('file'))
       ctx.embedded.push('mail: .eml files under .kit/mail (set MAIL_PROVIDER in production)')
   }
-  return { ctx, log, health }
+  const skip = (req: IncomingMessage): boolean => health.isHealthPath(req)
+  const security = createSecurity(securityOptions(config), { env, log, skip })
+  const limits = createRateLimits(config.rateLimit ?? {}, {
+    env,
+    log,
+    skip,
+    ...(env.REDIS_URL ? { redis: ctx.connections.redis() } : {}),
+  })
+  health.addShutdownHook(limits.shutdownHook)
+  ctx.features.push('security headers', 'CSP nonces', 'CORS', 'CSRF', 'body limits')
+  if (limits.enabled) ctx.features.push(`rate limits (${env.REDIS_URL ? 'Redis' : 'memory'})`)
+  return { ctx, log, health, security, limits }
+}
+
+/** config.security with the top-level `csp` shortcut of kit.config merged into it. */
+function securityOptions(config: KitConfig): SecurityOptions {
+  const base = config.security ?? {}
+  if (config.csp === undefined) return base
+  if (config.csp === false || base.csp === false) return { ...base, csp: false }
+  return { ...base, csp: { ...base.csp, ...config.csp } }
 }
 
 function lazyMailerCheck(ctx: KitContext): HealthCheck {
