@@ -1,6 +1,8 @@
-import { KitError, type KitLogger } from '@kit/internal'
+import { createDebug, KitError, type KitLogger } from '@kit/internal'
 import { type MailProviderError, toProviderError } from './provider-error.ts'
 import type { MailTransport, OutgoingMessage, SendResult } from './types.ts'
+
+const debug = createDebug('mailer')
 
 export interface DeliveryPolicy {
   retries: number
@@ -50,6 +52,7 @@ export async function deliver(
             `mailer: ${transport.name} refused ${result.rejected.length} of the recipients; the others were sent`,
           )
         }
+        debug('sent via %s after %d attempt(s), id %s', transport.name, attempts.length + 1, result.messageId)
         return { provider: transport.name, ...result, attempts: attempts.length + 1 }
       } catch (thrown) {
         if (signal?.aborted) throw signal.reason ?? thrown

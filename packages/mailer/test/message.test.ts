@@ -277,7 +277,7 @@ describe('message', () => {
 
     it('refuses a URL while disableUrlAccess is on (the default)', async () => {
       await expect(
-        prepare({ attachments: [{ filename: 'meta', href: 'http://169.254.169.254/latest/meta-data' }] }),
+        prepare({ attachments: [{ filename: 'meta', href: 'http://127.0.0.1:9/latest/meta-data' }] }),
       ).rejects.toMatchObject({
         code: 'KIT_MAILER_ATTACHMENT_ACCESS',
         message: expect.stringContaining('disableUrlAccess'),
