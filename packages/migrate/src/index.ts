@@ -1,1 +1,32 @@
-export {}
+export { type BackupOptions, type BackupResult, listBackups } from './backup/backup.ts'
+export type { BackupManifest } from './backup/manifest.ts'
+export { type VerifyOptions, type VerifyResult, verifyBackup } from './backup/verify.ts'
+export { BASELINE_FILE, type ReviewedBaseline, readBaseline } from './checks/baseline.ts'
+export { type CheckOptions, type CheckResult, checkMigrations } from './checks/check.ts'
+export { type Finding, UNSAFE_RULE_NAMES, UNSAFE_RULES, type UnsafeRule } from './checks/rules.ts'
+export {
+  backup,
+  type DbBackupOptions,
+  type DownOptions,
+  type DownResult,
+  migrateDown,
+  migrateStatus,
+  migrateTo,
+  migrateUnlock,
+  migrateUp,
+  type StatusResult,
+  type ToOptions,
+  type ToResult,
+  type UnlockOptions,
+  type UnlockResult,
+} from './commands.ts'
+export type { Dialect } from './dialect.ts'
+export { errors } from './errors.ts'
+export { type MakeOptions, migrateMake } from './make.ts'
+export type { KnexSource, MigrateOptions } from './options.ts'
+export type { MigrationState, MigrationStatus } from './plan.ts'
+export { type ReleaseOptions, type ReleaseSummary, release } from './release.ts'
+export type { ReleaseEvent, ReleaseReporter, ReleaseStep, StepResult, StepStatus } from './reporter/events.ts'
+export { createJsonReporter } from './reporter/json.ts'
+export { createTextReporter, type TextReporterOptions } from './reporter/text.ts'
+export type { MigrationFile, MigrationModule, MigrationSettings } from './source.ts'

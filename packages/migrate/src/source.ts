@@ -1,0 +1,160 @@
+import { readdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { KitError } from '@kit/internal'
+import type { Knex } from 'knex'
+
+/** A migration file found in the migrations directory (not loaded yet). */
+export interface MigrationFile {
+  /** File name, as knex records it (`20240101120000_create_users.ts`). */
+  name: string
+  /** The name without its extension: `x.ts` and its compiled `x.js` are one migration. */
+  key: string
+  path: string
+}
+
+/** What a migration file may export (knex's format plus kit's own settings). */
+export interface MigrationModule {
+  up(knex: Knex): Promise<unknown> | unknown
+  down?(knex: Knex): Promise<unknown> | unknown
+  /** knex's per-migration config: `{ transaction: false }` for CREATE INDEX CONCURRENTLY. */
+  config?: { transaction?: boolean }
+  kit?: MigrationSettings
+}
+
+/** `export const kit = { ... }` in a migration file. */
+export interface MigrationSettings {
+  /** Unsafe-operation rules reviewed and accepted for this migration, e.g. `['add-index-non-concurrently']`. */
+  acknowledge?: readonly string[]
+  /** Overrides the release's lockTimeoutMs for this migration. */
+  lockTimeoutMs?: number
+  /** Overrides the release's statementTimeoutMs for this migration (0: none). */
+  statementTimeoutMs?: number
+}
+
+/** A migration file with its module loaded and checked. */
+export interface LoadedMigration extends MigrationFile {
+  module: MigrationModule
+  transaction: boolean
+  settings: MigrationSettings
+}
+
+// .d.ts/.d.mts/.d.cts look like TypeScript but hold no code (GOTCHAS).
+const MIGRATION_FILE = /^(?!.*\.d\.[cm]?ts$).+\.(?:[cm]?js|[cm]?ts)$/
+const EXTENSION = /\.(?:[cm]?js|[cm]?ts)$/
+
+export function migrationKey(name: string): string {
+  return name.replace(EXTENSION, '')
+}
+
+/** Lists migration files in name order (the timestamp prefix orders them). */
+export async function listMigrations(directory: string): Promise<MigrationFile[]> {
+  let entries: string[]
+  try {
+    entries = await readdir(directory)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new KitError(
+        'KIT_MIGRATE_DIRECTORY_NOT_FOUND',
+        `The migrations directory ${directory} does not exist. Create it with \`kit migrate make <name>\`, or set \`directory\` to where your migrations are.`,
+      )
+    }
+    throw error
+  }
+  const files = entries
+    .filter((entry) => MIGRATION_FILE.test(entry) && !entry.startsWith('.'))
+    .sort()
+    .map((name) => ({ name, key: migrationKey(name), path: join(directory, name) }))
+  const seen = new Map<string, string>()
+  for (const file of files) {
+    const other = seen.get(file.key)
+    if (other) {
+      throw new KitError(
+        'KIT_MIGRATE_DUPLICATE_MIGRATION',
+        `${other} and ${file.name} in ${directory} are the same migration (names match without the extension). Keep one of them.`,
+      )
+    }
+    seen.set(file.key, file.name)
+  }
+  return files
+}
+
+type Jiti = { import(id: string): Promise<unknown> }
+let jiti: Promise<Jiti> | undefined
+
+async function importFile(path: string): Promise<Record<string, unknown>> {
+  // Node 20 cannot import .ts: jiti compiles it in memory (loaded only when a TS migration exists).
+  if (/\.[cm]?ts$/.test(path)) {
+    jiti ??= import('jiti').then(({ createJiti }) => createJiti(import.meta.url, { interopDefault: false }))
+    return (await (await jiti).import(path)) as Record<string, unknown>
+  }
+  return (await import(pathToFileURL(path).href)) as Record<string, unknown>
+}
+
+export async function loadMigration(file: MigrationFile): Promise<LoadedMigration> {
+  let exported: Record<string, unknown>
+  try {
+    exported = await importFile(file.path)
+  } catch (error) {
+    throw new KitError(
+      'KIT_MIGRATE_INVALID_MIGRATION',
+      `Migration ${file.name} could not be loaded: ${(error as Error).message}`,
+      { cause: error },
+    )
+  }
+  // CommonJS `module.exports = { up, down }` and `export default { up, down }` both land on default.
+  const fallback = (exported.default ?? {}) as Record<string, unknown>
+  const pick = (key: string) => exported[key] ?? fallback[key]
+  const up = pick('up')
+  const down = pick('down')
+  if (typeof up !== 'function') {
+    throw new KitError(
+      'KIT_MIGRATE_INVALID_MIGRATION',
+      `Migration ${file.name} exports no up() function. Add \`export async function up(knex) { ... }\`.`,
+    )
+  }
+  if (down !== undefined && typeof down !== 'function') {
+    throw invalid(file, '`down` must be a function')
+  }
+  const config = pick('config') as MigrationModule['config']
+  if (config !== undefined && (typeof config !== 'object' || config === null)) {
+    throw invalid(file, '`config` must be an object such as `{ transaction: false }`')
+  }
+  if (config?.transaction !== undefined && typeof config.transaction !== 'boolean') {
+    throw invalid(file, '`config.transaction` must be true or false')
+  }
+  const settings = parseSettings(file, pick('kit'))
+  const module: MigrationModule = { up: up as MigrationModule['up'] }
+  if (down) module.down = down as MigrationModule['down']
+  if (config) module.config = config
+  return { ...file, module, transaction: config?.transaction !== false, settings }
+}
+
+function parseSettings(file: MigrationFile, value: unknown): MigrationSettings {
+  if (value === undefined) return {}
+  if (typeof value !== 'object' || value === null) throw invalid(file, '`kit` must be an object')
+  const settings = value as Record<string, unknown>
+  for (const key of Object.keys(settings)) {
+    if (!['acknowledge', 'lockTimeoutMs', 'statementTimeoutMs'].includes(key)) {
+      throw invalid(
+        file,
+        `\`kit.${key}\` is not a setting (use acknowledge, lockTimeoutMs, statementTimeoutMs)`,
+      )
+    }
+  }
+  const ack = settings.acknowledge
+  if (ack !== undefined && (!Array.isArray(ack) || ack.some((rule) => typeof rule !== 'string'))) {
+    throw invalid(file, "`kit.acknowledge` must be a list of rule names, e.g. ['add-index-non-concurrently']")
+  }
+  for (const key of ['lockTimeoutMs', 'statementTimeoutMs'] as const) {
+    const n = settings[key]
+    if (n !== undefined && (typeof n !== 'number' || !Number.isInteger(n) || n < 0)) {
+      throw invalid(file, `\`kit.${key}\` must be a whole number of milliseconds (0 disables)`)
+    }
+  }
+  return settings as MigrationSettings
+}
+
+function invalid(file: MigrationFile, problem: string): KitError {
+  return new KitError('KIT_MIGRATE_INVALID_MIGRATION', `Migration ${file.name}: ${problem}.`)
+}

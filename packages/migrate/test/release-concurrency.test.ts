@@ -1,0 +1,59 @@
+import { fileURLToPath } from 'node:url'
+import { spawnTs } from '@kit/test-utils'
+import { afterAll, describe, expect, it } from 'vitest'
+import { createTarget, DIALECTS, loggedMigration, rows, type TestTarget, writeProject } from './helpers.ts'
+
+const FIXTURE = fileURLToPath(new URL('./fixtures/release.ts', import.meta.url))
+const targets: TestTarget[] = []
+
+afterAll(async () => {
+  await Promise.all(targets.map((t) => t.cleanup()))
+})
+
+describe.each(DIALECTS)('five concurrent releases on %s', (dialect) => {
+  it('apply each migration exactly once and all exit 0', async () => {
+    const target = await createTarget(dialect, 'concurrent')
+    targets.push(target)
+    const project = writeProject('concurrent', {
+      '001_first.js': loggedMigration('first_table'),
+      '002_second.js': loggedMigration('second_table', 'await new Promise((r) => setTimeout(r, 300))'),
+      '003_third.js': loggedMigration('third_table'),
+    })
+    const env = { ...target.env, KIT_TEST_MIGRATIONS: project.directory }
+    const releases = Array.from({ length: 5 }, () => spawnTs(FIXTURE, [], { env }))
+    const exits = await Promise.all(
+      releases.map((p) =>
+        Promise.race([p.exited, new Promise((r) => setTimeout(() => r('timeout'), 50_000))]),
+      ),
+    )
+    const outputs = releases.map((p) => p.stdout() + p.stderr())
+    expect(exits, outputs.join('\n-----\n')).toEqual(Array(5).fill({ code: 0, signal: null }))
+
+    const applied = outputs.flatMap((out) => {
+      const line = out.split('\n').find((l) => l.startsWith('RESULT '))
+      return line ? (JSON.parse(line.slice(7)) as { applied: string[] }).applied : []
+    })
+    expect(applied.sort()).toEqual(['001_first.js', '002_second.js', '003_third.js'])
+    // The other four waited for the lock (or came after) and found nothing pending.
+    expect(outputs.filter((out) => out.includes('Nothing to migrate'))).toHaveLength(4)
+
+    const knex = target.knex()
+    try {
+      const log = await rows<{ name: string; n: number }>(
+        knex,
+        'select name, count(*) as n from applied_log group by name order by name',
+      )
+      expect(log.map((r) => [r.name, Number(r.n)])).toEqual([
+        ['first_table', 1],
+        ['second_table', 1],
+        ['third_table', 1],
+      ])
+      const history = await rows<{ name: string }>(knex, 'select name from knex_migrations order by id')
+      expect(history.map((r) => r.name)).toEqual(['001_first.js', '002_second.js', '003_third.js'])
+      const lock = await rows<{ is_locked: number }>(knex, 'select is_locked from knex_migrations_lock')
+      expect(lock.map((r) => Number(r.is_locked))).toEqual([0])
+    } finally {
+      await knex.destroy()
+    }
+  }, 60_000)
+})
