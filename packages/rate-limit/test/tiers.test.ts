@@ -30,12 +30,13 @@ describe.each(FRAMEWORKS)('%s', (framework) => {
 
     it('counts each client separately', async () => {
       // Both clients are 127.0.0.1 here, so a user key tells them apart.
-      const { url } = await start({
+      const { url, log } = await start({
         tiers: { global: { perMinute: 2 } },
         keyBy: (req) => req.headers['x-user'] as string | undefined,
       })
       expect(await statuses(3, () => get(`${url}/hello`, { 'x-user': 'ann' }))).toEqual([200, 200, 429])
       expect(await statuses(2, () => get(`${url}/hello`, { 'x-user': 'bob' }))).toEqual([200, 200])
+      expect(log.problems()).toEqual([])
     })
 
     it('falls back to the IP when keyBy returns nothing', async () => {

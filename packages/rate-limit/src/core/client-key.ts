@@ -9,7 +9,8 @@ import type { KeyBy } from '../options.ts'
  * Express and a Fastify app behind one Redis group clients alike.
  */
 export function ipKey(ip: string, subnet: number): string {
-  return ipKeyGenerator(ip, subnet)
+  // IPv4 (no colon) is its own key: skip the IPv6 parser on the common path.
+  return ip.includes(':') ? ipKeyGenerator(ip, subnet) : ip
 }
 
 /** A user key from `keyBy`, prefixed so it can never collide with an IP key; undefined to fall back to the IP. */
