@@ -13,7 +13,12 @@ app.get('/stats', (_req, res) => {
   const cjsSentry = Object.keys(createRequire(import.meta.url).cache).filter((file) =>
     file.includes('/@sentry/'),
   )
-  res.json({ rss: process.memoryUsage().rss, cjsSentry: cjsSentry.length })
+  const cpu = process.cpuUsage()
+  res.json({
+    rss: process.memoryUsage().rss,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    cjsSentry: cjsSentry.length,
+  })
 })
 app.use(sentryErrorHandler())
 

@@ -17,13 +17,18 @@ const debug = createDebug('sentry')
  * opt in to more data writes its own preload file that calls it.
  */
 export function initSentry(options: SentryOptions = {}, context: SentryContext = {}): boolean {
+  const log = context.log ?? silentLogger
   const existing = getSentryState()
   if (existing) {
     debug('initSentry: already done (Sentry %s)', existing.sdk ? 'on' : 'off')
+    if (Object.keys(options).length > 0) {
+      log.warn(
+        'Sentry was already initialised (by the @kit/sentry/instrument preload or an earlier initSentry() call), so the options passed now are ignored. To use them, call initSentry(options) from your own preload file instead.',
+      )
+    }
     return existing.sdk !== undefined
   }
   const env = context.env ?? process.env
-  const log = context.log ?? silentLogger
   const config = parseSentryOptions(options, env)
   if (config.dsn === undefined) {
     setSentryState({ sdk: undefined, config, loadedBeforeInit: [] })
