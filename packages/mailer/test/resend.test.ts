@@ -163,6 +163,15 @@ describe('resend transport', () => {
       })
     })
 
+    it('408 request timeout is transient and not delivered', async () => {
+      server.script({ status: 408, name: 'request_timeout' })
+      expect(await failure(transport().send(await outgoing()))).toMatchObject({
+        kind: 'transient',
+        maybeDelivered: false,
+        status: 408,
+      })
+    })
+
     it('500 is transient and may have delivered', async () => {
       server.script({ status: 500, name: 'internal_server_error' })
       expect(await failure(transport().send(await outgoing()))).toMatchObject({

@@ -143,6 +143,15 @@ describe('sendgrid transport', () => {
       })
     })
 
+    it('408 request timeout is transient and not delivered', async () => {
+      server.script({ status: 408 })
+      expect(await failure(transport().send(await outgoing()))).toMatchObject({
+        kind: 'transient',
+        maybeDelivered: false,
+        status: 408,
+      })
+    })
+
     it('500 is transient but may have delivered (SendGrid cannot de-duplicate)', async () => {
       server.script({ status: 500, deliverFirst: true })
       const error = await failure(transport().send(await outgoing()))

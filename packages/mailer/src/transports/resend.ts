@@ -151,7 +151,7 @@ function resendError(status: number, headers: Headers, json: unknown, text: stri
       ...(wait === undefined || quota ? {} : { retryAfterMs: wait }),
     })
   }
-  if (status === 503) {
+  if (status === 503 || status === 408) {
     const wait = retryAfterMs(headers, 'outage')
     return new MailProviderError({
       ...base,

@@ -143,13 +143,13 @@ function sendGridError(status: number, headers: Headers, json: unknown, text: st
       maybeDelivered: false,
     })
   }
-  if (status === 429 || status === 503) {
+  if (status === 408 || status === 429 || status === 503) {
     const wait = retryAfterMs(headers, status === 429 ? 'rate-limit' : 'outage')
     return new MailProviderError({
       ...base,
       code: status === 429 ? 'KIT_MAILER_RATE_LIMITED' : 'KIT_MAILER_PROVIDER_UNAVAILABLE',
       kind: 'transient',
-      // 429 and 503 are answered before the message is queued: SendGrid did not take it.
+      // 408, 429 and 503 are answered before the message is queued: SendGrid did not take it.
       maybeDelivered: false,
       ...(wait === undefined ? {} : { retryAfterMs: wait }),
     })
