@@ -40,6 +40,7 @@ export function createLogger(options: LoggerOptions = {}, context: LoggerContext
     {
       level: config.level,
       base: { pid: process.pid, hostname: hostname(), ...config.base },
+      // pino applies a bindings formatter to the root only (children reset it): child() is wrapped below.
       formatters: { log: redactor.fields, bindings: redactor.fields },
       serializers: {
         ...serializers,
@@ -58,6 +59,11 @@ export function createLogger(options: LoggerOptions = {}, context: LoggerContext
     destination,
   )
   Object.defineProperty(logger, KIT_LOGGER, { value: true })
+  // Children are Object.create(parent), so every descendant inherits this child().
+  const child = logger.child
+  logger.child = function redactedChild(this: Logger, bindings, childOptions) {
+    return child.call(this, redactor.fields(bindings), childOptions)
+  } as typeof logger.child
   debug('level=%s pretty=%s env=%s', config.level, prettyFactory !== undefined, config.nodeEnv)
   if (config.pretty === true && prettyFactory === undefined) {
     logger.warn(

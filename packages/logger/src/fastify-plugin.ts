@@ -78,16 +78,15 @@ function genReqIdFor(config: RequestLoggerConfig): (req: IncomingMessage) => str
 }
 
 const plugin: FastifyPluginCallback<KitLoggerPluginOptions> = (fastify, options, done) => {
-  const { log = isKitLogger(fastify.log) ? (fastify.log as Logger) : undefined, ...rest } = options
-  if (log === undefined) {
-    throw new KitError(
-      'KIT_LOGGER_NO_LOGGER',
-      'kitLoggerPlugin needs a logger: create the app with Fastify({ ...fastifyLoggerOptions(log) }) or register the plugin with { log }.',
-    )
+  let log: Logger
+  let config: RequestLoggerConfig
+  // A callback plugin must report errors through done(): a throw would only time the plugin out.
+  try {
+    ;({ log, config } = resolvePluginOptions(fastify.log, options))
+  } catch (error) {
+    done(error as Error)
+    return
   }
-  assertLoggerArgument(log, 'kitLoggerPlugin')
-  const config = parseRequestLoggerOptions(rest)
-  checkLogger(log)
   // Apps created without fastifyLoggerOptions() still get kit's request ids (not Fastify's counter).
   fastify.setGenReqId(genReqIdFor(config))
   fastify.addHook('onRequest', onRequest)
@@ -103,7 +102,7 @@ const plugin: FastifyPluginCallback<KitLoggerPluginOptions> = (fastify, options,
     } else {
       // Created without fastifyLoggerOptions(): request.log becomes ours. reply.log stays Fastify's,
       // so Fastify's own request lines keep going where the app sent them (nowhere by default).
-      active = new ActiveRequest(request.id, bindRequestLogger(log as Logger, request.id), performance.now())
+      active = new ActiveRequest(request.id, bindRequestLogger(log, request.id), performance.now())
       request.log = active.log
     }
     ;(request as TrackedRequest)[STATE] = { active, res: reply.raw }
@@ -140,6 +139,23 @@ const plugin: FastifyPluginCallback<KitLoggerPluginOptions> = (fastify, options,
 function onError(_request: FastifyRequest, reply: FastifyReply, error: Error, next: () => void): void {
   setResponseError(reply, error)
   next()
+}
+
+function resolvePluginOptions(
+  appLog: unknown,
+  options: KitLoggerPluginOptions,
+): { log: Logger; config: RequestLoggerConfig } {
+  const { log = isKitLogger(appLog) ? (appLog as Logger) : undefined, ...rest } = options
+  if (log === undefined) {
+    throw new KitError(
+      'KIT_LOGGER_NO_LOGGER',
+      'kitLoggerPlugin needs a logger: create the app with Fastify({ ...fastifyLoggerOptions(log) }) or register the plugin with { log }.',
+    )
+  }
+  assertLoggerArgument(log, 'kitLoggerPlugin')
+  const config = parseRequestLoggerOptions(rest)
+  checkLogger(log)
+  return { log, config }
 }
 
 /** Request logging for Fastify 5: ids, context, one line per request (same fields as Express). */
