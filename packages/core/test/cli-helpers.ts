@@ -23,11 +23,11 @@ const BLANK: Record<string, string> = Object.fromEntries(
     'HEROKU_SLUG_COMMIT',
     'SOURCE_VERSION',
     'GIT_SHA',
-    'FORCE_COLOR',
-    'NO_COLOR',
     'KIT_DEBUG',
   ].map((name) => [name, '']),
 )
+// Not NO_COLOR too: Node warns on stderr when both are defined.
+BLANK.FORCE_COLOR = '0'
 
 export interface KitRun {
   code: number | null

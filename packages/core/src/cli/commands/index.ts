@@ -1,0 +1,11 @@
+import type { Command } from '../command.ts'
+import { envCheckCommand } from './env-check.ts'
+import { envExampleCommand } from './env-example.ts'
+import { secretCommand } from './secret.ts'
+
+/**
+ * Every `kit` subcommand, in the order `kit --help` lists them. To add one,
+ * write commands/<name>.ts exporting `defineCommand({ name, summary, run })`
+ * and add it here; help, --help, --json, --cwd and exit codes come with it.
+ */
+export const COMMANDS: readonly Command<any>[] = [envCheckCommand, envExampleCommand, secretCommand]
