@@ -80,7 +80,6 @@ export function buildStaticHeaders(
     // The XSS auditor it controlled caused leaks; '0' turns it off in the browsers that still have it.
     add('X-XSS-Protection', '0')
   }
-  add('Reporting-Endpoints', csp?.reportingEndpoints)
   return headers
 }
 

@@ -21,7 +21,7 @@ export type SecurityStep = (typeof SECURITY_STEPS)[number]
 export interface SecuritySteps<Req, Res> {
   /** Allowed hosts (421), HTTP → HTTPS, alias → canonical host. */
   hosts(req: Req, res: Res): boolean
-  /** Static headers, HSTS on HTTPS, CSP with a fresh nonce; removes X-Powered-By. */
+  /** Static headers, CSP with a fresh nonce; on HTTPS also HSTS and Reporting-Endpoints; removes X-Powered-By. */
   headers(req: Req, res: Res): void
   /** POST to the report path: answers it (the promise settles when done). */
   cspReport(req: Req, res: Res): Promise<void> | undefined
@@ -84,16 +84,21 @@ export function createSecurity(options: SecurityOptions = {}, context: SecurityC
         if (skipped(req)) return
         io.removeHeader(res, 'X-Powered-By')
         for (let i = 0; i < count; i++) io.setHeader(res, names[i]!, values[i]!)
-        if (hsts !== undefined && io.secure(req)) io.setHeader(res, 'Strict-Transport-Security', hsts)
+        if (hsts === undefined && csp === undefined) return
+        const secure = io.secure(req)
+        if (secure && hsts !== undefined) io.setHeader(res, 'Strict-Transport-Security', hsts)
         if (csp === undefined) return
-        if (!csp.nonce) return io.setHeader(res, csp.headerName, csp.parts[0]!)
+        if (secure && csp.reportingEndpoints !== undefined)
+          io.setHeader(res, 'Reporting-Endpoints', csp.reportingEndpoints)
+        const parts = secure ? csp.parts : csp.insecureParts
+        if (!csp.nonce) return io.setHeader(res, csp.headerName, parts[0]!)
         // Installed twice: keep the nonce the page may already have read.
         let nonce = io.getNonce(res)
         if (!nonce) {
           nonce = createNonce()
           io.setNonce(res, nonce)
         }
-        io.setHeader(res, csp.headerName, policyWithNonce(csp.parts, nonce))
+        io.setHeader(res, csp.headerName, policyWithNonce(parts, nonce))
       },
       cspReport(req, res) {
         if (report === undefined) return undefined

@@ -55,7 +55,7 @@ describe.each(FRAMEWORKS)('nonce on %s', (framework) => {
   })
 
   it("sends kit's strict default policy", async () => {
-    const res = await send(`${server.url}/`)
+    const res = await send(`${server.url}/`, { headers: HTTPS })
     const policy = directives(String(res.headers['content-security-policy']))
     expect(policy).toMatchObject({
       'default-src': "'none'",
@@ -71,6 +71,15 @@ describe.each(FRAMEWORKS)('nonce on %s', (framework) => {
     })
     // Breaks plain-http localhost in Safari: production only.
     expect(policy['upgrade-insecure-requests']).toBeUndefined()
+    expect(res.headers['reporting-endpoints']).toBe('csp-endpoint="/_kit/csp-report"')
+  })
+
+  it('leaves report-to and Reporting-Endpoints out of plain-HTTP responses (Chromium would then send no report)', async () => {
+    const res = await send(`${server.url}/`)
+    const policy = directives(String(res.headers['content-security-policy']))
+    expect(policy['report-uri']).toBe('/_kit/csp-report')
+    expect(policy['report-to']).toBeUndefined()
+    expect(res.headers['reporting-endpoints']).toBeUndefined()
   })
 })
 
@@ -193,6 +202,19 @@ describe('reportPath', () => {
     expect(policy!.match(/report-uri/g)).toHaveLength(1)
     expect(policy!.match(/report-to/g)).toHaveLength(1)
     expect(directives(policy!)['report-uri']).toBe('https://reports.example/csp')
+  })
+
+  it("'report-to': false keeps report-uri alone, on HTTPS too", async () => {
+    const values = await onBoth(
+      { csp: { 'report-to': false } },
+      { env },
+      async (s) => (await send(`${s.url}/`, { headers: HTTPS })).headers,
+    )
+    for (const headers of values) {
+      expect(headers['content-security-policy']).toContain('report-uri /_kit/csp-report')
+      expect(headers['content-security-policy']).not.toContain('report-to')
+      expect(headers['reporting-endpoints']).toBeUndefined()
+    }
   })
 
   it('refuses a path that is not a plain path', () => {

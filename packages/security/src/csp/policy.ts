@@ -46,14 +46,20 @@ function defaultDirectives(production: boolean): Record<string, CspSources> {
 
 export interface CspConfig {
   headerName: 'Content-Security-Policy' | 'Content-Security-Policy-Report-Only'
-  /** The header value split at each nonce position (one part when there is no nonce). */
+  /** The header value for HTTPS responses, split at each nonce position (one part when there is no nonce). */
   parts: readonly string[]
+  /**
+   * The same for plain-HTTP responses: without kit's `report-to`, which
+   * browsers honour only on HTTPS while it makes Chromium ignore
+   * `report-uri` (no reports at all in development otherwise).
+   */
+  insecureParts: readonly string[]
   nonce: boolean
   /** The resolved directives, without the nonce. */
   directives: ReadonlyMap<string, readonly string[] | true>
   /** Set when kit's own report endpoint is in use. */
   reportPath: string | undefined
-  /** `Reporting-Endpoints` value when `report-to` points at kit's endpoint. */
+  /** `Reporting-Endpoints` value (HTTPS responses) when `report-to` points at kit's endpoint. */
   reportingEndpoints: string | undefined
   reportMaxBytes: number
   reportLogsPerMinute: number
@@ -101,9 +107,9 @@ export function parseCsp(
   }
   let reportingEndpoints: string | undefined
   if (reportPath !== false) {
-    // A report-uri or report-to the user gave wins: two of either lose the Observatory bonus.
-    if (!directives.has('report-uri')) directives.set('report-uri', [reportPath])
-    if (!directives.has('report-to')) {
+    // A report-uri or report-to the user gave (or turned off with false) wins: two of either lose the Observatory bonus.
+    if (!('report-uri' in merged)) directives.set('report-uri', [reportPath])
+    if (!('report-to' in merged)) {
       directives.set('report-to', [REPORT_GROUP])
       reportingEndpoints = `${REPORT_GROUP}="${reportPath}"`
     }
@@ -121,6 +127,7 @@ export function parseCsp(
   return {
     headerName: reportOnly ? 'Content-Security-Policy-Report-Only' : 'Content-Security-Policy',
     parts: serialise(directives, nonce).split(NONCE_SLOT),
+    insecureParts: serialise(withoutOwnReportTo(directives, reportingEndpoints), nonce).split(NONCE_SLOT),
     nonce,
     directives,
     reportPath: reportPath === false ? undefined : reportPath,
@@ -128,6 +135,16 @@ export function parseCsp(
     reportMaxBytes: positiveInteger(opts.reportMaxBytes, 65_536, 'csp.reportMaxBytes', fail),
     reportLogsPerMinute: positiveInteger(opts.reportLogsPerMinute, 30, 'csp.reportLogsPerMinute', fail),
   }
+}
+
+function withoutOwnReportTo(
+  directives: ReadonlyMap<string, readonly string[] | true>,
+  reportingEndpoints: string | undefined,
+): ReadonlyMap<string, readonly string[] | true> {
+  if (reportingEndpoints === undefined) return directives
+  const copy = new Map(directives)
+  copy.delete('report-to')
+  return copy
 }
 
 function serialise(directives: ReadonlyMap<string, readonly string[] | true>, nonce: boolean): string {

@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
 import {
   createSecurity,
   type Security,
@@ -27,15 +29,20 @@ export interface ServeOptions {
   steps?: readonly SecurityStep[]
   /** Install the pipeline twice (the "exactly one of each header" rule). */
   twice?: boolean
+  /** Serve HTTPS with this key and certificate (the URL is then https://). */
+  tls?: { key: string; cert: string }
+  /** Sees every request before the security pipeline does. */
+  observe?: (req: IncomingMessage) => void
 }
 
 export function page(nonce: string): string {
-  return `<!doctype html><html><head><title>kit</title><style nonce="${nonce}">body{color:#222}</style></head><body><h1>kit</h1><script nonce="${nonce}">document.title = 'nonce ran'</script></body></html>`
+  return `<!doctype html><html><head><title>kit</title><style nonce="${nonce}">body{color:#222}</style></head><body><h1>kit</h1><script nonce="${nonce}">document.title = 'nonce ran'</script><script>window.injected = true</script></body></html>`
 }
 
 /**
  * A small app with the same routes on both frameworks, behind the security
- * pipeline: GET / (HTML with a nonce'd script), GET /api/hello, POST /echo
+ * pipeline: GET / (HTML with a nonce'd script and style, plus an injected
+ * inline script the CSP must block), GET /api/hello, POST /echo
  * (returns what the body parsers produced), POST /webhooks/stripe, GET /health,
  * and POST /no-csrf (Fastify route config csrf: false).
  */
@@ -59,6 +66,13 @@ export async function serve(
   if (framework === 'express') {
     const e = express()
     if (trust) e.set('trust proxy', 1)
+    if (options.observe) {
+      const observe = options.observe
+      e.use((req, _res, next) => {
+        observe(req)
+        next()
+      })
+    }
     e.use(expressSecurity(resolved, steps))
     if (options.twice) e.use(expressSecurity(resolved, steps))
     e.get('/', (_req, res) => {
@@ -85,9 +99,22 @@ export async function serve(
       hit('/health')
       res.send('ok')
     })
-    app = await listenExpress(e)
+    const tls = options.tls
+    app = await listenExpress(
+      tls ? { listen: (port, host, cb) => createHttpsServer(tls, e).listen(port, host, cb) as never } : e,
+    )
   } else {
-    const f = Fastify(trust ? { trustProxy: '127.0.0.1' } : {})
+    const f = Fastify({
+      ...(trust ? { trustProxy: '127.0.0.1' } : {}),
+      ...(options.tls ? { https: options.tls } : {}),
+    })
+    if (options.observe) {
+      const observe = options.observe
+      f.addHook('onRequest', (request, _reply, next) => {
+        observe(request.raw)
+        next()
+      })
+    }
     await f.register(fastifySecurity, { security: resolved, ...steps })
     if (options.twice) await f.register(fastifySecurity, { security: resolved, ...steps })
     f.get('/', async (_request, reply) => {
@@ -123,7 +150,8 @@ export async function serve(
     })
     app = await listenFastify(f)
   }
-  return { ...app, framework, security: resolved, hits }
+  const url = options.tls ? app.url.replace('http://', 'https://') : app.url
+  return { ...app, url, framework, security: resolved, hits }
 }
 
 function bodyOf(body: unknown): unknown {
