@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type EnvelopeServer, startEnvelopeServer } from './helpers/envelope-server.ts'
-import { exitWithin, PRELOAD, spawnFixture, startFixture } from './helpers/fixture.ts'
+import { exitWithin, PRELOAD, type RunningFixture, spawnFixture, startFixture } from './helpers/fixture.ts'
 
 // Preloads that record every module loaded through the ES module loader, or
 // make @sentry/node impossible to resolve (an app that never installed it).
@@ -53,13 +53,41 @@ describe('without SENTRY_DSN', () => {
 })
 
 describe('with SENTRY_DSN', () => {
-  it('loads @sentry/node in the preload, before the app and its framework', { timeout: 90_000 }, async () => {
-    const { urls, status } = await loadedBy('dsn', { SENTRY_DSN: sentry.dsn })
+  // One app process for the next two tests: its load log, then its crash.
+  let app: RunningFixture
+  const log = join(dir, 'dsn.log')
+
+  beforeAll(async () => {
+    app = await startFixture('express', {
+      env: { SENTRY_DSN: sentry.dsn, KIT_LOAD_LOG: log },
+      execArgv: [...RECORD, ...PRELOAD],
+    })
+  })
+
+  afterAll(async () => {
+    await app?.stop()
+  })
+
+  it('loads @sentry/node in the preload, before the app and its framework', async () => {
+    const res = await fetch(`${app.url}/loaded`, { signal: AbortSignal.timeout(10_000) })
+    expect(((await res.json()) as { sentryInitialised: boolean }).sentryInitialised).toBe(true)
+    const urls = readFileSync(log, 'utf8').split('\n')
     const firstSentry = urls.findIndex((url) => url.includes('/@sentry/'))
-    const app = urls.findIndex((url) => url.endsWith('/test/fixtures/express-app.ts'))
     expect(firstSentry).toBeGreaterThan(-1)
-    expect(app).toBeGreaterThan(firstSentry)
-    expect(status.sentryInitialised).toBe(true)
+    expect(urls.findIndex((url) => url.endsWith('/test/fixtures/express-app.ts'))).toBeGreaterThan(
+      firstSentry,
+    )
+  })
+
+  it('sends an uncaught exception before the process dies', async () => {
+    await fetch(`${app.url}/crash-later`, { signal: AbortSignal.timeout(10_000) })
+    const exit = await exitWithin(app.proc, 30_000)
+    expect(exit.code).toBe(1)
+    const crash = sentry
+      .events()
+      .find((e) => e.exception?.values?.[0]?.value === 'crashed outside any request')
+    expect(crash?.exception.values[0].mechanism).toMatchObject({ handled: false })
+    expect(crash?.level).toBe('fatal')
   })
 
   it('stops the start with KIT_SENTRY_SDK_MISSING when @sentry/node is not installed', {
