@@ -1,3 +1,18 @@
+// The env building blocks kit.config.ts needs, so an app imports them from one place.
+export { bool, bytes, duration, int, type KitEnv, list, oneOf, secret, url } from '@kit/env'
+// Fastify type augmentations (reply.cspNonce, route config.rateLimit / config.csrf) come with @kit/core.
+export type { KitRateLimitOptions } from '@kit/rate-limit/fastify'
+export type { KitSecurityPluginOptions } from '@kit/security/fastify'
+export { z } from 'zod'
+export {
+  CONFIG_FILES,
+  type DefinedConfig,
+  defineConfig,
+  findConfigFile,
+  type LoadConfigOptions,
+  type LoadedConfig,
+  loadConfig,
+} from './config/index.ts'
 export type { KitConfig } from './config/types.ts'
 export {
   createDatabase,

@@ -13,9 +13,9 @@ import type { RedisConnectionOptions } from '../connections/redis.ts'
  * and by the `kit` CLI. Every field is optional; env fills the rest
  * (code beats env, env beats defaults).
  */
-export interface KitConfig {
+export interface KitConfig<S extends z.ZodRawShape = z.ZodRawShape> {
   /** The app's own env variables (zod 4 shape), on top of the built-in ones. */
-  env?: z.ZodRawShape
+  env?: S
   /** Platform defaults: 'auto' detects Heroku, Render, Fly.io, Railway. @default 'auto' */
   preset?: PresetChoice
   /** The app's root: where .env, .kit/ and migrations/ live. @default process.cwd() */

@@ -1,4 +1,4 @@
-import type { KitEnvWith } from '@kit/env'
+import type { KitEnvWith, NoAppShape } from '@kit/env'
 import { KitError } from '@kit/internal'
 import type { z } from 'zod'
 import type { KitConfig } from '../config/types.ts'
@@ -13,10 +13,10 @@ import type { Kit } from './handle.ts'
  * installs the request pipeline of DESIGN §6 in order. Call it right after
  * creating the app, before adding routes.
  */
-export async function productionize<const C extends KitConfig>(
+export async function productionize<const S extends z.ZodRawShape = NoAppShape>(
   app: unknown,
-  config?: C,
-): Promise<Kit<KitEnvWith<C['env'] extends z.ZodRawShape ? C['env'] : {}>>> {
+  config?: KitConfig<S>,
+): Promise<Kit<KitEnvWith<S>>> {
   const framework = detectFramework(app)
   const resolved = (config ?? {}) as KitConfig
   if (typeof resolved !== 'object' || resolved === null || Array.isArray(resolved)) {
@@ -29,5 +29,5 @@ export async function productionize<const C extends KitConfig>(
     framework === 'express'
       ? await productionizeExpress(app, resolved)
       : await productionizeFastify(app, resolved)
-  return kit as Kit<KitEnvWith<C['env'] extends z.ZodRawShape ? C['env'] : {}>>
+  return kit as Kit<KitEnvWith<S>>
 }
