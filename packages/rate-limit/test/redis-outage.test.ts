@@ -25,12 +25,16 @@ afterEach(async () => {
   await server.start()
 })
 
-async function start(framework: Framework, redis: Redis) {
+async function start(
+  framework: Framework,
+  redis: Redis,
+  routes: Record<string, string> = { '/auth': 'auth' },
+) {
   const log = new RecordingLogger()
   const limits: RateLimits = createRateLimits(
     {
       tiers: { global: { perMinute: 10_000 }, auth: { perMinute: 3 } },
-      routes: { '/auth': 'auth' },
+      routes,
       failClosed: ['auth'],
       storeTimeoutMs: STORE_TIMEOUT_MS,
       prefix: `kit-test:outage:${randomBytes(3).toString('hex')}:`,
@@ -42,7 +46,7 @@ async function start(framework: Framework, redis: Redis) {
     () => limits.close(),
     () => app.close(),
   )
-  return { url: app.url, log }
+  return { url: app.url, log, limits }
 }
 
 function client(make: (url: string) => Redis): Redis {
@@ -157,5 +161,33 @@ describe.each(FRAMEWORKS)('%s', (framework) => {
     const results = await flow.stop()
     expect(results.filter((r) => r.status !== 200)).toEqual([])
     expect(Math.max(...results.map((r) => r.ms))).toBeLessThan(MAX_WAIT_MS)
+  })
+
+  it('fails the login limiter closed when auth is fail-closed, and leaves fail-open tiers open', async () => {
+    const redis = client(failFastRedis)
+    await waitUntilReady(redis)
+    // No route maps /auth here: only the failed-login limiter stands between the client and the handler.
+    const { url } = await start(framework, redis, {})
+    await server.stop()
+    const started = Date.now()
+    const res = await fetch(`${url}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'ann@example.com', password: 'right' }),
+      signal: AbortSignal.timeout(10_000),
+    })
+    expect(res.status).toBe(503)
+    expect(res.headers.get('retry-after')).toBe('5')
+    expect((await get(`${url}/hello`)).status).toBe(200)
+    expect(Date.now() - started).toBeLessThan(2 * MAX_WAIT_MS)
+  })
+
+  it('leaves the Redis client open on close (it belongs to the app)', async () => {
+    const redis = client(failFastRedis)
+    await waitUntilReady(redis)
+    const { limits } = await start(framework, redis)
+    await limits.shutdownHook.close()
+    expect(redis.status).toBe('ready')
+    expect(await redis.ping()).toBe('PONG')
   })
 })

@@ -237,6 +237,22 @@ describe('express only', () => {
 })
 
 describe('fastify only', () => {
+  it('takes config.rateLimit as { tier } too, and rejects other shapes when the route is added', async () => {
+    const Fastify = (await import('fastify')).default
+    const { kitRateLimit } = await import('../src/fastify.ts')
+    const { listenFastify } = await import('@kit/test-utils')
+    const limits = createRateLimits({ tiers: { ai: { perMinute: 1 } } })
+    const app = Fastify()
+    await app.register(kitRateLimit, { limits })
+    app.get('/x', { config: { rateLimit: { tier: 'ai' } } }, async () => 'x')
+    expect(() => app.get('/y', { config: { rateLimit: 5 as never } }, async () => 'y')).toThrow(
+      /must be a tier name/,
+    )
+    const listening = await listenFastify(app)
+    opened.push({ app: listening, limits })
+    expect(await statuses(2, () => get(`${listening.url}/x`))).toEqual([200, 429])
+  })
+
   it('exempts a route with config.rateLimit: false', async () => {
     const limits = createRateLimits({ tiers: { global: { perMinute: 1 } } })
     const app = await startApp('fastify', limits)
