@@ -144,6 +144,8 @@ export const BUILTIN_SHAPE: Readonly<Record<keyof KitEnv, z.ZodType>> = Object.f
   }),
   CORS_ALLOW_CREDENTIALS: env(bool().default(false), {
     group: 'HTTP and security',
+    // The name ends in "credentials", but the value is a flag.
+    secret: false,
     description: 'Let allowed origins send cookies and credentials (Access-Control-Allow-Credentials).',
   }),
   FORCE_HTTPS: env(bool().optional(), {

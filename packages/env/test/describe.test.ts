@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { parseEnv } from 'node:util'
 import { BUILTIN_NAMES, bool, describeEnv, renderEnvExample, secret, z } from '@kit/env'
+import { WORKSPACE_ROOT } from '@kit/test-utils'
 import { describe, expect, it } from 'vitest'
 import { loadEnvFrom } from './helpers.ts'
 
@@ -45,17 +48,16 @@ describe('describeEnv()', () => {
       required: false,
       requiredWhen: 'MAIL_PROVIDER includes sendgrid',
     })
-    for (const name of [
+    expect([...byName.values()].filter((d) => d.secret).map((d) => d.name)).toEqual([
       'DATABASE_URL',
       'REDIS_URL',
       'SENTRY_DSN',
-      'SMTP_URL',
+      'SENDGRID_API_KEY',
       'RESEND_API_KEY',
+      'SMTP_URL',
       'KIT_HEALTH_TOKEN',
       'METRICS_TOKEN',
-    ]) {
-      expect(byName.get(name)?.secret, name).toBe(true)
-    }
+    ])
   })
 
   it('reads the app schema: description, meta, secret by helper or by name, required', () => {
@@ -148,5 +150,13 @@ describe('renderEnvExample()', () => {
       .replace(/^SESSION_SECRET=$/m, 'SESSION_SECRET=dev')
     const env = loadEnvFrom(parseEnv(filled) as Record<string, string>, { schema: appSchema })
     expect(env.OPENAI_API_KEY).toBe('sk-1')
+  })
+})
+
+describe('docs/configuration.md', () => {
+  it('documents every built-in variable in a table row', () => {
+    const doc = readFileSync(join(WORKSPACE_ROOT, 'docs/configuration.md'), 'utf8')
+    const documented = [...doc.matchAll(/^\| `([A-Z][A-Z0-9_]+)` \|/gm)].map((m) => m[1])
+    expect(documented).toEqual([...BUILTIN_NAMES])
   })
 })

@@ -68,10 +68,15 @@ export const envCheckCommand: Command = defineCommand({
       ]).join('\n'),
     )
     out.line()
-    const rows = result.variables.map((v) => [
+    // The app's own variables first: they are the ones most often missing.
+    const ordered = [
+      ...result.variables.filter((v) => !v.builtin),
+      ...result.variables.filter((v) => v.builtin),
+    ]
+    const rows = ordered.map((v) => [
       v.status === 'missing' || v.status === 'invalid' ? c.red(v.name) : v.name,
       paintStatus(v.status, c),
-      shorten(v.display ?? ''),
+      v.display === '' ? c.dim('(empty)') : shorten(v.display ?? ''),
       c.dim(v.origin ?? ''),
     ])
     out.line(
