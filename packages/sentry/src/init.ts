@@ -8,30 +8,30 @@ import { getSentryState, setSentryState } from './state.ts'
 const debug = createDebug('sentry')
 
 /**
- * Starts Sentry from options and env, once per process; later calls return
- * the first result. Without a DSN it records "off" and loads nothing. With
- * one, it loads @sentry/node synchronously and initialises it with kit's
- * privacy defaults. Returns true when Sentry is on.
+ * Starts Sentry from options and env, once per process. Without a DSN it
+ * records "off" and loads nothing; a later call that brings a DSN (say from a
+ * .env file the preload could not see) still starts it, late. Once on, later
+ * calls change nothing. With a DSN it loads @sentry/node synchronously and
+ * initialises it with kit's privacy defaults. Returns true when Sentry is on.
  *
  * `@kit/sentry/instrument` calls this with no options; an app that wants to
  * opt in to more data writes its own preload file that calls it.
  */
 export function initSentry(options: SentryOptions = {}, context: SentryContext = {}): boolean {
   const log = context.log ?? silentLogger
-  const existing = getSentryState()
-  if (existing) {
-    debug('initSentry: already done (Sentry %s)', existing.sdk ? 'on' : 'off')
+  if (getSentryState()?.sdk) {
+    debug('initSentry: Sentry is already on')
     if (Object.keys(options).length > 0) {
       log.warn(
         'Sentry was already initialised (by the @kit/sentry/instrument preload or an earlier initSentry() call), so the options passed now are ignored. To use them, call initSentry(options) from your own preload file instead.',
       )
     }
-    return existing.sdk !== undefined
+    return true
   }
   const env = context.env ?? process.env
   const config = parseSentryOptions(options, env)
   if (config.dsn === undefined) {
-    setSentryState({ sdk: undefined, config, loadedBeforeInit: [] })
+    if (!getSentryState()) setSentryState({ sdk: undefined, config, loadedBeforeInit: [] })
     debug('no SENTRY_DSN: error tracking off, @sentry/node not loaded')
     return false
   }

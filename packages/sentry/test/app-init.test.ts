@@ -3,8 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type EnvelopeServer, startEnvelopeServer } from './helpers/envelope-server.ts'
 import { type Framework, type RunningFixture, startFixture } from './helpers/fixture.ts'
 
-// The app calls initSentry() itself, after importing its framework (no
-// preload), and opts in to more data than kit sends by default.
+// The preload runs but finds no SENTRY_DSN (say it lives in a .env file the
+// app loads later); the app then calls initSentry() itself with the DSN, after
+// importing its framework, and opts in to more data than kit sends by default.
 const OPT_IN = {
   collect: {
     cookies: true,
@@ -21,8 +22,7 @@ describe.each<Framework>(['express', 'fastify'])('%s app that calls initSentry()
   beforeAll(async () => {
     sentry = await startEnvelopeServer()
     app = await startFixture(framework, {
-      env: { SENTRY_DSN: sentry.dsn, KIT_TEST_INIT_IN_APP: JSON.stringify(OPT_IN) },
-      execArgv: [],
+      env: { KIT_TEST_INIT_IN_APP: JSON.stringify({ dsn: sentry.dsn, ...OPT_IN }) },
     })
   })
 

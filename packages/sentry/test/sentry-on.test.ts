@@ -8,9 +8,10 @@ import {
 } from '@kit/sentry'
 import { sentryErrorHandler } from '@kit/sentry/express'
 import { sentryFastify } from '@kit/sentry/fastify'
-import { listenExpress, listenFastify } from '@kit/test-utils'
+import { listenExpress, listenFastify, MemoryStream } from '@kit/test-utils'
 import express from 'express'
 import Fastify from 'fastify'
+import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type EnvelopeServer, startEnvelopeServer } from './helpers/envelope-server.ts'
 
@@ -36,6 +37,14 @@ const get = (url: string, headers: Record<string, string> = {}) =>
 describe('initSentry with a DSN', () => {
   it('turns Sentry on', () => {
     expect(isSentryInitialised()).toBe(true)
+  })
+
+  it('ignores options given once Sentry is on, and says so through the logger', () => {
+    const log = new MemoryStream()
+    expect(initSentry({ collect: { cookies: true } }, { env: {}, log: pino(log) })).toBe(true)
+    const [line] = log.lines()
+    expect(line).toMatchObject({ level: 40 })
+    expect(line?.msg).toContain('options passed now are ignored')
   })
 
   it('notices that Express and Fastify were imported first', () => {
