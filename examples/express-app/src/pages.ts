@@ -1,6 +1,4 @@
-import { renderBrandedEmail } from '@kit/mailer'
-
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+import { escapeHtml, renderBrandedEmail } from '@kit/mailer'
 
 /**
  * The home page. Its one script carries the per-request CSP nonce, so the
@@ -12,7 +10,7 @@ export function homePage(options: {
   message?: string | undefined
 }): string {
   const account = options.email
-    ? `<p>Signed in as <strong>${escape(options.email)}</strong>.</p>`
+    ? `<p>Signed in as <strong>${escapeHtml(options.email)}</strong>.</p>`
     : `<form method="post" action="/auth/login">
         <label>Email <input name="email" type="email" autocomplete="username" value="demo@example.com" required></label>
         <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
@@ -29,7 +27,7 @@ export function homePage(options: {
 </head>
 <body>
   <h1>kit example</h1>
-  ${options.message ? `<p role="alert">${escape(options.message)}</p>` : ''}
+  ${options.message ? `<p role="alert">${escapeHtml(options.message)}</p>` : ''}
   ${account}
   <p id="script-status">JavaScript has not run.</p>
   <p><a href="/api/hello">GET /api/hello</a> · <a href="/health">GET /health</a></p>

@@ -1,7 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 
 export const WORKSPACE_ROOT: string = fileURLToPath(new URL('../../../', import.meta.url))
+
+// By absolute URL, so a process started in a scratch folder (cwd) still finds the loader.
+const TSX_LOADER = pathToFileURL(join(WORKSPACE_ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href
 
 export interface SpawnedProcess {
   child: ChildProcess
@@ -28,7 +32,14 @@ export function spawnTs(
     execArgv?: string[]
   } = {},
 ): SpawnedProcess {
-  const nodeArgs = ['--import', 'tsx', '--conditions=@kit/source', ...(options.execArgv ?? []), file, ...args]
+  const nodeArgs = [
+    '--import',
+    TSX_LOADER,
+    '--conditions=@kit/source',
+    ...(options.execArgv ?? []),
+    file,
+    ...args,
+  ]
   const child = spawn(process.execPath, nodeArgs, {
     cwd: options.cwd ?? WORKSPACE_ROOT,
     env: { ...process.env, ...options.env },

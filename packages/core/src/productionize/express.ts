@@ -17,7 +17,7 @@ import { errorHandler, notFoundHandler } from '../errors/express-handlers.ts'
 import { resolveEnv } from './context.ts'
 import type { Kit, ListenOptions } from './handle.ts'
 import { createKitHandle } from './kit-handle.ts'
-import { setupKit } from './setup.ts'
+import { setupKit, startConnections } from './setup.ts'
 import { logStartup } from './startup-line.ts'
 
 type Handler = (...args: any[]) => unknown
@@ -84,6 +84,7 @@ export async function productionizeExpress(input: unknown, config: KitConfig): P
       const s = app.listen(port, host, () => resolve(s))
       s.once('error', reject)
     })
+    startConnections(ctx, health, log)
     health.attach(server)
     health.markStarted()
     logStartup(log, ctx, server)

@@ -15,7 +15,7 @@ import { resolveEnv } from './context.ts'
 import { listenTarget } from './express.ts'
 import type { Kit, ListenOptions } from './handle.ts'
 import { createKitHandle } from './kit-handle.ts'
-import { setupKit } from './setup.ts'
+import { setupKit, startConnections } from './setup.ts'
 import { logStartup } from './startup-line.ts'
 
 interface Prepared {
@@ -126,6 +126,7 @@ export async function productionizeFastify(input: unknown, config: KitConfig): P
   const listen = async (options: ListenOptions = {}): Promise<Server> => {
     const { port, host } = listenTarget(options, env.PORT, ctx.production)
     await app.listen({ port, host })
+    startConnections(ctx, health, log)
     health.attach(app.server)
     health.markStarted()
     logStartup(log, ctx, app.server)

@@ -43,7 +43,6 @@ export function setupKit(
   const ctx = createContext(framework, config, env, log, cwd, (hook) => health.addShutdownHook(hook))
 
   if (env.DATABASE_URL) {
-    // The check creates the pool on first run, so readiness proves the database is reachable.
     health.addCheck(dbCheck({ raw: (sql: string) => ctx.connections.db().raw(sql) }, { name: 'database' }))
   } else {
     ctx.embedded.push('database: PGlite in .kit/pgdata (set DATABASE_URL in production)')
@@ -73,6 +72,27 @@ export function setupKit(
   ctx.features.push('security headers', 'CSP nonces', 'CORS', 'CSRF', 'body limits')
   if (limits.enabled) ctx.features.push(`rate limits (${env.REDIS_URL ? 'Redis' : 'memory'})`)
   return { ctx, log, health, security, limits }
+}
+
+/**
+ * Startup tasks run by kit.listen(): a configured database is connected before
+ * traffic arrives (loading the driver and opening the first connection would
+ * otherwise stall the first request), and readiness stays 503 until it has
+ * been tried.
+ */
+export function startConnections(ctx: KitContext, health: Health, log: Logger): void {
+  if (!ctx.env.DATABASE_URL) return
+  // A database that is down at boot must not keep startup pending for ever:
+  // the readiness check reports it, and recovers with it.
+  const connected = ctx.connections
+    .db()
+    .raw('select 1')
+    .then(
+      () => undefined,
+      (error: Error) =>
+        log.warn({ err: { message: error.message } }, 'the database is unreachable at start-up'),
+    )
+  health.waitFor('database', connected)
 }
 
 /** config.security with the top-level `csp` shortcut of kit.config merged into it. */

@@ -1,0 +1,3 @@
+import { describeExampleApp } from '../../example-app-suite.ts'
+
+describeExampleApp('express-app')
