@@ -4,13 +4,7 @@ import { join } from 'node:path'
 import { int, type KitEnvWith, loadEnv, secret, z } from '@kit/env'
 import { isKitError } from '@kit/internal'
 import { afterAll, describe, expect, expectTypeOf, it } from 'vitest'
-import {
-  CONFIG_FILES,
-  type DefinedConfig,
-  defineConfig,
-  type KitConfig,
-  loadConfig,
-} from '../src/config/index.ts'
+import { CONFIG_FILES, defineConfig, type KitConfig, loadConfig } from '../src/config/index.ts'
 
 const dirs: string[] = []
 function folder(files: Record<string, string> = {}): string {

@@ -32,6 +32,7 @@ describe('checkSecretStrength()', () => {
     'password',
     'your-secret-here-your-secret-here-00',
     '<your-token>',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell-style placeholder, on purpose
     '${SESSION_SECRET}',
     '{{ token }}',
     '...',
