@@ -40,11 +40,12 @@ export class CheckRunner {
   #cached: { outcome: CheckOutcome; at: number } | undefined
   #lastStatus: HealthStatus = 'pass'
 
-  constructor(check: HealthCheck, defaultTimeoutMs: number, log: KitLogger) {
+  /** `minIntervalMs` is a floor under `cacheForMs`: health routes skip rate limits, so a flood of probes must not become a flood of queries. */
+  constructor(check: HealthCheck, defaults: { timeoutMs: number; minIntervalMs: number }, log: KitLogger) {
     this.name = check.name
     this.critical = check.critical ?? true
-    this.timeoutMs = check.timeoutMs ?? defaultTimeoutMs
-    this.cacheForMs = check.cacheForMs ?? 0
+    this.timeoutMs = check.timeoutMs ?? defaults.timeoutMs
+    this.cacheForMs = Math.max(check.cacheForMs ?? 0, defaults.minIntervalMs)
     this.#check = check.check
     this.#log = log
   }

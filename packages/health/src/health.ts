@@ -103,7 +103,11 @@ export class Health {
         `A health check named "${valid.name}" is already registered; give the new one another name.`,
       )
     }
-    this.#runners.set(valid.name, new CheckRunner(valid, this.#config.checkTimeoutMs, this.#log))
+    const defaults = {
+      timeoutMs: this.#config.checkTimeoutMs,
+      minIntervalMs: this.#config.minCheckIntervalMs,
+    }
+    this.#runners.set(valid.name, new CheckRunner(valid, defaults, this.#log))
   }
 
   /** Readiness stays 503 until every task given here has resolved (and markStarted() or attach() was called). */

@@ -38,6 +38,13 @@ export interface HealthOptions {
   systemChecks?: boolean
   /** Timeout of a check that sets none. @default 2000 */
   checkTimeoutMs?: number
+  /**
+   * A check runs at most once in this interval; requests in between get its
+   * last result. Health routes bypass rate limits, so this bounds what a
+   * flood of /health requests costs your database. 0 runs checks on every request.
+   * @default 1000
+   */
+  minCheckIntervalMs?: number
   /** Shows details to requests carrying it (`Authorization: Bearer …` or `X-Health-Token`). @default env KIT_HEALTH_TOKEN */
   token?: string
   /** Show details to requests from loopback and private networks (not forwarded from a public address). @default true */
@@ -91,6 +98,7 @@ export interface HealthConfig {
   checks: Record<string, HealthCheckInput>
   systemChecks: boolean
   checkTimeoutMs: number
+  minCheckIntervalMs: number
   token: string | undefined
   trustPrivateNetwork: boolean
   loadShedding: LoadSheddingConfig | false
@@ -107,6 +115,7 @@ export const OPTION_NAMES: readonly string[] = [
   'checks',
   'systemChecks',
   'checkTimeoutMs',
+  'minCheckIntervalMs',
   'token',
   'trustPrivateNetwork',
   'loadShedding',

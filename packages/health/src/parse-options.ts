@@ -60,6 +60,7 @@ export function parseOptions(options: HealthOptions, env: HealthEnv, log: KitLog
     checks: options.checks ?? {},
     systemChecks: flag('systemChecks', options.systemChecks, true),
     checkTimeoutMs: duration('checkTimeoutMs', options.checkTimeoutMs, { min: 1 }) ?? 2000,
+    minCheckIntervalMs: duration('minCheckIntervalMs', options.minCheckIntervalMs) ?? 1000,
     token,
     trustPrivateNetwork: flag('trustPrivateNetwork', options.trustPrivateNetwork, true),
     loadShedding: parseLoadShedding(options.loadShedding),

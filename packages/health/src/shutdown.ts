@@ -66,7 +66,10 @@ export function runShutdown(plan: ShutdownPlan): Promise<ShutdownOutcome> {
       await nextTurn()
       if (plan.readinessDelayMs > 0) await sleep(plan.readinessDelayMs)
       enter(`draining ${plan.drains.length} server(s)`)
-      await Promise.all(plan.drains.map((d) => d.drain()))
+      const draining = Promise.all(plan.drains.map((d) => d.drain()))
+      const inFlight = plan.drains.reduce((sum, d) => sum + d.inFlightCount, 0)
+      log.info({ inFlight }, `stopped accepting connections; ${inFlight} request(s) in flight`)
+      await draining
       log.info({ durationMs: Date.now() - startedAt }, 'server closed: every request in flight has finished')
       for (const hook of [...plan.hooks].reverse()) {
         if (cancelled) return

@@ -52,7 +52,8 @@ describe.each(FRAMEWORKS)('%s', (framework) => {
   })
 
   async function start(options: HealthOptions = {}): Promise<TestApp> {
-    health = createHealth({ systemChecks: false, ...options })
+    // No load shedding: on a busy machine it would answer 503 before any check runs.
+    health = createHealth({ systemChecks: false, loadShedding: false, ...options })
     health.markStarted()
     app = await serve(framework, health)
     return app
@@ -65,7 +66,7 @@ describe.each(FRAMEWORKS)('%s', (framework) => {
       })
       const started = Date.now()
       const res = await get(`${url}/health/ready`)
-      expect(Date.now() - started).toBeLessThan(2000)
+      expect(Date.now() - started).toBeLessThan(5000)
       expect(res.status).toBe(503)
       expect((await res.json()).checks.stuck[0]).toMatchObject({
         status: 'fail',
@@ -73,13 +74,13 @@ describe.each(FRAMEWORKS)('%s', (framework) => {
       })
     })
 
-    it('runs checks concurrently: four 700 ms checks answer in well under their sum', async () => {
-      const slow = { check: () => sleep(700) }
+    it('runs checks concurrently: four 1 s checks answer in well under their sum', async () => {
+      const slow = { check: () => sleep(1000) }
       const { url } = await start({ checks: { a: slow, b: slow, c: slow, d: slow } })
       const started = Date.now()
       const res = await get(`${url}/health/ready`)
       expect(res.status).toBe(200)
-      expect(Date.now() - started).toBeLessThan(2000)
+      expect(Date.now() - started).toBeLessThan(3000)
     })
 
     it('uses checkTimeoutMs for checks that set none', async () => {
@@ -131,6 +132,7 @@ describe.each(FRAMEWORKS)('%s', (framework) => {
     it('shares one run between concurrent probes when nothing is cached', async () => {
       let calls = 0
       const { url } = await start({
+        minCheckIntervalMs: 0,
         checks: {
           counted: async () => {
             calls++
@@ -143,6 +145,22 @@ describe.each(FRAMEWORKS)('%s', (framework) => {
       expect(calls).toBe(1)
       await get(`${url}/health/ready`)
       expect(calls).toBe(2)
+    })
+  })
+
+  describe('minCheckIntervalMs', () => {
+    it('runs a check at most once per interval, however many requests arrive (default 1000 ms)', async () => {
+      let calls = 0
+      const { url } = await start({ checks: { counted: () => void calls++ } })
+      for (let i = 0; i < 10; i++) expect((await get(`${url}/health`)).status).toBe(200)
+      expect(calls).toBe(1)
+    })
+
+    it('runs checks on every request when 0', async () => {
+      let calls = 0
+      const { url } = await start({ minCheckIntervalMs: 0, checks: { counted: () => void calls++ } })
+      for (let i = 0; i < 5; i++) await get(`${url}/health/ready`)
+      expect(calls).toBe(5)
     })
   })
 
