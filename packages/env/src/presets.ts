@@ -68,7 +68,8 @@ export function detectPreset(source: EnvSource = process.env): PresetName | unde
 export type PresetChoice = PresetName | 'auto' | false
 
 /**
- * Resolves the preset: the code option wins, then KIT_PRESET, then detection.
+ * Resolves the preset: a code option other than 'auto' wins, then KIT_PRESET,
+ * then detection.
  * Returns a problem for an unknown name instead of throwing, so it joins the
  * aggregated error.
  */
@@ -76,7 +77,9 @@ export function resolvePreset(
   option: PresetChoice | undefined,
   source: EnvSource,
 ): { preset: PresetName | undefined; problem?: string } {
-  const choice = option ?? source.KIT_PRESET?.trim().toLowerCase() ?? 'auto'
+  // 'auto' in code means "no preference": KIT_PRESET may still choose.
+  const fromEnv = source.KIT_PRESET?.trim().toLowerCase() || 'auto'
+  const choice = option === undefined || option === 'auto' ? fromEnv : option
   if (choice === false || choice === 'none' || choice === 'off' || choice === 'false')
     return { preset: undefined }
   if (choice === 'auto' || choice === '') return { preset: detectPreset(source) }

@@ -156,7 +156,7 @@ describe('renderEnvExample()', () => {
 describe('docs/configuration.md', () => {
   it('documents every built-in variable in a table row', () => {
     const doc = readFileSync(join(WORKSPACE_ROOT, 'docs/configuration.md'), 'utf8')
-    const documented = [...doc.matchAll(/^\| `([A-Z][A-Z0-9_]+)` \|/gm)].map((m) => m[1])
+    const documented = [...doc.matchAll(/^\| `([A-Z][A-Z0-9_]+)` +\|/gm)].map((m) => m[1])
     expect(documented).toEqual([...BUILTIN_NAMES])
   })
 })

@@ -33,6 +33,11 @@ describe('choice', () => {
       checkEnv({ source: { DYNO: 'web.1', KIT_PRESET: 'render' }, preset: 'fly', dotenv: false }).preset,
     ).toBe('fly')
   })
+  it("lets KIT_PRESET choose when the code says 'auto'", () => {
+    expect(
+      checkEnv({ source: { DYNO: 'web.1', KIT_PRESET: 'render' }, preset: 'auto', dotenv: false }).preset,
+    ).toBe('render')
+  })
   it('lets KIT_PRESET beat detection', () => {
     expect(checkEnv({ source: { DYNO: 'web.1', KIT_PRESET: 'Railway' }, dotenv: false }).preset).toBe(
       'railway',
