@@ -29,15 +29,18 @@ export function sentryShutdownHook(options: SentryShutdownHookOptions = {}): Shu
       `sentryShutdownHook(): \`timeoutMs\` must be a positive whole number of milliseconds, got ${JSON.stringify(timeoutMs)}.`,
     )
   }
-  const closeTimeoutMs = timeoutMs ?? getSentryState()?.config.closeTimeoutMs ?? 2000
+  // Read when shutdown runs, so a hook made before initSentry() still uses its closeTimeoutMs.
+  const closeTimeoutMs = () => timeoutMs ?? getSentryState()?.config.closeTimeoutMs ?? 2000
   return {
     name: 'sentry',
     // The hook's own budget leaves the SDK time to give up by itself first.
-    timeoutMs: closeTimeoutMs + 1000,
+    get timeoutMs() {
+      return closeTimeoutMs() + 1000
+    },
     async close() {
       const sdk = activeSdk()
       if (!sdk) return true
-      return sdk.close(closeTimeoutMs)
+      return sdk.close(closeTimeoutMs())
     },
   }
 }

@@ -53,6 +53,12 @@ describe('flushSentry and sentryShutdownHook', () => {
     expect(await hook.close()).toBe(true)
   })
 
+  it('uses closeTimeoutMs from initSentry(), even when made before it', () => {
+    const hook = sentryShutdownHook()
+    initSentry({ closeTimeoutMs: 500 }, { env: {} })
+    expect(hook.timeoutMs).toBe(1500)
+  })
+
   it('takes a close timeout and rejects a bad one', () => {
     expect(sentryShutdownHook({ timeoutMs: 500 }).timeoutMs).toBe(1500)
     const error = (() => {
