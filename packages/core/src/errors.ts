@@ -1,4 +1,9 @@
+import { cliErrors } from './cli/errors.ts'
+import { configErrors } from './config/errors.ts'
+
 export const errors = {
+  ...configErrors,
+  ...cliErrors,
   KIT_CORE_UNSUPPORTED_APP: {
     when: 'productionize() was given something that is neither an Express 5 app nor a Fastify 5 instance.',
     fix: 'Pass the app object itself: `productionize(express())` or `productionize(Fastify(fastifyOptions()))`, before adding routes.',
@@ -16,7 +21,7 @@ export const errors = {
     fix: 'Use a hop count (Heroku, Render, Fly: 1) or a comma-separated list of IPs, CIDR ranges, or loopback/linklocal/uniquelocal.',
   },
   KIT_CORE_FASTIFY_OPTIONS_MISSING: {
-    when: 'TRUST_PROXY is set but the Fastify instance was created without kit\'s options, so Fastify would not trust the proxy (trustProxy is read only at construction).',
+    when: "TRUST_PROXY is set but the Fastify instance was created without kit's options, so Fastify would not trust the proxy (trustProxy is read only at construction).",
     fix: 'Create the instance with `Fastify(fastifyOptions(config))` from @kit/core, then call productionize(app, config).',
   },
   KIT_CORE_CONFIG_INVALID: {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createMariaDatabase, createPostgresDatabase, startThrowawayRedis } from '@kit/test-utils'
 import { afterAll, describe, expect, it } from 'vitest'
-import { startKit } from './helpers/start-kit.ts'
+import { startKit, waitForStatus } from './helpers/start-kit.ts'
 
 const cwd = mkdtempSync(join(tmpdir(), 'kit-core-conn-'))
 afterAll(() => rmSync(cwd, { recursive: true, force: true }))
@@ -14,8 +14,7 @@ describe.each(['express', 'fastify'] as const)('kit.db and kit.redis on %s', (fr
     const { kit, url, close } = await startKit(framework, { cwd, envSource: { DATABASE_URL: db.url } })
     const { rows } = await kit.db.raw('select current_database() as name')
     expect(rows[0].name).toBe(db.name)
-    const ready = await fetch(`${url}/health/ready`)
-    expect(ready.status).toBe(200)
+    expect(await waitForStatus(`${url}/health/ready`, 200)).toBe(200)
     await close()
     await db.drop()
   })
@@ -45,12 +44,12 @@ describe.each(['express', 'fastify'] as const)('kit.db and kit.redis on %s', (fr
     const started = Date.now()
     await expect(kit.redis!.get('k')).rejects.toThrow()
     expect(Date.now() - started).toBeLessThan(3000)
-    expect((await fetch(`${url}/health/ready`)).status).toBe(503)
+    expect(await waitForStatus(`${url}/health/ready`, 503)).toBe(503)
     await redis.start()
     const deadline = Date.now() + 8000
     while (kit.redis!.status !== 'ready' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
     expect(await kit.redis!.ping()).toBe('PONG')
-    expect((await fetch(`${url}/health/ready`)).status).toBe(200)
+    expect(await waitForStatus(`${url}/health/ready`, 200)).toBe(200)
     await close()
     await redis.destroy()
   })

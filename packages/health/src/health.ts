@@ -190,9 +190,10 @@ export class Health {
   /**
    * Graceful shutdown (what the signals do): readiness 503, readiness delay,
    * drain, hooks in reverse order. Resolves when done or at the deadline;
-   * ends the process only for an attached instance whose `exit` is not false.
+   * ends the process only for an attached instance whose `exit` is not false,
+   * and not when called with `{ exit: false }` (kit.shutdown() in tests and scripts).
    */
-  shutdown(reason = 'shutdown()'): Promise<ShutdownOutcome> {
+  shutdown(reason = 'shutdown()', options: { exit?: boolean } = {}): Promise<ShutdownOutcome> {
     if (this.#shutdown) return this.#shutdown
     const config = this.#config
     this.#shutdown = runShutdown({
@@ -205,7 +206,7 @@ export class Health {
       log: this.#log,
     }).then((outcome) => {
       this.close()
-      if (this.#attached && config.exit) config.exit(outcome.exitCode)
+      if (this.#attached && config.exit && options.exit !== false) config.exit(outcome.exitCode)
       return outcome
     })
     return this.#shutdown

@@ -76,8 +76,12 @@ const PATTERNS: readonly [RegExp, string | ((...m: string[]) => string)][] = [
     (_m, scheme, user, pass) =>
       pass === undefined ? `${scheme}${REDACTED}@` : `${scheme}${user}:${REDACTED}@`,
   ],
-  // Authorization schemes.
-  [/\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{6,}/gi, (_m, scheme) => `${scheme} ${REDACTED}`],
+  // Authorization schemes. Case-sensitive, one line, and a credential-like run of 8+ characters,
+  // so prose such as "Unexpected token \n in kit.config.ts" is left alone.
+  [
+    /\b(Bearer|bearer|Basic|basic|Token)[ \t]+[A-Za-z0-9._~+/=-]{8,}/g,
+    (_m, scheme) => `${scheme} ${REDACTED}`,
+  ],
   // Well-known key formats: SendGrid, Resend, OpenAI/Stripe-style, GitHub, Slack, AWS access keys.
   [/\bSG\.[\w-]{10,}\.[\w-]{10,}/g, REDACTED],
   [/\bre_[A-Za-z0-9_]{10,}/g, REDACTED],

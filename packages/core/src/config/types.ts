@@ -4,6 +4,7 @@ import type { LoggerOptions } from '@kit/logger'
 import type { MailerOptions } from '@kit/mailer'
 import type { RateLimitOptions } from '@kit/rate-limit'
 import type { CspOptions, SecurityOptions } from '@kit/security'
+import type { SentryOptions } from '@kit/sentry'
 import type { z } from 'zod'
 import type { DatabaseOptions } from '../connections/database.ts'
 import type { RedisConnectionOptions } from '../connections/redis.ts'
@@ -23,15 +24,17 @@ export interface KitConfig<S extends z.ZodRawShape = z.ZodRawShape> {
   /** Where env is read from instead of process.env (tests, scripts). @default process.env */
   envSource?: Readonly<Record<string, string | undefined>>
   logger?: LoggerOptions
-  /** Headers, HTTPS/HSTS, hosts, CORS, CSRF, body limits (env ALLOWED_ORIGINS, FORCE_HTTPS, HSTS_MAX_AGE, MAX_UPLOAD_SIZE...). */
-  security?: SecurityOptions
+  /** Headers, HTTPS/HSTS, hosts, CORS, CSRF, body limits (env ALLOWED_ORIGINS, FORCE_HTTPS, HSTS_MAX_AGE, MAX_UPLOAD_SIZE...). `false` installs none of them (`kit doctor` reports it). */
+  security?: SecurityOptions | false
   /** CSP directives merged over kit's strict policy, e.g. `{ 'connect-src': ["'self'", 'wss:'] }`; `false` sends no CSP. */
   csp?: CspOptions | false
-  /** Tiers, route → tier map, stores, brute-force limits (env RATE_LIMIT_*). */
-  rateLimit?: RateLimitOptions
+  /** Tiers, route → tier map, stores, brute-force limits (env RATE_LIMIT_*). `false` installs none (like RATE_LIMIT_ENABLED=false). */
+  rateLimit?: RateLimitOptions | false
   health?: HealthOptions
   /** kit.mailer: providers, failover, retries (env MAIL_PROVIDER, MAIL_FROM, keys fill the rest). */
   mail?: MailerOptions
+  /** Sentry options beyond env (SENTRY_DSN, SENTRY_ENVIRONMENT...): opt-in data collection, extra redaction keys. */
+  sentry?: SentryOptions
   /** Timeouts of kit.db connections. */
   database?: DatabaseOptions
   /** Fail-fast settings of kit.redis. */

@@ -49,20 +49,24 @@ export async function productionizeExpress(input: unknown, config: KitConfig): P
   app.use(healthRoutes(health))
   // 3. load shedding
   app.use(loadShedding(health))
-  // 4. HTTPS redirect, allowed hosts, canonical host
-  app.use(httpsAndHosts(security))
-  // 5. security headers and the CSP nonce (res.locals.cspNonce); the CSP report endpoint
-  app.use(securityHeaders(security))
-  app.use(cspReportRoute(security))
-  // 6. CORS (preflights answered here)
-  app.use(corsPolicy(security))
-  // 7. CSRF
-  app.use(csrfProtection(security))
-  // 8. rate limits: tiers by route prefix, then failed-login blocking
-  app.use(rateLimits(limits))
-  app.use(bruteForce(limits))
+  if (security) {
+    // 4. HTTPS redirect, allowed hosts, canonical host
+    app.use(httpsAndHosts(security))
+    // 5. security headers and the CSP nonce (res.locals.cspNonce); the CSP report endpoint
+    app.use(securityHeaders(security))
+    app.use(cspReportRoute(security))
+    // 6. CORS (preflights answered here)
+    app.use(corsPolicy(security))
+    // 7. CSRF
+    app.use(csrfProtection(security))
+  }
+  if (limits) {
+    // 8. rate limits: tiers by route prefix, then failed-login blocking
+    app.use(rateLimits(limits))
+    app.use(bruteForce(limits))
+  }
   // 9. body limits and parsers (JSON, forms, octet-stream)
-  app.use(bodyLimits(security))
+  if (security) app.use(bodyLimits(security))
 
   let listening = false
   const listen = async (options: ListenOptions = {}): Promise<Server> => {
@@ -91,6 +95,7 @@ export async function productionizeExpress(input: unknown, config: KitConfig): P
     return server
   }
   const kit = createKitHandle(ctx, log, health, listen)
+  if (!limits) return kit
   // Per-route tier: app.post('/reports', kit.limit('ai'), handler)
   return Object.assign(kit, { limit: (tier: string) => limit(limits, tier) })
 }

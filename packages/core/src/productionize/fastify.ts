@@ -87,11 +87,12 @@ export async function productionizeFastify(input: unknown, config: KitConfig): P
   // 2–3. health routes and load shedding
   await app.register(kitHealth, { health })
   // 4–7. HTTPS and hosts, headers + CSP nonce (reply.cspNonce), CSP reports, CORS, CSRF
-  await app.register(kitSecurity, { security, steps: ['hosts', 'headers', 'cspReport', 'cors', 'csrf'] })
+  if (security)
+    await app.register(kitSecurity, { security, steps: ['hosts', 'headers', 'cspReport', 'cors', 'csrf'] })
   // 8. rate limits (route config.rateLimit overrides the prefix map)
-  await app.register(kitRateLimit, { limits, trustProxy: ctx.trustProxy.fastify })
+  if (limits) await app.register(kitRateLimit, { limits, trustProxy: ctx.trustProxy.fastify })
   // 9. body limits
-  await app.register(kitSecurity, { security, steps: ['bodyLimit'] })
+  if (security) await app.register(kitSecurity, { security, steps: ['bodyLimit'] })
 
   if (env.SENTRY_DSN) await app.register(sentryFastify)
   // 11. 404 and the safe error handler.

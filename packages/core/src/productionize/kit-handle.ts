@@ -20,7 +20,8 @@ export function createKitHandle(
     log,
     listen,
     async shutdown(): Promise<void> {
-      await health.shutdown('kit.shutdown()')
+      // The process stays up: SIGTERM is what ends it; this is for tests, scripts and embedding.
+      await health.shutdown('kit.shutdown()', { exit: false })
     },
   } as unknown as Kit
   Object.defineProperty(kit, 'db', { enumerable: true, get: () => ctx.connections.db() })

@@ -5,7 +5,7 @@ import type { HealthCheck } from '@kit/internal'
 import { type Logger, loggerShutdownHook } from '@kit/logger'
 import { createRateLimits, type RateLimits } from '@kit/rate-limit'
 import { createSecurity, type Security, type SecurityOptions } from '@kit/security'
-import { checkInitOrder, sentryShutdownHook } from '@kit/sentry'
+import { checkInitOrder, initSentry, sentryShutdownHook } from '@kit/sentry'
 import type { z } from 'zod'
 import type { KitConfig } from '../config/types.ts'
 import { createContext, type KitContext } from './context.ts'
@@ -15,8 +15,10 @@ export interface KitSetup {
   ctx: KitContext
   log: Logger
   health: Health
-  security: Security
-  limits: RateLimits
+  /** Undefined when `security: false`. */
+  security: Security | undefined
+  /** Undefined when `rateLimit: false`. */
+  limits: RateLimits | undefined
 }
 
 /**
@@ -35,6 +37,8 @@ export function setupKit(
   // Registered first so they run last (DESIGN §7: ..., database, Sentry flush, logger flush).
   health.addShutdownHook(loggerShutdownHook(log))
   if (env.SENTRY_DSN) {
+    // A no-op when the preload already started Sentry; otherwise it starts late (a DSN kept in .env) and the warning below says so.
+    initSentry(config.sentry ?? {}, { env: { ...process.env, SENTRY_DSN: env.SENTRY_DSN }, log })
     health.addShutdownHook(sentryShutdownHook())
     const warning = checkInitOrder({ env: { SENTRY_DSN: env.SENTRY_DSN } })
     if (warning) log.warn(warning)
@@ -61,16 +65,20 @@ export function setupKit(
       ctx.embedded.push('mail: .eml files under .kit/mail (set MAIL_PROVIDER in production)')
   }
   const skip = (req: IncomingMessage): boolean => health.isHealthPath(req)
-  const security = createSecurity(securityOptions(config), { env, log, skip })
-  const limits = createRateLimits(config.rateLimit ?? {}, {
-    env,
-    log,
-    skip,
-    ...(env.REDIS_URL ? { redis: ctx.connections.redis() } : {}),
-  })
-  health.addShutdownHook(limits.shutdownHook)
-  ctx.features.push('security headers', 'CSP nonces', 'CORS', 'CSRF', 'body limits')
-  if (limits.enabled) ctx.features.push(`rate limits (${env.REDIS_URL ? 'Redis' : 'memory'})`)
+  const security =
+    config.security === false ? undefined : createSecurity(securityOptions(config), { env, log, skip })
+  const limits =
+    config.rateLimit === false
+      ? undefined
+      : createRateLimits(config.rateLimit ?? {}, {
+          env,
+          log,
+          skip,
+          ...(env.REDIS_URL ? { redis: ctx.connections.redis() } : {}),
+        })
+  if (limits) health.addShutdownHook(limits.shutdownHook)
+  if (security) ctx.features.push('security headers', 'CSP nonces', 'CORS', 'CSRF', 'body limits')
+  if (limits?.enabled) ctx.features.push(`rate limits (${env.REDIS_URL ? 'Redis' : 'memory'})`)
   return { ctx, log, health, security, limits }
 }
 
@@ -97,7 +105,7 @@ export function startConnections(ctx: KitContext, health: Health, log: Logger): 
 
 /** config.security with the top-level `csp` shortcut of kit.config merged into it. */
 function securityOptions(config: KitConfig): SecurityOptions {
-  const base = config.security ?? {}
+  const base = config.security || {}
   if (config.csp === undefined) return base
   if (config.csp === false || base.csp === false) return { ...base, csp: false }
   return { ...base, csp: { ...base.csp, ...config.csp } }

@@ -26,7 +26,8 @@ export async function startKit(
     // Tests keep their log output unless they look at it.
     logger: { destination: new MemoryStream(), ...config.logger },
     envSource: { NODE_ENV: 'test', ...config.envSource },
-    health: { signals: false, exit: false, ...config.health },
+    // No signal handlers in a test worker; kit.shutdown() itself never exits the process.
+    health: { signals: false, ...config.health },
   }
   const app: any = framework === 'express' ? express() : Fastify(fastifyOptions(full) as never)
   const kit = await productionize(app, full)
@@ -34,4 +35,16 @@ export async function startKit(
   const server = await kit.listen({ port: 0, host: '127.0.0.1' })
   const { port } = server.address() as AddressInfo
   return { kit, app, url: `http://127.0.0.1:${port}`, close: () => kit.shutdown() }
+}
+
+/** Polls `url` until it answers `status` (readiness is eventually consistent: checks are cached ~1 s). */
+export async function waitForStatus(url: string, status: number, timeoutMs = 10_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs
+  let last = 0
+  while (Date.now() < deadline) {
+    last = (await fetch(url).catch(() => undefined))?.status ?? 0
+    if (last === status) return last
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  return last
 }
