@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http'
 import type { KitLogger, SkipRequest } from '@kit/internal'
 import type { RedisClientLike } from './stores/redis.ts'
 import type { RateLimitStore } from './stores/types.ts'
@@ -103,6 +102,3 @@ export interface RateLimitContext {
 
 /** What a per-route override may say: a tier name, `false` for no limit, or `{ tier }`. */
 export type RouteRateLimit = string | false | { tier: string }
-
-/** Re-exported for adapters that type the raw request. */
-export type RawRequest = IncomingMessage
