@@ -35,21 +35,6 @@ export class LazyConnections {
     return Boolean(this.#env.REDIS_URL)
   }
 
-  get databaseCreated(): boolean {
-    return this.#database !== undefined
-  }
-
-  get redisCreated(): boolean {
-    return this.#redis !== undefined
-  }
-
-  /** What the database is, without creating it (for the start-up line). */
-  get databaseKind(): 'postgres' | 'mysql' | 'pglite' {
-    const url = this.#env.DATABASE_URL
-    if (!url) return 'pglite'
-    return /^(mysql2?|mariadb):/.test(url) ? 'mysql' : 'postgres'
-  }
-
   database(): Database {
     if (!this.#database) {
       const database = createDatabase(this.#env, this.#options.database, this.#context)
