@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises'
+import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { KitError } from '@kit/internal'
@@ -85,10 +85,14 @@ let jiti: Promise<Jiti> | undefined
 async function importFile(path: string): Promise<Record<string, unknown>> {
   // Node 20 cannot import .ts: jiti compiles it in memory (loaded only when a TS migration exists).
   if (/\.[cm]?ts$/.test(path)) {
-    jiti ??= import('jiti').then(({ createJiti }) => createJiti(import.meta.url, { interopDefault: false }))
+    jiti ??= import('jiti').then(({ createJiti }) =>
+      createJiti(import.meta.url, { interopDefault: false, moduleCache: false }),
+    )
     return (await (await jiti).import(path)) as Record<string, unknown>
   }
-  return (await import(pathToFileURL(path).href)) as Record<string, unknown>
+  // The version query makes a process that releases twice (tests, a long-lived runner) see an edited file.
+  const { mtimeMs, size } = await stat(path)
+  return (await import(`${pathToFileURL(path).href}?v=${mtimeMs}-${size}`)) as Record<string, unknown>
 }
 
 export async function loadMigration(file: MigrationFile): Promise<LoadedMigration> {

@@ -1,9 +1,21 @@
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { createMariaDatabase, createPostgresDatabase } from '@kit/test-utils'
 import knexFactory, { type Knex } from 'knex'
 import ClientPGLite from 'knex-pglite'
+
+const require = createRequire(import.meta.url)
 
 export type TestDialect = 'postgres' | 'mariadb' | 'pglite'
 export const DIALECTS: readonly TestDialect[] = ['postgres', 'mariadb', 'pglite']
@@ -11,7 +23,7 @@ export const DIALECTS: readonly TestDialect[] = ['postgres', 'mariadb', 'pglite'
 /** A throwaway database of one dialect, reachable from this process and from spawned fixtures. */
 export interface TestTarget {
   dialect: TestDialect
-  /** A factory: a new knex each call (PGlite: opens the data directory, so call it only while holding the lock). */
+  /** A factory: a new knex each call (PGlite: one shared instance per process, see createTarget). */
   knex: () => Knex
   /** For PGlite: the lock file every process must use. */
   lockFile?: string
@@ -24,20 +36,32 @@ export function tempDir(label: string): string {
   return mkdtempSync(join(tmpdir(), `kit-migrate-${label}-`))
 }
 
-let pgliteTemplate: string | undefined
-
-/** An initialised PGlite data directory (initdb takes seconds): made once per test file, copied per target. */
-async function freshPgliteDir(): Promise<string> {
-  if (!pgliteTemplate) {
-    const dir = join(tempDir('pglite-template'), 'pgdata')
-    const knex = knexFactory({ client: ClientPGLite, connection: { filename: dir } } as Knex.Config)
-    await knex.raw('select 1')
-    await knex.destroy()
-    pgliteTemplate = dir
-    process.once('exit', () => rmSync(join(dir, '..'), { recursive: true, force: true }))
+/**
+ * An initialised PGlite data directory to copy from: initdb takes seconds, so
+ * it runs once per PGlite version and machine (a cache in the temp folder,
+ * published with an atomic rename so parallel test files never see half of it).
+ */
+async function pgliteTemplate(): Promise<string> {
+  const manifest = join(dirname(require.resolve('@electric-sql/pglite')), '..', 'package.json')
+  const version = (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version
+  const template = join(tmpdir(), `kit-migrate-pglite-template-${version}`)
+  if (existsSync(template)) return template
+  const building = join(tempDir('pglite-build'), 'pgdata')
+  const knex = knexFactory({ client: ClientPGLite, connection: { filename: building } } as Knex.Config)
+  await knex.raw('select 1')
+  await knex.destroy()
+  try {
+    renameSync(building, template)
+  } catch {
+    // Another test file published it first.
   }
+  rmSync(join(building, '..'), { recursive: true, force: true })
+  return template
+}
+
+async function freshPgliteDir(): Promise<string> {
   const dir = join(tempDir('pglite'), 'pgdata')
-  cpSync(pgliteTemplate, dir, { recursive: true })
+  cpSync(await pgliteTemplate(), dir, { recursive: true })
   return dir
 }
 
@@ -45,12 +69,28 @@ export async function createTarget(dialect: TestDialect, label: string): Promise
   if (dialect === 'pglite') {
     const dataDir = await freshPgliteDir()
     const lockFile = `${dataDir}.lock`
+    // Opening PGlite costs a second or more: this process opens the data directory once (when first
+    // asked, so spawned releases can use it before) and every knex() call returns that instance,
+    // whose destroy() is a no-op until cleanup.
+    let shared: { knex: Knex; destroy: () => Promise<void> } | undefined
     return {
       dialect,
-      knex: () => knexFactory({ client: ClientPGLite, connection: { filename: dataDir } } as Knex.Config),
+      knex: () => {
+        if (!shared) {
+          const knex = knexFactory({ client: ClientPGLite, connection: { filename: dataDir } } as Knex.Config)
+          const keepOpen = async () => {}
+          const proxy = new Proxy(knex, {
+            get: (target, prop, receiver) =>
+              prop === 'destroy' ? keepOpen : Reflect.get(target, prop, receiver),
+          })
+          shared = { knex: proxy, destroy: () => knex.destroy() }
+        }
+        return shared.knex
+      },
       lockFile,
       env: { KIT_TEST_DIALECT: dialect, KIT_TEST_PGDATA: dataDir, KIT_TEST_LOCK_FILE: lockFile },
       async cleanup() {
+        await shared?.destroy()
         rmSync(join(dataDir, '..'), { recursive: true, force: true })
       },
     }

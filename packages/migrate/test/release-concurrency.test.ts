@@ -23,7 +23,7 @@ describe.each(DIALECTS)('five concurrent releases on %s', (dialect) => {
     const releases = Array.from({ length: 5 }, () => spawnTs(FIXTURE, [], { env }))
     const exits = await Promise.all(
       releases.map((p) =>
-        Promise.race([p.exited, new Promise((r) => setTimeout(() => r('timeout'), 50_000))]),
+        Promise.race([p.exited, new Promise((r) => setTimeout(() => r('timeout'), 100_000))]),
       ),
     )
     const outputs = releases.map((p) => p.stdout() + p.stderr())
@@ -55,5 +55,5 @@ describe.each(DIALECTS)('five concurrent releases on %s', (dialect) => {
     } finally {
       await knex.destroy()
     }
-  }, 60_000)
+  }, 120_000)
 })

@@ -64,7 +64,7 @@ describe.each(DIALECTS)('a release killed with SIGKILL on %s', (dialect) => {
     expect(next.stdout()).toContain('RESULT {"applied":["002_half.js","003_third.js"]}')
     expect(await historyOf(target)).toEqual(['001_first.js', '002_half.js', '003_third.js'])
     if (target.lockFile) expect(existsSync(target.lockFile)).toBe(false)
-  }, 60_000)
+  }, 120_000)
 })
 
 describe.each(DIALECTS)('a failing migration on %s', (dialect) => {
@@ -102,5 +102,5 @@ export async function down() {}
     } finally {
       await knex.destroy()
     }
-  }, 60_000)
+  }, 120_000)
 })

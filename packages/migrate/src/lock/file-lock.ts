@@ -17,6 +17,9 @@ interface Holder {
 const GARBAGE_AFTER_MS = 10_000
 const BREAK_MUTEX_STALE_MS = 5_000
 
+/** Tokens of the locks this process holds right now. */
+const heldHere = new Set<string>()
+
 /**
  * A lock between processes on one machine, for the embedded PGlite (whose
  * advisory locks only cover its own process). The file holds the owner's pid:
@@ -34,7 +37,9 @@ export async function acquireFileLock(path: string, options: LockWaitOptions): P
   const started = Date.now()
   let lastNotice = -Infinity
   for (;;) {
+    heldHere.add(me.token)
     if (await tryCreate(path, me)) break
+    heldHere.delete(me.token)
     const holder = await readHolder(path)
     if (holder === 'gone') continue
     if (await isStale(path, holder)) {
@@ -57,9 +62,10 @@ export async function acquireFileLock(path: string, options: LockWaitOptions): P
   return {
     holder: `pid ${me.pid}`,
     async release() {
+      // Still marked as held until the file is gone, so no waiter here takes it for a dead pid's.
       const current = await readHolder(path)
-      if (current !== 'gone' && current !== 'garbage' && current.token === me.token)
-        await unlink(path).catch(() => {})
+      if (typeof current === 'object' && current.token === me.token) await unlink(path).catch(() => {})
+      heldHere.delete(me.token)
     },
   }
 }
@@ -95,7 +101,8 @@ export async function isStale(path: string, holder: Holder | 'garbage'): Promise
     return info !== undefined && Date.now() - info.mtimeMs > GARBAGE_AFTER_MS
   }
   if (holder.host !== hostname()) return false
-  if (holder.pid === process.pid) return true
+  // Our own pid: alive if this process holds it, else a previous process that had our pid (containers reuse pids).
+  if (holder.pid === process.pid) return !heldHere.has(holder.token)
   try {
     process.kill(holder.pid, 0)
     return false
