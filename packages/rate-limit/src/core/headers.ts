@@ -22,18 +22,44 @@ export class TierHeaders {
     this.#limit = String(limit)
   }
 
-  /** Sets the headers for a counter; `resetAt` in epoch ms. */
+  /** Sets the headers for a counter on a raw response (Express); `resetAt` in epoch ms. */
   write(res: ServerResponse, remaining: number, resetAt: number, now: number): void {
     if (this.#style === false || res.headersSent) return
     if (this.#style === 'draft-8') {
-      appendListHeader(res, 'RateLimit-Policy', this.#policy)
-      appendListHeader(res, 'RateLimit', `${this.#itemStart}${remaining};t=${secondsUntil(resetAt, now)}`)
+      res.setHeader('RateLimit-Policy', appendItem(res.getHeader('RateLimit-Policy'), this.#policy))
+      res.setHeader('RateLimit', appendItem(res.getHeader('RateLimit'), this.#item(remaining, resetAt, now)))
     } else {
       res.setHeader('X-RateLimit-Limit', this.#limit)
       res.setHeader('X-RateLimit-Remaining', String(remaining))
       res.setHeader('X-RateLimit-Reset', String(Math.ceil(resetAt / 1000)))
     }
   }
+
+  /**
+   * The same on a Fastify reply. Through `reply.header()`, not the raw
+   * response: one raw header would push Fastify off its fast writeHead path.
+   */
+  writeReply(reply: ReplyHeaders, remaining: number, resetAt: number, now: number): void {
+    if (this.#style === false) return
+    if (this.#style === 'draft-8') {
+      reply.header('ratelimit-policy', appendItem(reply.getHeader('ratelimit-policy'), this.#policy))
+      reply.header('ratelimit', appendItem(reply.getHeader('ratelimit'), this.#item(remaining, resetAt, now)))
+    } else {
+      reply.header('x-ratelimit-limit', this.#limit)
+      reply.header('x-ratelimit-remaining', String(remaining))
+      reply.header('x-ratelimit-reset', String(Math.ceil(resetAt / 1000)))
+    }
+  }
+
+  #item(remaining: number, resetAt: number, now: number): string {
+    return `${this.#itemStart}${remaining};t=${secondsUntil(resetAt, now)}`
+  }
+}
+
+/** The part of a Fastify reply the headers need (kept structural: no fastify import here). */
+export interface ReplyHeaders {
+  getHeader(name: string): unknown
+  header(name: string, value: string): unknown
 }
 
 /** Whole seconds from `now` until `at`, at least 0. */
@@ -41,7 +67,6 @@ export function secondsUntil(at: number, now: number): number {
   return at <= now ? 0 : Math.ceil((at - now) / 1000)
 }
 
-function appendListHeader(res: ServerResponse, name: string, item: string): void {
-  const previous = res.getHeader(name)
-  res.setHeader(name, previous === undefined ? item : `${String(previous)}, ${item}`)
+function appendItem(previous: unknown, item: string): string {
+  return previous === undefined ? item : `${String(previous)}, ${item}`
 }

@@ -90,7 +90,7 @@ export async function kitRateLimitPlugin(
     if (result.isAllowed) return
     const now = Date.now()
     const resetAt = now + Math.max(0, result.ttl)
-    tier.headers.write(reply.raw, result.remaining, resetAt, now)
+    tier.headers.writeReply(reply, result.remaining, resetAt, now)
     if (result.isExceeded) return refuse(request, reply, 429, Math.max(1, Math.ceil((resetAt - now) / 1000)))
   })
 }
