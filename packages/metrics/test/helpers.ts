@@ -1,0 +1,228 @@
+import { Agent, createServer, type IncomingMessage, request, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { KitLogger } from '@kit/internal'
+import { type ListeningApp, listenExpress, listenFastify } from '@kit/test-utils'
+import express from 'express'
+import Fastify from 'fastify'
+import { metricsMiddleware, metricsRoute } from '../src/express.ts'
+import { kitMetrics } from '../src/fastify.ts'
+import type { Metrics } from '../src/index.ts'
+
+export type Framework = 'express' | 'fastify'
+export const FRAMEWORKS: readonly Framework[] = ['express', 'fastify']
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
+
+/** Blocks the event loop, as a CPU-heavy handler does. */
+export function busy(ms: number): void {
+  const end = Date.now() + ms
+  while (Date.now() < end) {}
+}
+
+/** Polls `condition` until it holds; fails after `timeoutMs` with `what`. */
+export async function waitFor(condition: () => boolean, what: string, timeoutMs = 8000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`)
+    await sleep(20)
+  }
+}
+
+/**
+ * The same app on both frameworks, wired as core wires it (metrics first,
+ * the endpoint next to the health routes): GET /hello, GET /users/:id,
+ * GET /boom (500), GET /slow?ms=, GET /block?ms= (blocks the loop),
+ * GET /limited (a 429 carrying @kit/rate-limit's draft-8 header), and a
+ * router (Express) or prefixed plugin (Fastify) at /api with
+ * GET /api/items/:id and GET /api/fail/:id (throws).
+ */
+export async function serve(framework: Framework, metrics: Metrics): Promise<ListeningApp> {
+  if (framework === 'express') {
+    const app = express()
+    app.use(metricsMiddleware(metrics))
+    app.use(metricsRoute(metrics))
+    app.get('/hello', (_req, res) => {
+      res.send('hello')
+    })
+    app.get('/users/:id', (req, res) => {
+      res.json({ id: req.params.id })
+    })
+    app.get('/boom', (_req, res) => {
+      res.status(500).json({ error: 'boom' })
+    })
+    app.get('/slow', async (req, res) => {
+      await sleep(Number(req.query.ms ?? 100))
+      res.send('slow')
+    })
+    app.get('/block', (req, res) => {
+      busy(Number(req.query.ms ?? 300))
+      res.send('blocked')
+    })
+    app.get('/limited', (_req, res) => {
+      res.setHeader('RateLimit-Policy', '"global";q=100;w=60, "auth";q=5;w=60')
+      res.setHeader('RateLimit', '"global";r=90;t=30, "auth";r=0;t=42')
+      res.status(429).send('slow down')
+    })
+    const api = express.Router()
+    api.get('/items/:id', (req, res) => {
+      res.json({ id: req.params.id })
+    })
+    api.get('/fail/:id', () => {
+      throw new Error('failed on purpose')
+    })
+    app.use('/api', api)
+    app.use((error: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      res.status(500).json({ error: error.message })
+    })
+    return listenExpress(app)
+  }
+  const app = Fastify()
+  await app.register(kitMetrics, { metrics })
+  app.get('/hello', async () => 'hello')
+  app.get('/users/:id', async (request) => ({ id: (request.params as { id: string }).id }))
+  app.get('/boom', async (_request, reply) => reply.code(500).send({ error: 'boom' }))
+  app.get('/slow', async (request) => {
+    await sleep(Number((request.query as { ms?: string }).ms ?? 100))
+    return 'slow'
+  })
+  app.get('/block', async (request) => {
+    busy(Number((request.query as { ms?: string }).ms ?? 300))
+    return 'blocked'
+  })
+  app.get('/limited', async (_request, reply) =>
+    reply
+      .code(429)
+      .header('RateLimit-Policy', '"global";q=100;w=60, "auth";q=5;w=60')
+      .header('RateLimit', '"global";r=90;t=30, "auth";r=0;t=42')
+      .send('slow down'),
+  )
+  await app.register(
+    async (api) => {
+      api.get('/items/:id', async (request) => ({ id: (request.params as { id: string }).id }))
+      api.get('/fail/:id', async () => {
+        throw new Error('failed on purpose')
+      })
+    },
+    { prefix: '/api' },
+  )
+  return listenFastify(app)
+}
+
+const keepAlive = new Agent({ keepAlive: true, maxSockets: 16 })
+
+/** One GET over a keep-alive agent (cheaper than fetch for bursts); resolves with the status. */
+export function get(url: string, timeoutMs = 10_000): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { agent: keepAlive, timeout: timeoutMs }, (res) => {
+      res.resume()
+      res.on('end', () => resolve(res.statusCode ?? 0))
+    })
+    req.on('timeout', () => req.destroy(new Error(`GET ${url} took more than ${timeoutMs} ms`)))
+    req.on('error', reject)
+    req.end()
+  })
+}
+
+/** Sends `count` GET requests, `concurrency` at a time; returns the statuses. */
+export async function hit(base: string, paths: (i: number) => string, count: number, concurrency = 8) {
+  const statuses: number[] = []
+  let next = 0
+  const worker = async () => {
+    while (next < count) {
+      const i = next++
+      statuses.push(await get(base + paths(i)))
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker))
+  return statuses
+}
+
+/** The sample lines of one metric family in Prometheus text, optionally filtered by a label substring. */
+export function samples(text: string, name: string, ...including: string[]): string[] {
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
+    .filter((line) => including.every((part) => line.includes(part)))
+}
+
+/** The value of the single sample of `name` matching every `including`. */
+export function value(text: string, name: string, ...including: string[]): number {
+  const lines = samples(text, name, ...including)
+  if (lines.length !== 1)
+    throw new Error(
+      `expected one ${name} sample with ${including.join(' ')}, got ${lines.length}:\n${lines.join('\n')}`,
+    )
+  return Number(lines[0]!.slice(lines[0]!.lastIndexOf(' ') + 1))
+}
+
+export interface Receiver {
+  url: string
+  /** JSON bodies received, oldest first. */
+  received: any[]
+  /** Requests that arrived (answered or not). */
+  arrivals: number
+  close(): Promise<void>
+}
+
+/**
+ * A local Slack incoming-webhook stand-in on 127.0.0.1: answers 200 "ok"
+ * (Slack's own answer), a given status, or never (`hang`).
+ */
+export async function startReceiver(mode: 'ok' | 'hang' | number = 'ok'): Promise<Receiver> {
+  const receiver = { received: [] as any[], arrivals: 0 }
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    receiver.arrivals++
+    let body = ''
+    req.on('data', (chunk: Buffer) => {
+      body += chunk.toString()
+    })
+    req.on('end', () => {
+      if (mode === 'hang') return
+      if (mode === 'ok') receiver.received.push(JSON.parse(body))
+      const status = mode === 'ok' ? 200 : mode
+      res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'ok' : 'no_service')
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
+  const { port } = server.address() as AddressInfo
+  return Object.assign(receiver, {
+    url: `http://127.0.0.1:${port}/services/T000/B000/s3cr3tWebhookPath`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  })
+}
+
+export interface MemoryLogger extends KitLogger {
+  lines: { level: string; message: string; data: Record<string, unknown> | undefined }[]
+  /** Everything logged, as text (for "the secret was never logged" assertions). */
+  text(): string
+}
+
+/** A KitLogger that keeps what it is given. */
+export function memoryLogger(): MemoryLogger {
+  const lines: MemoryLogger['lines'] = []
+  const at =
+    (level: string) =>
+    (first: unknown, second?: unknown): void => {
+      if (typeof first === 'string') lines.push({ level, message: first, data: undefined })
+      else lines.push({ level, message: String(second ?? ''), data: first as Record<string, unknown> })
+    }
+  const logger: MemoryLogger = {
+    lines,
+    fatal: at('fatal'),
+    error: at('error'),
+    warn: at('warn'),
+    info: at('info'),
+    debug: at('debug'),
+    trace: at('trace'),
+    child: () => logger,
+    text: () =>
+      lines.map((line) => `${line.level} ${line.message} ${JSON.stringify(line.data ?? {})}`).join('\n'),
+  }
+  return logger
+}
