@@ -1,0 +1,79 @@
+/**
+ * Where a variant's time goes: runs it under load, records a CPU profile of
+ * the loaded seconds only (the inspector's profiler, the same data as
+ * --cpu-prof without the start-up), and prints
+ * the top self-time functions and the self time per package. The
+ * .cpuprofile stays in bench/results/profiles/ (open it in Chrome DevTools).
+ *
+ *   node bench/run.mjs profile '<variant name>' [get|post] [--duration 8] [--dist]
+ */
+
+import { mkdirSync, rmSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { startThrowawayRedis, type ThrowawayRedis } from '@kit/test-utils'
+import { analyse } from './cpu-profile.ts'
+import { BENCH_DIR, load, startServer } from './harness.ts'
+import { SCENARIO_NAMES } from './shared.ts'
+import { variantByName } from './variants/index.ts'
+
+const { values: args, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    duration: { type: 'string', default: '8' },
+    connections: { type: 'string', default: '10' },
+    dist: { type: 'boolean', default: false },
+    top: { type: 'string', default: '25' },
+  },
+})
+const [name = 'express kit defaults', which = 'get'] = positionals
+const variant = variantByName(name)
+if (!variant) throw new Error(`unknown variant ${JSON.stringify(name)}`)
+const scenario = SCENARIO_NAMES.find((s) => s.toLowerCase().startsWith(which.toLowerCase()))!
+
+{
+  const dir = join(BENCH_DIR, 'results', 'profiles', `${name.replace(/[^a-z0-9]+/gi, '-')}-${which}`)
+  rmSync(dir, { recursive: true, force: true })
+  mkdirSync(dir, { recursive: true })
+  let redis: ThrowawayRedis | undefined
+  const env: NodeJS.ProcessEnv = {}
+  const sink = createServer((req, res) => {
+    req.resume()
+    req.on('end', () => res.writeHead(200).end('{}'))
+  })
+  if (variant.needs?.redis) {
+    redis = await startThrowawayRedis()
+    env.REDIS_URL = redis.url
+  }
+  if (variant.needs?.sentry) {
+    await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve))
+    env.SENTRY_DSN = `http://public@127.0.0.1:${(sink.address() as AddressInfo).port}/1`
+  }
+  const server = await startServer(name, {
+    dist: args.dist,
+    env,
+    execArgv: variant.needs?.sentry ? ['--import', '@kit/sentry/instrument'] : [],
+  })
+  const file = join(dir, 'load.cpuprofile')
+  try {
+    await load(server.port, scenario, { duration: 1, connections: Number(args.connections) })
+    await server.ask({ profile: 'start' })
+    const result = await load(server.port, scenario, {
+      duration: Number(args.duration),
+      connections: Number(args.connections),
+    })
+    await server.ask({ profile: 'stop', file })
+    console.log(`${name}, ${scenario}: ${Math.round(result.rps)} req/s under the profiler`)
+  } finally {
+    await server.stop()
+    await redis?.destroy()
+    sink.close()
+  }
+  const { functions, packages } = analyse(file, Number(args.top))
+  console.log(`\n${file}\n\nSelf time by package (% of samples, idle included):`)
+  for (const p of packages.slice(0, 15)) console.log(`${p.percent.toFixed(1).padStart(6)}%  ${p.what}`)
+  console.log('\nTop self-time functions:')
+  for (const f of functions) console.log(`${f.percent.toFixed(1).padStart(6)}%  ${f.what}`)
+}

@@ -1,0 +1,143 @@
+/**
+ * Fastify 5 variants: the same routes and features as the Express ones, with
+ * @fastify/helmet, @fastify/cors, @fastify/rate-limit and Fastify's logger.
+ */
+import type { AddressInfo } from 'node:net'
+import fastifyCors from '@fastify/cors'
+import fastifyHelmet from '@fastify/helmet'
+import fastifyRateLimit from '@fastify/rate-limit'
+import { fastifyOptions, type KitConfig, productionize } from '@kit/core'
+import { kitFlags } from '@kit/flags/fastify'
+import Fastify, { type FastifyInstance } from 'fastify'
+import {
+  ALLOWED_ORIGINS,
+  BODY_LIMIT,
+  echoAnswer,
+  HELLO,
+  kitEnv,
+  logSink,
+  RATE_LIMIT_PER_MINUTE,
+} from '../shared.ts'
+import { createExtras } from './extras.ts'
+
+function routes(app: FastifyInstance): void {
+  app.get('/hello', async () => HELLO)
+  app.post('/echo', async (request) => echoAnswer(request.body))
+}
+
+async function listen(app: FastifyInstance): Promise<number> {
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  return (app.server.address() as AddressInfo).port
+}
+
+/** No plugins, no logger: the floor. */
+export async function bare(): Promise<number> {
+  const app = Fastify({ bodyLimit: BODY_LIMIT })
+  routes(app)
+  return listen(app)
+}
+
+/** Issue 3's hand-wired logging: Fastify's own logger as its docs show it (two lines per request). */
+export async function ownLoggerOnly(): Promise<number> {
+  const app = Fastify({ logger: { level: 'info', stream: logSink() }, bodyLimit: BODY_LIMIT })
+  routes(app)
+  return listen(app)
+}
+
+/** Each plugin as its README registers it, with the same allow-list and limits as Express. */
+export async function readme(): Promise<number> {
+  const app = Fastify({
+    logger: { level: 'info', stream: logSink() },
+    trustProxy: '127.0.0.1',
+    bodyLimit: BODY_LIMIT,
+  })
+  await app.register(fastifyHelmet)
+  await app.register(fastifyCors, { origin: [...ALLOWED_ORIGINS] })
+  await app.register(fastifyRateLimit, { max: RATE_LIMIT_PER_MINUTE, timeWindow: '1 minute' })
+  routes(app)
+  return listen(app)
+}
+
+/**
+ * Tuned by hand: Fastify's two request lines replaced by one (onResponse
+ * hook), request ids taken from X-Request-Id, options built once, the
+ * rate limiter's time window given in milliseconds.
+ */
+export async function expert(): Promise<number> {
+  const app = Fastify({
+    logger: { level: 'info', stream: logSink() },
+    disableRequestLogging: true,
+    requestIdHeader: 'x-request-id',
+    trustProxy: '127.0.0.1',
+    bodyLimit: BODY_LIMIT,
+  })
+  app.addHook('onResponse', (request, reply, done) => {
+    request.log.info(
+      {
+        method: request.method,
+        url: request.url,
+        statusCode: reply.statusCode,
+        responseTime: reply.elapsedTime,
+      },
+      'request completed',
+    )
+    done()
+  })
+  await app.register(fastifyHelmet, { global: true })
+  await app.register(fastifyCors, { origin: [...ALLOWED_ORIGINS] })
+  await app.register(fastifyRateLimit, { max: RATE_LIMIT_PER_MINUTE, timeWindow: 60_000 })
+  routes(app)
+  return listen(app)
+}
+
+function kitConfig(env: Record<string, string | undefined>, extra: KitConfig = {}): KitConfig {
+  return { envSource: env, logger: { destination: logSink() }, ...extra }
+}
+
+async function kitApp(config: KitConfig) {
+  const app = Fastify(fastifyOptions(config)) as unknown as FastifyInstance
+  const kit = await productionize(app, config)
+  return { app, kit }
+}
+
+async function kitListen(kit: Awaited<ReturnType<typeof kitApp>>['kit']): Promise<number> {
+  const server = await kit.listen({ port: 0, host: '127.0.0.1' })
+  return (server.address() as AddressInfo).port
+}
+
+/** Issue 3: productionize() with logging only. */
+export async function kitLoggingOnly(): Promise<number> {
+  const { app, kit } = await kitApp(
+    kitConfig(kitEnv(), { security: false, rateLimit: false, health: { loadShedding: false } }),
+  )
+  routes(app)
+  return kitListen(kit)
+}
+
+/** productionize() with its defaults, created the documented way: `Fastify(fastifyOptions(config))`. */
+export async function kitDefaults(): Promise<number> {
+  const { app, kit } = await kitApp(kitConfig(kitEnv()))
+  routes(app)
+  return kitListen(kit)
+}
+
+/** Everything on: Redis rate limits, Sentry to a local sink (preloaded), flags, metrics when available. */
+export async function kitEverything(): Promise<number> {
+  const { app, kit } = await kitApp(
+    kitConfig(kitEnv({ REDIS_URL: process.env.REDIS_URL, SENTRY_DSN: process.env.SENTRY_DSN })),
+  )
+  const extras = await createExtras(kit.log)
+  if (extras.metrics)
+    await app.register(extras.metrics.fastify.plugin as never, extras.metrics.fastify.options)
+  await app.register(kitFlags, { flags: extras.flags! })
+  app.get('/hello', async (request) => {
+    request.flags.isEnabled('newGreeting')
+    return HELLO
+  })
+  app.post('/echo', async (request) => {
+    request.flags.isEnabled('newGreeting')
+    return echoAnswer(request.body)
+  })
+  process.stderr.write(`${extras.notes.join('; ')}\n`)
+  return kitListen(kit)
+}

@@ -1,0 +1,115 @@
+/**
+ * Every HTTP variant by name, with its role: the runner computes ratios
+ * between roles of the same framework (kit / README-style, kit / bare...).
+ * Variants are imported lazily, so a server process loads only its own stack.
+ */
+export type Framework = 'express' | 'fastify' | 'node'
+export type Role =
+  | 'bare'
+  | 'logging by hand'
+  | 'README-style'
+  | 'expert-tuned'
+  | 'kit logging only'
+  | 'kit defaults'
+  | 'kit everything on'
+
+export interface VariantInfo {
+  name: string
+  framework: Framework
+  role: Role
+  /** Extra services the runner provides (env) and Node flags. */
+  needs?: { redis?: boolean; sentry?: boolean }
+  start(): Promise<number>
+}
+
+const ex = () => import('./express.ts')
+const fa = () => import('./fastify.ts')
+
+export const VARIANTS: readonly VariantInfo[] = [
+  {
+    name: 'node:http',
+    framework: 'node',
+    role: 'bare',
+    start: async () => (await import('./node.ts')).bare(),
+  },
+  { name: 'express bare', framework: 'express', role: 'bare', start: async () => (await ex()).bare() },
+  {
+    name: 'express + pino-http',
+    framework: 'express',
+    role: 'logging by hand',
+    start: async () => (await ex()).pinoHttpOnly(),
+  },
+  {
+    name: 'express README-style',
+    framework: 'express',
+    role: 'README-style',
+    start: async () => (await ex()).readme(),
+  },
+  {
+    name: 'express expert-tuned',
+    framework: 'express',
+    role: 'expert-tuned',
+    start: async () => (await ex()).expert(),
+  },
+  {
+    name: 'express kit logging only',
+    framework: 'express',
+    role: 'kit logging only',
+    start: async () => (await ex()).kitLoggingOnly(),
+  },
+  {
+    name: 'express kit defaults',
+    framework: 'express',
+    role: 'kit defaults',
+    start: async () => (await ex()).kitDefaults(),
+  },
+  {
+    name: 'express kit everything on',
+    framework: 'express',
+    role: 'kit everything on',
+    needs: { redis: true, sentry: true },
+    start: async () => (await ex()).kitEverything(),
+  },
+  { name: 'fastify bare', framework: 'fastify', role: 'bare', start: async () => (await fa()).bare() },
+  {
+    name: 'fastify + own logger',
+    framework: 'fastify',
+    role: 'logging by hand',
+    start: async () => (await fa()).ownLoggerOnly(),
+  },
+  {
+    name: 'fastify README-style',
+    framework: 'fastify',
+    role: 'README-style',
+    start: async () => (await fa()).readme(),
+  },
+  {
+    name: 'fastify expert-tuned',
+    framework: 'fastify',
+    role: 'expert-tuned',
+    start: async () => (await fa()).expert(),
+  },
+  {
+    name: 'fastify kit logging only',
+    framework: 'fastify',
+    role: 'kit logging only',
+    start: async () => (await fa()).kitLoggingOnly(),
+  },
+  {
+    name: 'fastify kit defaults',
+    framework: 'fastify',
+    role: 'kit defaults',
+    start: async () => (await fa()).kitDefaults(),
+  },
+  {
+    name: 'fastify kit everything on',
+    framework: 'fastify',
+    role: 'kit everything on',
+    needs: { redis: true, sentry: true },
+    start: async () => (await fa()).kitEverything(),
+  },
+]
+
+export function variantByName(name: string): VariantInfo | undefined {
+  return VARIANTS.find((v) => v.name === name)
+}

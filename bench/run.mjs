@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+// One entry point for the benchmarks of bench/http, bench/micro and bench/reliability:
+//
+//   node bench/run.mjs                 http + startup + micro (pnpm bench; ~10 min)
+//   node bench/run.mjs http [flags]    throughput / p99 / CPU per request (bench/http/run.ts)
+//   node bench/run.mjs startup         start-up time, RSS and modules loaded (bench/http/startup.ts)
+//   node bench/run.mjs micro           tinybench: redaction, CORS matching, flags (bench/micro/run.ts)
+//   node bench/run.mjs profile <variant> [get|post]   --cpu-prof of one variant under load
+//   node bench/run.mjs reliability     every reliability run (pnpm bench:reliability)
+//
+// Each runs as `node --import tsx --conditions=@kit/source <file>` from bench/, so
+// @kit/* packages run from their sources (the start-up run builds and uses dist/).
+import { spawnSync } from 'node:child_process'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const SUITES = {
+  http: 'http/run.ts',
+  startup: 'http/startup.ts',
+  micro: 'micro/run.ts',
+  profile: 'http/profile.ts',
+  reliability: 'reliability/run.ts',
+}
+const [first, ...rest] = process.argv.slice(2)
+const names = first === undefined ? ['http', 'startup', 'micro'] : [first]
+for (const name of names) {
+  const file = SUITES[name]
+  if (!file) {
+    console.error(`unknown suite "${name}"; one of: ${Object.keys(SUITES).join(', ')}`)
+    process.exit(2)
+  }
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--conditions=@kit/source', join(here, file), ...(first === undefined ? [] : rest)],
+    { cwd: here, stdio: 'inherit' },
+  )
+  if (result.status !== 0) process.exit(result.status ?? 1)
+}
