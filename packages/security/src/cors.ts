@@ -1,7 +1,7 @@
 import { KitError } from '@kit/internal'
 import { envBoolean, envList } from './env.ts'
 import { type FrameworkIO, mergeVary } from './io.ts'
-import type { Warnings } from './log.ts'
+import type { EventLog, Warnings } from './log.ts'
 import type { CorsOptions, SecurityEnv } from './options.ts'
 import { createOriginMatcher, type OriginMatcher } from './origins.ts'
 import { rejectUnknownKeys } from './suggest.ts'
@@ -98,6 +98,7 @@ export function applyCors<Req, Res>(
   io: FrameworkIO<Req, Res>,
   req: Req,
   res: Res,
+  events: EventLog,
 ): boolean {
   const headers = io.raw(req).headers
   const origin = headers.origin
@@ -114,6 +115,11 @@ export function applyCors<Req, Res>(
   }
   if (!preflight) return false
   if (!allowed) {
+    events.log(
+      'cors',
+      { origin: origin.slice(0, 200) },
+      'refused a CORS preflight from an origin not on the allowlist',
+    )
     io.send(res, 403, undefined)
     return true
   }

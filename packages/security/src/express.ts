@@ -1,9 +1,15 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import express from 'express'
-import { describeBodyError, MAX_FORM_FIELDS } from './body-limit.ts'
-import { type FrameworkIO, pathOf, sendRefusal } from './io.ts'
+import { MAX_FORM_FIELDS } from './body-limit.ts'
+import { type FrameworkIO, pathOf } from './io.ts'
 import type { SecurityOptions } from './options.ts'
-import { SECURITY_STEPS, type Security, type SecurityStep, toSecurity } from './security.ts'
+import {
+  SECURITY_STEPS,
+  type Security,
+  type SecurityStep,
+  type SecuritySteps,
+  toSecurity,
+} from './security.ts'
 
 /** Express's own view of the request: req.secure and req.host follow `trust proxy`. */
 const expressIO: FrameworkIO<Request, Response> = {
@@ -90,13 +96,13 @@ export function bodyLimits(security?: Input): RequestHandler {
     const headers = req.headers
     if (headers['content-length'] === undefined && headers['transfer-encoding'] === undefined) return next()
     if (config.exempt(req, pathOf(req.originalUrl))) return next()
-    runParsers(parsers, limit, req, res, next)
+    runParsers(parsers, steps, req, res, next)
   }
 }
 
 function runParsers(
   parsers: RequestHandler[],
-  limit: number,
+  steps: SecuritySteps<Request, Response>,
   req: Request,
   res: Response,
   next: NextFunction,
@@ -104,9 +110,7 @@ function runParsers(
   let index = 0
   const step = (error?: unknown): void => {
     if (error !== undefined && error !== null) {
-      const refusal = describeBodyError(error, limit)
-      if (refusal === undefined) next(error)
-      else sendRefusal(expressIO, res, refusal.status, refusal.body, refusal.status === 413)
+      if (!steps.bodyError(req, res, error)) next(error)
       return
     }
     const parser = parsers[index++]

@@ -1,12 +1,12 @@
 import { KitError, silentLogger } from '@kit/internal'
-import { applyContentLength, tooLargeBody } from './body-limit.ts'
+import { applyContentLength, describeBodyError, tooLargeBody } from './body-limit.ts'
 import { resolveConfig, type SecurityConfig } from './config.ts'
 import { applyCors } from './cors.ts'
 import { createNonce, policyWithNonce } from './csp/nonce.ts'
 import { createCspReportEndpoint } from './csp/report-endpoint.ts'
 import { applyCsrf } from './csrf.ts'
 import { applyHosts } from './hosts.ts'
-import type { FrameworkIO } from './io.ts'
+import { type FrameworkIO, pathOf, sendRefusal } from './io.ts'
 import { createEventLog } from './log.ts'
 import type { SecurityContext, SecurityOptions } from './options.ts'
 
@@ -31,6 +31,8 @@ export interface SecuritySteps<Req, Res> {
   csrf(req: Req, res: Res): boolean
   /** Refuses a declared Content-Length over the limit with 413. */
   bodyLimit(req: Req, res: Res): boolean
+  /** Answers a body parser's client error (413, 400, 415) and logs it; false for errors that are not the client's. */
+  bodyError(req: Req, res: Res, error: unknown): boolean
 }
 
 const instances = new WeakSet<object>()
@@ -106,7 +108,7 @@ export function createSecurity(options: SecurityOptions = {}, context: SecurityC
       },
       cors(req, res) {
         if (cors === undefined || skipped(req)) return false
-        return applyCors(cors, io, req, res)
+        return applyCors(cors, io, req, res, events)
       },
       csrf(req, res) {
         if (csrf === undefined || skipped(req)) return false
@@ -115,6 +117,18 @@ export function createSecurity(options: SecurityOptions = {}, context: SecurityC
       bodyLimit(req, res) {
         if (bodyLimit === undefined || skipped(req)) return false
         return applyContentLength(bodyLimit, body413, io, req, res, events)
+      },
+      bodyError(req, res, error) {
+        const refusal = describeBodyError(error, bodyLimit?.limit ?? 0)
+        if (refusal === undefined) return false
+        const path = pathOf(io.url(req))
+        events.log(
+          'body-limit',
+          { path, status: refusal.status },
+          'refused a request body the parsers could not accept',
+        )
+        sendRefusal(io, res, refusal.status, refusal.body, refusal.status === 413)
+        return true
       },
     }
   }

@@ -4,6 +4,7 @@ import { listenFastify } from '@kit/test-utils'
 import Fastify from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { send } from './support/http.ts'
+import { memoryLogger } from './support/logger.ts'
 import { FRAMEWORKS, serve, type TestServer } from './support/servers.ts'
 
 const env = { NODE_ENV: 'test', MAX_UPLOAD_SIZE: '1kb' }
@@ -87,6 +88,23 @@ describe.each(FRAMEWORKS)('body limits on %s', (framework) => {
     } finally {
       await server2.close()
     }
+  })
+})
+
+describe('refused bodies', () => {
+  it('are logged on Express, whether refused up front or by a parser', async () => {
+    const logs = memoryLogger()
+    const server = await serve('express', {}, { env, log: logs.log })
+    try {
+      await send(`${server.url}/echo`, { method: 'POST', headers: JSON_TYPE, body: 'x'.repeat(2000) })
+      await send(`${server.url}/echo`, { method: 'POST', headers: JSON_TYPE, body: '{"a":' })
+      await send(`${server.url}/echo`, { method: 'POST', headers: JSON_TYPE, body: 'x'.repeat(2000), chunked: true })
+    } finally {
+      await server.close()
+    }
+    const lines = logs.warnings().filter((l) => l.security === 'body-limit')
+    expect(lines.map((l) => l.status ?? 413)).toEqual([413, 400, 413])
+    expect(lines[0]).toMatchObject({ path: '/echo', contentLength: '2000', limit: 1024 })
   })
 })
 

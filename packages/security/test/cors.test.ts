@@ -132,6 +132,26 @@ describe.each(FRAMEWORKS)('CORS allowlist on %s', (framework) => {
   })
 })
 
+describe.each(FRAMEWORKS)('refused preflights on %s', (framework) => {
+  it('are logged with the origin, at most 10 lines a minute', async () => {
+    const logs = memoryLogger()
+    const server = await serve(framework, {}, { env, log: logs.log })
+    try {
+      for (let i = 0; i < 12; i++) {
+        await send(`${server.url}/echo`, {
+          method: 'OPTIONS',
+          headers: { origin: `https://evil${i}.example`, 'access-control-request-method': 'PUT' },
+        })
+      }
+    } finally {
+      await server.close()
+    }
+    const lines = logs.warnings().filter((l) => l.security === 'cors')
+    expect(lines).toHaveLength(10)
+    expect(lines[0]).toMatchObject({ origin: 'https://evil0.example' })
+  })
+})
+
 describe('wildcard', () => {
   it('answers * to every origin when credentials are off, without Vary', async () => {
     const results = await onBoth({ cors: { origins: '*' } }, { env: {} }, async (s) => {
