@@ -1,6 +1,9 @@
+import { resolve } from 'node:path'
 import { KitError, type KitLogger } from '@kit/internal'
 import { runInOrder } from './apply.ts'
 import { type BackupOptions, type BackupResult, takeBackup } from './backup/backup.ts'
+import { baselinePath, writeBaseline } from './checks/baseline.ts'
+import { type CheckResult, checkMigrations } from './checks/check.ts'
 import type { AppliedMigration } from './history.ts'
 import { clearFileLock } from './lock/file-lock.ts'
 import {
@@ -9,6 +12,7 @@ import {
   type MigrateOptions,
   nonNegativeInt,
   parseMigrateOptions,
+  rejectUnknownKeys,
 } from './options.ts'
 import { assertNoMissing, type MigrationStatus, makePlan } from './plan.ts'
 import { parseReleaseExtras, type ReleaseOptions, type ReleaseSummary, runUp } from './release.ts'
@@ -205,4 +209,42 @@ export async function backup(options: DbBackupOptions, context: Context = {}): P
   } finally {
     await session.close()
   }
+}
+
+export interface CheckPendingOptions extends MigrateOptions {
+  /** The reviewed-baseline file. @default '<directory>/.kit-reviewed.json' */
+  baseline?: string
+}
+
+/** `kit migrate check`: the release's unsafe-operation check on the pending migrations, without applying them. */
+export async function migrateCheck(
+  options: CheckPendingOptions,
+  context: Context = {},
+): Promise<CheckResult> {
+  const config = parseMigrateOptions(options, context, ['baseline'], 'migrateCheck()')
+  const { baseline } = parseReleaseExtras({ knex: config.knex, baseline: options.baseline }, config)
+  const session = await openSession(config, new StepTimer(config.report), { advisory: false })
+  try {
+    const files = await listMigrations(config.directory)
+    const applied = (await session.history.exists()) ? await session.history.applied() : []
+    const plan = makePlan(files, applied)
+    return await checkMigrations(plan.pending, { dialect: session.connection.dialect, baseline })
+  } finally {
+    await session.close()
+  }
+}
+
+/** `kit migrate check --baseline`: marks every current migration file as reviewed. Returns the file and how many entries changed. */
+export async function writeReviewedBaseline(
+  options: { directory?: string; cwd?: string; baseline?: string } = {},
+): Promise<{ file: string; changed: number; total: number }> {
+  rejectUnknownKeys(options, ['directory', 'cwd', 'baseline'], 'writeReviewedBaseline()')
+  const cwd = options.cwd ?? process.cwd()
+  const directory = resolve(cwd, options.directory ?? 'migrations')
+  const file = baselinePath(
+    directory,
+    options.baseline === undefined ? undefined : resolve(cwd, options.baseline),
+  )
+  const files = await listMigrations(directory)
+  return { file, changed: await writeBaseline(file, files), total: files.length }
 }

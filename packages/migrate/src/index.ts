@@ -6,9 +6,11 @@ export { type CheckOptions, type CheckResult, checkMigrations } from './checks/c
 export { type Finding, UNSAFE_RULE_NAMES, UNSAFE_RULES, type UnsafeRule } from './checks/rules.ts'
 export {
   backup,
+  type CheckPendingOptions,
   type DbBackupOptions,
   type DownOptions,
   type DownResult,
+  migrateCheck,
   migrateDown,
   migrateStatus,
   migrateTo,
@@ -19,7 +21,9 @@ export {
   type ToResult,
   type UnlockOptions,
   type UnlockResult,
+  writeReviewedBaseline,
 } from './commands.ts'
+export type { MigrationsConfig } from './config.ts'
 export type { Dialect } from './dialect.ts'
 export { errors } from './errors.ts'
 export { type MakeOptions, migrateMake } from './make.ts'

@@ -228,6 +228,24 @@ describe('acknowledging findings', () => {
     expect(result.unacknowledged.map((f) => f.migration)).toEqual(['001_old.js', '002_new.js'])
   })
 
+  it('does not count tables created by reviewed migrations as new (a fresh CI database has every migration pending)', async () => {
+    const project = writeProject('baseline-new', {
+      '001_old.js':
+        "export async function up(knex) { await knex.schema.createTable('orders', (t) => { t.increments(); t.integer('n') }) }",
+      '002_new.js':
+        "export async function up(knex) { await knex.schema.alterTable('orders', (t) => { t.index(['n']) }) }",
+    })
+    dirs.push(project.cwd)
+    const files = await listMigrations(project.directory)
+    expect((await checkMigrations(files, { dialect: 'postgres' })).findings).toEqual([])
+    const baseline = join(project.directory, '.kit-reviewed.json')
+    await writeBaseline(baseline, files.slice(0, 1))
+    const result = await checkMigrations(files, { dialect: 'postgres', baseline })
+    expect(result.unacknowledged.map((f) => [f.migration, f.rule])).toEqual([
+      ['002_new.js', 'add-index-non-concurrently'],
+    ])
+  })
+
   it('reads a baseline that is not JSON as an error that says how to rewrite it', async () => {
     const dir = tempDir('bad-baseline')
     dirs.push(dir)

@@ -11,7 +11,7 @@ import {
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { createMariaDatabase, createPostgresDatabase } from '@kit/test-utils'
+import { createMariaDatabase, createPostgresDatabase, WORKSPACE_ROOT } from '@kit/test-utils'
 import knexFactory, { type Knex } from 'knex'
 import ClientPGLite from 'knex-pglite'
 
@@ -59,15 +59,22 @@ async function pgliteTemplate(): Promise<string> {
   return template
 }
 
-async function freshPgliteDir(): Promise<string> {
-  const dir = join(tempDir('pglite'), 'pgdata')
+async function freshPgliteDir(dir: string): Promise<string> {
   cpSync(await pgliteTemplate(), dir, { recursive: true })
   return dir
 }
 
-export async function createTarget(dialect: TestDialect, label: string): Promise<TestTarget> {
+/**
+ * A throwaway database. For PGlite, `pgliteDir` places the data directory
+ * (the CLI uses `<app>/.kit/pgdata`); it is removed with the target.
+ */
+export async function createTarget(
+  dialect: TestDialect,
+  label: string,
+  options: { pgliteDir?: string } = {},
+): Promise<TestTarget> {
   if (dialect === 'pglite') {
-    const dataDir = await freshPgliteDir()
+    const dataDir = await freshPgliteDir(options.pgliteDir ?? join(tempDir('pglite'), 'pgdata'))
     const lockFile = `${dataDir}.lock`
     // Opening PGlite costs a second or more: this process opens the data directory once (when first
     // asked, so spawned releases can use it before) and every knex() call returns that instance,
@@ -91,7 +98,7 @@ export async function createTarget(dialect: TestDialect, label: string): Promise
       env: { KIT_TEST_DIALECT: dialect, KIT_TEST_PGDATA: dataDir, KIT_TEST_LOCK_FILE: lockFile },
       async cleanup() {
         await shared?.destroy()
-        rmSync(join(dataDir, '..'), { recursive: true, force: true })
+        rmSync(options.pgliteDir ?? join(dataDir, '..'), { recursive: true, force: true })
       },
     }
   }
@@ -157,4 +164,22 @@ export async function rows<T = Record<string, unknown>>(
   const result = (await knex.raw(sql, bindings as Knex.RawBinding[])) as unknown
   if (Array.isArray(result)) return result[0] as T[]
   return (result as { rows: T[] }).rows
+}
+
+/** The `kit` CLI from sources, as a Procfile runs it. */
+export const KIT_BIN: string = join(WORKSPACE_ROOT, 'packages/core/src/cli/bin.ts')
+
+/** Environment for a `kit` process on `target`: only what the test sets, nothing from this machine. */
+export function cliEnv(target: TestTarget, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    DATABASE_URL: target.env.KIT_TEST_DATABASE_URL ?? '',
+    REDIS_URL: '',
+    KIT_PRESET: '',
+    DYNO: '',
+    KIT_DEBUG: '',
+    FORCE_COLOR: '0',
+    CI: '1',
+    ...extra,
+  }
 }

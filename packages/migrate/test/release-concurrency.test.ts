@@ -1,9 +1,17 @@
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { spawnTs } from '@kit/test-utils'
 import { afterAll, describe, expect, it } from 'vitest'
-import { createTarget, DIALECTS, loggedMigration, rows, type TestTarget, writeProject } from './helpers.ts'
+import {
+  cliEnv,
+  createTarget,
+  DIALECTS,
+  KIT_BIN,
+  loggedMigration,
+  rows,
+  type TestTarget,
+  writeProject,
+} from './helpers.ts'
 
-const FIXTURE = fileURLToPath(new URL('./fixtures/release.ts', import.meta.url))
 const targets: TestTarget[] = []
 
 afterAll(async () => {
@@ -12,30 +20,39 @@ afterAll(async () => {
 
 describe.each(DIALECTS)('five concurrent releases on %s', (dialect) => {
   it('apply each migration exactly once and all exit 0', async () => {
-    const target = await createTarget(dialect, 'concurrent')
-    targets.push(target)
     const project = writeProject('concurrent', {
       '001_first.js': loggedMigration('first_table'),
       '002_second.js': loggedMigration('second_table', 'await new Promise((r) => setTimeout(r, 300))'),
       '003_third.js': loggedMigration('third_table'),
     })
-    const env = { ...target.env, KIT_TEST_MIGRATIONS: project.directory }
-    const releases = Array.from({ length: 5 }, () => spawnTs(FIXTURE, [], { env }))
-    const exits = await Promise.all(
-      releases.map((p) =>
-        Promise.race([p.exited, new Promise((r) => setTimeout(() => r('timeout'), 100_000))]),
-      ),
+    // `kit release` uses DATABASE_URL, or the embedded database in <app>/.kit/pgdata when it is unset.
+    const target = await createTarget(dialect, 'concurrent', {
+      pgliteDir: join(project.cwd, '.kit', 'pgdata'),
+    })
+    targets.push(target)
+    const releases = Array.from({ length: 5 }, () =>
+      spawnTs(KIT_BIN, ['release', '--cwd', project.cwd], { env: cliEnv(target) }),
     )
+    let exits: unknown[]
+    try {
+      exits = await Promise.all(
+        releases.map((p) =>
+          Promise.race([p.exited, new Promise((r) => setTimeout(() => r('timeout'), 170_000))]),
+        ),
+      )
+    } finally {
+      for (const p of releases)
+        if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL')
+    }
     const outputs = releases.map((p) => p.stdout() + p.stderr())
     expect(exits, outputs.join('\n-----\n')).toEqual(Array(5).fill({ code: 0, signal: null }))
 
-    const applied = outputs.flatMap((out) => {
-      const line = out.split('\n').find((l) => l.startsWith('RESULT '))
-      return line ? (JSON.parse(line.slice(7)) as { applied: string[] }).applied : []
-    })
-    expect(applied.sort()).toEqual(['001_first.js', '002_second.js', '003_third.js'])
-    // The other four waited for the lock (or came after) and found nothing pending.
+    // One process applied all three; the other four waited for the lock (or came after) and found nothing pending.
+    expect(outputs.filter((out) => out.includes('Applied 3 migration(s) in batch 1.'))).toHaveLength(1)
     expect(outputs.filter((out) => out.includes('Nothing to migrate'))).toHaveLength(4)
+    for (const name of ['001_first.js', '002_second.js', '003_third.js']) {
+      expect(outputs.join('').split(`↑ ${name}`).length - 1).toBe(1)
+    }
 
     const knex = target.knex()
     try {
@@ -55,5 +72,5 @@ describe.each(DIALECTS)('five concurrent releases on %s', (dialect) => {
     } finally {
       await knex.destroy()
     }
-  }, 120_000)
+  }, 180_000)
 })

@@ -1,10 +1,18 @@
 import { existsSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { spawnTs } from '@kit/test-utils'
 import { afterAll, describe, expect, it } from 'vitest'
-import { createTarget, DIALECTS, loggedMigration, rows, type TestTarget, writeProject } from './helpers.ts'
+import {
+  cliEnv,
+  createTarget,
+  DIALECTS,
+  KIT_BIN,
+  loggedMigration,
+  rows,
+  type TestTarget,
+  writeProject,
+} from './helpers.ts'
 
-const FIXTURE = fileURLToPath(new URL('./fixtures/release.ts', import.meta.url))
 const targets: TestTarget[] = []
 
 afterAll(async () => {
@@ -40,37 +48,39 @@ export async function down(knex) { await knex.schema.dropTableIfExists('half_don
 
 describe.each(DIALECTS)('a release killed with SIGKILL on %s', (dialect) => {
   it('does not block the next release, which finishes the migration', async () => {
-    const target = await createTarget(dialect, 'killed')
-    targets.push(target)
     const project = writeProject('killed', {
       '001_first.js': loggedMigration('first_table'),
       '002_half.js': HANGING_NON_TRANSACTIONAL,
       '003_third.js': loggedMigration('third_table'),
     })
-    const env = { ...target.env, KIT_TEST_MIGRATIONS: project.directory }
-    const doomed = spawnTs(FIXTURE, [], { env: { ...env, KIT_TEST_HANG: '1' } })
-    await doomed.waitFor('MIGRATION HALF-WAY', 40_000)
-    doomed.child.kill('SIGKILL')
+    const target = await createTarget(dialect, 'killed', { pgliteDir: join(project.cwd, '.kit', 'pgdata') })
+    targets.push(target)
+    const release = ['release', '--cwd', project.cwd]
+    const doomed = spawnTs(KIT_BIN, release, { env: cliEnv(target, { KIT_TEST_HANG: '1' }) })
+    try {
+      await doomed.waitFor('MIGRATION HALF-WAY', 90_000)
+    } finally {
+      doomed.child.kill('SIGKILL')
+    }
     expect(await doomed.exited).toEqual({ code: null, signal: 'SIGKILL' })
     if (target.lockFile) expect(existsSync(target.lockFile)).toBe(true)
 
-    const next = spawnTs(FIXTURE, [], {
-      env: { ...env, KIT_TEST_OPTIONS: JSON.stringify({ waitForLockMs: 20_000 }) },
-    })
+    const next = spawnTs(KIT_BIN, [...release, '--wait', '30'], { env: cliEnv(target) })
+    const stop = setTimeout(() => next.child.kill('SIGKILL'), 170_000)
     const exit = await next.exited
+    clearTimeout(stop)
     expect(exit.code, next.stdout() + next.stderr()).toBe(0)
     // knex's lock row was left at 1 by the killed process and is cleared under our lock.
     expect(next.stdout()).toContain('knex_migrations_lock: it was left locked')
-    expect(next.stdout()).toContain('RESULT {"applied":["002_half.js","003_third.js"]}')
+    expect(next.stdout()).toContain('↑ 002_half.js (no transaction)')
+    expect(next.stdout()).toContain('Applied 2 migration(s) in batch 2.')
     expect(await historyOf(target)).toEqual(['001_first.js', '002_half.js', '003_third.js'])
     if (target.lockFile) expect(existsSync(target.lockFile)).toBe(false)
-  }, 120_000)
+  }, 180_000)
 })
 
 describe.each(DIALECTS)('a failing migration on %s', (dialect) => {
   it('rolls back, exits non-zero and applies nothing after it', async () => {
-    const target = await createTarget(dialect, 'failing')
-    targets.push(target)
     const project = writeProject('failing', {
       '001_first.js': loggedMigration('first_table'),
       // The insert is rolled back with the failure (a Postgres CREATE TABLE too; MySQL commits DDL at once).
@@ -84,10 +94,14 @@ export async function down() {}
 `,
       '003_after.js': loggedMigration('after_table'),
     })
-    const run = spawnTs(FIXTURE, [], { env: { ...target.env, KIT_TEST_MIGRATIONS: project.directory } })
+    const target = await createTarget(dialect, 'failing', { pgliteDir: join(project.cwd, '.kit', 'pgdata') })
+    targets.push(target)
+    const run = spawnTs(KIT_BIN, ['release', '--cwd', project.cwd], { env: cliEnv(target) })
+    const stop = setTimeout(() => run.child.kill('SIGKILL'), 170_000)
     const exit = await run.exited
+    clearTimeout(stop)
     expect(exit.code).toBe(1)
-    expect(run.stderr()).toContain('ERROR KIT_MIGRATE_MIGRATION_FAILED Migration 002_broken.js (up) failed')
+    expect(run.stderr()).toContain('error KIT_MIGRATE_MIGRATION_FAILED: Migration 002_broken.js (up) failed')
     expect(run.stderr()).toContain('no_such_table')
     expect(run.stdout()).toContain('✗ apply migrations')
 
@@ -102,5 +116,5 @@ export async function down() {}
     } finally {
       await knex.destroy()
     }
-  }, 120_000)
+  }, 180_000)
 })

@@ -1,8 +1,8 @@
 import type { ReleaseEvent, ReleaseReporter, ReleaseStep } from './events.ts'
 
 export interface TextReporterOptions {
-  /** @default process.stdout */
-  stream?: NodeJS.WritableStream & { isTTY?: boolean }
+  /** Where lines go: a stream, or anything with `write(text)`. @default process.stdout */
+  stream?: { write(text: string): unknown; isTTY?: boolean }
   /** A live progress line (rewritten in place) instead of plain lines. @default stream.isTTY and not CI */
   live?: boolean
 }

@@ -1,6 +1,9 @@
 import type { Command } from '../command.ts'
+import { dbCommands } from './db.ts'
 import { envCheckCommand } from './env-check.ts'
 import { envExampleCommand } from './env-example.ts'
+import { migrateCommands } from './migrate.ts'
+import { releaseCommand } from './release.ts'
 import { secretCommand } from './secret.ts'
 
 /**
@@ -8,4 +11,11 @@ import { secretCommand } from './secret.ts'
  * write commands/<name>.ts exporting `defineCommand({ name, summary, run })`
  * and add it here; help, --help, --json, --cwd and exit codes come with it.
  */
-export const COMMANDS: readonly Command<any>[] = [envCheckCommand, envExampleCommand, secretCommand]
+export const COMMANDS: readonly Command<any>[] = [
+  envCheckCommand,
+  envExampleCommand,
+  secretCommand,
+  releaseCommand,
+  ...migrateCommands,
+  ...dbCommands,
+]
