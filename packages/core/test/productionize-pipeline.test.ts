@@ -128,6 +128,33 @@ describe.each(['express', 'fastify'] as const)('the DESIGN §6 pipeline on %s', 
     await close()
   })
 
+  it('blocks an account after repeated failed logins, reading the account from the parsed body', async () => {
+    const env = { ...production, AUTH_RATE_LIMIT_PER_MINUTE: '100' }
+    const { url, close } = await startKit(
+      framework,
+      {
+        envSource: env,
+        rateLimit: { routes: { '/auth': 'auth' }, bruteForce: { perAccount: 2, perIp: 50 } },
+      },
+      routes(framework),
+    )
+    const login = (email: string) =>
+      fetch(`${url}/auth/login`, {
+        method: 'POST',
+        headers: { ...viaProxy, 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password: 'wrong' }),
+      })
+    const victim = [
+      (await login('victim@example.com')).status,
+      (await login('victim@example.com')).status,
+      (await login('victim@example.com')).status,
+    ]
+    expect(victim).toEqual([401, 401, 429])
+    // Another account from the same address is not blocked by the victim's failures.
+    expect((await login('other@example.com')).status).toBe(401)
+    await close()
+  })
+
   it('parses JSON bodies up to MAX_UPLOAD_SIZE and answers 413 past it', async () => {
     const { url, close } = await startKit(
       framework,

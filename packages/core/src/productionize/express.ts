@@ -60,13 +60,12 @@ export async function productionizeExpress(input: unknown, config: KitConfig): P
     // 7. CSRF
     app.use(csrfProtection(security))
   }
-  if (limits) {
-    // 8. rate limits: tiers by route prefix, then failed-login blocking
-    app.use(rateLimits(limits))
-    app.use(bruteForce(limits))
-  }
+  // 8. rate limits: one tier per request, by route prefix
+  if (limits) app.use(rateLimits(limits))
   // 9. body limits and parsers (JSON, forms, octet-stream)
   if (security) app.use(bodyLimits(security))
+  // Failed-login blocking reads the account name from the parsed body, so it comes after the parsers.
+  if (limits) app.use(bruteForce(limits))
 
   let listening = false
   const listen = async (options: ListenOptions = {}): Promise<Server> => {
