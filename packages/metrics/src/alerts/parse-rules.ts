@@ -64,7 +64,7 @@ function parseRule(name: string, rule: AlertRuleOptions): RuleConfig {
   rejectUnknown(rule, ALL_FIELDS, `field of ${where}`, invalidRule)
   for (const field of Object.keys(rule)) {
     if (!FIELDS[k].includes(field) && (rule as Record<string, unknown>)[field] !== undefined) {
-      throw invalidRule(`${where}: a ${k} rule takes no "${field}" (it takes ${FIELDS[k].join(', ')}).`)
+      throw invalidRule(`${where} (kind ${k}) takes no "${field}"; it takes ${FIELDS[k].join(', ')}.`)
     }
   }
   if (rule.severity !== undefined && rule.severity !== 'critical' && rule.severity !== 'warning') {
