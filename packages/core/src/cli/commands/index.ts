@@ -2,6 +2,7 @@ import type { Command } from '../command.ts'
 import { dbCommands } from './db.ts'
 import { envCheckCommand } from './env-check.ts'
 import { envExampleCommand } from './env-example.ts'
+import { flagsCommands } from './flags.ts'
 import { migrateCommands } from './migrate.ts'
 import { releaseCommand } from './release.ts'
 import { secretCommand } from './secret.ts'
@@ -15,6 +16,7 @@ export const COMMANDS: readonly Command<any>[] = [
   envCheckCommand,
   envExampleCommand,
   secretCommand,
+  ...flagsCommands,
   releaseCommand,
   ...migrateCommands,
   ...dbCommands,
