@@ -5,19 +5,15 @@
  * header sets match), and @kit/security (the `headers` and `cors` steps).
  */
 import { randomBytes } from 'node:crypto'
-import { createRequire } from 'node:module'
+import fastifyCors from '@fastify/cors'
+import fastifyHelmet from '@fastify/helmet'
+import { createSecurity } from '@kit/security'
+import { kitSecurity as expressSecurity } from '@kit/security/express'
+import { kitSecurity as fastifySecurity } from '@kit/security/fastify'
+import cors from 'cors'
 import express, { type RequestHandler } from 'express'
 import Fastify, { type FastifyInstance } from 'fastify'
-import { kitSecurity as expressSecurity } from '../../packages/security/src/express.ts'
-import { kitSecurity as fastifySecurity } from '../../packages/security/src/fastify.ts'
-import { createSecurity } from '../../packages/security/src/index.ts'
-
-// helmet, cors and their Fastify plugins are devDependencies of @kit/security.
-const requireFromSecurity = createRequire(new URL('../../packages/security/package.json', import.meta.url))
-const helmet = requireFromSecurity('helmet') as typeof import('helmet').default
-const cors = requireFromSecurity('cors') as typeof import('cors')
-const fastifyHelmet = requireFromSecurity('@fastify/helmet') as typeof import('@fastify/helmet').default
-const fastifyCors = requireFromSecurity('@fastify/cors') as typeof import('@fastify/cors').default
+import helmet from 'helmet'
 
 export const VARIANTS = [
   'express-bare',
