@@ -98,7 +98,12 @@ describe('refused bodies', () => {
     try {
       await send(`${server.url}/echo`, { method: 'POST', headers: JSON_TYPE, body: 'x'.repeat(2000) })
       await send(`${server.url}/echo`, { method: 'POST', headers: JSON_TYPE, body: '{"a":' })
-      await send(`${server.url}/echo`, { method: 'POST', headers: JSON_TYPE, body: 'x'.repeat(2000), chunked: true })
+      await send(`${server.url}/echo`, {
+        method: 'POST',
+        headers: JSON_TYPE,
+        body: 'x'.repeat(2000),
+        chunked: true,
+      })
     } finally {
       await server.close()
     }
