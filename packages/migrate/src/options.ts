@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import { KitError, type KitLogger, silentLogger } from '@kit/internal'
 import type { Knex } from 'knex'
+import { debug } from './debug.ts'
 import type { ReleaseReporter } from './reporter/events.ts'
 import { closest } from './suggest.ts'
 
@@ -123,7 +124,7 @@ export function parseMigrateOptions(
     throw invalidOption('reporter', options.reporter, 'a function that receives release events')
   }
   const reporter = options.reporter
-  return {
+  const config: MigrateConfig = {
     knex: options.knex,
     cwd,
     directory: resolve(cwd, directory),
@@ -144,4 +145,17 @@ export function parseMigrateOptions(
         }
       : () => {},
   }
+  debug(
+    '%s: directory=%s table=%s lockFile=%s waitForLockMs=%d lockTimeoutMs=%d statementTimeoutMs=%d lockRetries=%d retryDelayMs=%d',
+    where,
+    config.directory,
+    config.tableName,
+    config.lockFile ?? '-',
+    config.waitForLockMs,
+    config.lockTimeoutMs,
+    config.statementTimeoutMs,
+    config.lockRetries,
+    config.retryDelayMs,
+  )
+  return config
 }

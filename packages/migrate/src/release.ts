@@ -142,7 +142,16 @@ async function listPending(config: MigrateConfig, session: Session, plan: UpPlan
   }
   const files = await listMigrations(config.directory)
   const state = makePlan(files, await session.history.applied())
-  assertNoMissing(state, config.directory)
+  if (state.missing.length > 0) {
+    // Code older than the schema. With nothing pending this is a rollback (Heroku runs the release
+    // phase of the release rolled back to): it must go through. With something pending the histories
+    // diverged, and applying older migrations on a newer schema is a guess: stop.
+    if (state.pending.length > 0) assertNoMissing(state, config.directory)
+    const names = state.missing.map((row) => row.name).join(', ')
+    const message = `The database has migrations this code does not have (${names}): it is newer than the code (a rollback?). Nothing was changed; to undo them run \`kit migrate down\` with the code that has them.`
+    config.report({ type: 'warning', message })
+    config.log.warn({ missing: state.missing.map((row) => row.name) }, message)
+  }
   let pending = state.pending
   if (plan.until !== undefined) {
     const index = pending.findIndex((file) => file.key === plan.until)

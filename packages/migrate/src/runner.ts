@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { KitError, type KitLogger, redactString } from '@kit/internal'
 import type { Knex } from 'knex'
+import { debug } from './debug.ts'
 import type { Dialect } from './dialect.ts'
 import type { History } from './history.ts'
 import type { ReleaseReporter } from './reporter/events.ts'
@@ -51,6 +52,14 @@ export async function runMigration(
     direction === 'up'
       ? ctx.history.record(db, migration.name, batch)
       : ctx.history.forget(db, migration.name)
+  debug(
+    '%s %s: transaction=%s lockTimeoutMs=%d statementTimeoutMs=%d',
+    direction,
+    migration.name,
+    migration.transaction,
+    timeouts.lockTimeoutMs,
+    timeouts.statementTimeoutMs,
+  )
   ctx.report({ type: 'migration-start', name: migration.name, direction, transaction: migration.transaction })
   const started = performance.now()
   for (let attempt = 1; ; attempt++) {

@@ -1,4 +1,5 @@
 import { type Connection, connect, disconnect } from './connection.ts'
+import { debug } from './debug.ts'
 import { History } from './history.ts'
 import { acquireAdvisoryLock } from './lock/advisory-lock.ts'
 import { acquireFileLock } from './lock/file-lock.ts'
@@ -66,6 +67,12 @@ export async function openSession(
         return { value: lock, detail: dialect === 'postgres' ? 'pg advisory lock' : 'GET_LOCK' }
       })
     }
+    debug(
+      'session: %s, advisory lock %s, lock file %s',
+      dialect,
+      advisory ? 'held' : 'not taken',
+      lockFile ?? '-',
+    )
     return { connection, history: new History(connection.knex, config.tableName), close }
   } catch (error) {
     await close().catch(() => {})

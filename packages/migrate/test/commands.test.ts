@@ -9,6 +9,7 @@ import {
   migrateTo,
   migrateUnlock,
   migrateUp,
+  type ReleaseEvent,
   release,
 } from '../src/index.ts'
 import {
@@ -79,9 +80,22 @@ describe('migrateStatus()', () => {
       ['002_b.js', 'missing', 1],
     ])
     expect(status.migrations[0]!.appliedAt).toBeInstanceOf(Date)
+    // Something pending on top of an unknown history: the histories diverged, stop.
     const error = await release(base).catch((e: unknown) => e)
     expect(isKitError(error, 'KIT_MIGRATE_MISSING_FILES')).toBe(true)
     expect((error as Error).message).toContain('002_b.js')
+  })
+
+  it('lets a rollback to older code release: applied migrations it does not have only warn', async () => {
+    const { project, base } = await setup('rollback', THREE)
+    await migrateUp(base)
+    unlinkSync(join(project.directory, '003_c.js'))
+    const events: ReleaseEvent[] = []
+    const summary = await release({ ...base, reporter: (e) => events.push(e) })
+    expect(summary.applied).toEqual([])
+    const warning = events.find((e) => e.type === 'warning')
+    expect(warning).toMatchObject({ message: expect.stringContaining('003_c.js') })
+    expect((warning as { message: string }).message).toContain('kit migrate down')
   })
 })
 

@@ -51,7 +51,7 @@ describe('release() options', () => {
   })
 
   it('rejects an unsupported knex client with KIT_MIGRATE_UNSUPPORTED_DATABASE', async () => {
-    const knex = knexFactory({ client: 'sqlite3' }) // no connection: knex loads no driver
+    const knex = knexFactory({ client: 'sqlite3', useNullAsDefault: true }) // no connection: knex loads no driver
     try {
       const error = await rejection(release({ knex, directory: '/tmp' }))
       expect(error.code).toBe('KIT_MIGRATE_UNSUPPORTED_DATABASE')

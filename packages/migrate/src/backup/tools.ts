@@ -4,6 +4,7 @@ import { access } from 'node:fs/promises'
 import { delimiter, join } from 'node:path'
 import type { Readable, Writable } from 'node:stream'
 import { KitError, redactString } from '@kit/internal'
+import { debug } from '../debug.ts'
 
 const APT_PACKAGE: Record<string, string> = {
   pg_dump: 'postgresql-client',
@@ -42,6 +43,7 @@ export interface RunOptions {
 
 /** Runs a client tool; resolves with its stdout text (when not piped), throws KIT_MIGRATE_BACKUP_FAILED with its stderr. */
 export function runTool(path: string, args: string[], options: RunOptions): Promise<string> {
+  debug('run %s %s', path, args.join(' '))
   return new Promise((resolve, reject) => {
     const child = spawn(path, args, {
       env: { ...process.env, ...options.env },
