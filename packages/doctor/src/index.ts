@@ -13,6 +13,15 @@ export {
   type RedirectHop,
   scoreObservatory,
 } from './observatory/index.ts'
+export {
+  type Painter,
+  PLAIN,
+  renderObservatory,
+  renderResults,
+  renderSummary,
+  type Summary,
+  summarise,
+} from './render.ts'
 export { type RunChecksOptions, runChecks } from './runner.ts'
 export {
   exitCodeFor,
@@ -24,6 +33,10 @@ export {
   severityRank,
 } from './severity.ts'
 export { type DoctorOptions, parseSilence } from './silence.ts'
+export { DOCTOR_CHECKS } from './static/checks/index.ts'
+export type { DoctorConfig } from './static/config.ts'
+export type { DoctorContext, DoctorDatabase, DoctorInput } from './static/context.ts'
+export { type DoctorReport, type DoctorRunOptions, runDoctor } from './static/doctor.ts'
 export {
   type CheckDefinition,
   type CheckResult,

@@ -1,5 +1,7 @@
 import type { Command } from '../command.ts'
+import { auditCommand } from './audit.ts'
 import { dbCommands } from './db.ts'
+import { doctorCommand } from './doctor.ts'
 import { envCheckCommand } from './env-check.ts'
 import { envExampleCommand } from './env-example.ts'
 import { flagsCommands } from './flags.ts'
@@ -18,6 +20,8 @@ export const COMMANDS: readonly Command<any>[] = [
   secretCommand,
   ...flagsCommands,
   releaseCommand,
+  doctorCommand,
+  auditCommand,
   ...migrateCommands,
   ...dbCommands,
 ]

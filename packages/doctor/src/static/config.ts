@@ -1,0 +1,30 @@
+import type { MailerOptions } from '@kit/mailer'
+import type { SecurityOptions } from '@kit/security'
+
+/**
+ * The part of kit.config `kit doctor` reads, typed structurally so
+ * @kit/doctor does not depend on @kit/core (which depends on it). A loaded
+ * KitConfig satisfies it.
+ */
+export interface DoctorConfig {
+  env?: Readonly<Record<string, unknown>>
+  preset?: unknown
+  cwd?: string
+  security?: SecurityOptions | false
+  csp?: SecurityOptions['csp']
+  rateLimit?: false | { enabled?: boolean; store?: unknown }
+  mail?: MailerOptions
+  health?: { paths?: { ready?: string } }
+  /** `kit doctor` itself: checks silenced with a reason. */
+  doctor?: { silence?: Readonly<Record<string, string>> }
+  /** Where migrations live (relative to the app root). @default 'migrations' */
+  migrations?: { directory?: string }
+}
+
+/** config.security with kit.config's top-level `csp` shortcut merged in, as productionize() does. */
+export function securityOptions(config: DoctorConfig): SecurityOptions {
+  const base = config.security || {}
+  if (config.csp === undefined) return base
+  if (config.csp === false || base.csp === false) return { ...base, csp: false }
+  return { ...base, csp: { ...base.csp, ...config.csp } }
+}
