@@ -26,6 +26,8 @@ export {
 export type { MigrationsConfig } from './config.ts'
 export type { Dialect } from './dialect.ts'
 export { errors } from './errors.ts'
+export { acquireFileLock } from './lock/file-lock.ts'
+export type { LockWaitOptions, ReleaseLock } from './lock/types.ts'
 export { type MakeOptions, migrateMake } from './make.ts'
 export type { KnexSource, MigrateOptions } from './options.ts'
 export type { MigrationState, MigrationStatus } from './plan.ts'

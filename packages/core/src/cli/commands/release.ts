@@ -67,13 +67,15 @@ export const releaseCommand: Command = defineCommand({
     embeddedNotice(ctx, setup)
 
     const { release } = await import('@kit/migrate')
-    const backup = ctx.values.backup ? (setup.settings.backup ?? true) : undefined
+    // kit.config's `migrations.backup` backs up before every release that applies something; --backup for one release.
+    const configured = setup.settings.backup
+    const backup = ctx.values.backup ? configured || true : configured || undefined
     try {
       const summary = await release({
         ...setup.base,
         ...tuning(setup.settings),
         ...wait,
-        ...(backup !== undefined && backup !== false ? { backup } : {}),
+        ...(backup ? { backup } : {}),
         ...(ctx.values['allow-unsafe'] ? { unsafe: 'warn' as const } : {}),
         reporter,
       })
