@@ -1,128 +1,30 @@
-import { randomUUID } from 'node:crypto'
 import { createDebug, KitError, type KitLogger, type ShutdownHook, silentLogger } from '@kit/internal'
-import type { Redis } from 'ioredis'
-import type { Knex } from 'knex'
+import type { ChangeOptions, FlagChange, FlagInfo, Flags, FlagsContext } from './api.ts'
 import { applyChange, type Change, type Targeting } from './changes.ts'
 import { type CompiledFlag, compileFlag, evaluateFlag } from './compile.ts'
 import { type ResolvedDefinition, resolveDefinitions } from './definitions.ts'
-import { type Listener, listenPostgres } from './invalidation/postgres.ts'
-import { subscribeRedis } from './invalidation/redis.ts'
 import { type FlagsConfig, type FlagsOptions, parseOptions } from './options.ts'
-import { createOutageLog, type OutageLog } from './outage.ts'
 import { BoundFlags, type RequestFlags } from './request.ts'
-import { type FlagsEnv, readEnvLayer } from './sources/env.ts'
+import { readEnvLayer } from './sources/env.ts'
 import { readFileLayer } from './sources/file.ts'
 import type { Layer } from './sources/layer.ts'
 import { parseState } from './state.ts'
-import {
-  type AuditEntry,
-  readAudit,
-  readStoredFlags,
-  type StoredFlag,
-  writeStoredFlag,
-} from './store/database.ts'
-import { type Dialect, dialectOf } from './store/dialect.ts'
+import { type AuditEntry, readAudit, type StoredFlag, writeStoredFlag } from './store/database.ts'
 import { ensureFlagsTable, isMissingTable } from './store/schema.ts'
 import { didYouMean } from './suggest.ts'
+import { DatabaseSync } from './sync.ts'
 import type {
   EvaluationContext,
   FlagDefinitions,
   FlagEvaluation,
-  FlagName,
   FlagSource,
   FlagState,
   FlagValue,
-  FlagValueOf,
 } from './types.ts'
 
+export type { ChangeOptions, FlagChange, FlagInfo, Flags, FlagsContext } from './api.ts'
+
 const debug = createDebug('flags')
-
-/** What createFlags() is given besides its options; @kit/core fills it from the app's connections. */
-export interface FlagsContext {
-  /** FEATURE_FLAGS, FLAG_* and NODE_ENV. @default process.env */
-  env?: FlagsEnv | Readonly<Record<string, string | undefined>>
-  log?: KitLogger
-  /** The database of run-time changes (Postgres, MySQL/MariaDB, PGlite). Without it flags come from code, file and env only. */
-  knex?: Knex
-  /** Redis for pub/sub invalidation (ioredis; a duplicate connection subscribes). */
-  redis?: Redis
-  /** Where flags.json is looked up. @default process.cwd() */
-  cwd?: string
-}
-
-export interface ChangeOptions {
-  /** Who made the change, kept in the audit row. @default 'app' */
-  actor?: string
-}
-
-/** What a run-time change did. */
-export interface FlagChange {
-  name: string
-  action: Change['action']
-  actor: string
-  before: FlagState | undefined
-  after: FlagState | undefined
-  version: number
-  at: Date
-}
-
-/** One flag as `kit flags list` shows it. */
-export interface FlagInfo {
-  name: string
-  kind: 'boolean' | 'string' | 'number'
-  description: string | undefined
-  defaultValue: FlagValue
-  variants: readonly FlagValue[] | undefined
-  /** The layer that decides the flag now. */
-  source: FlagSource
-  /** The state that layer holds (undefined: the code default). */
-  state: FlagState | undefined
-  /** What a request without user or attributes gets. */
-  anonymous: FlagEvaluation
-  updatedAt?: Date
-  updatedBy?: string
-  version?: number
-}
-
-export interface Flags<D extends FlagDefinitions = FlagDefinitions> {
-  readonly definitions: D
-  /** Reads the database once, subscribes to changes from other instances and starts the polling fallback. Idempotent. */
-  start(): Promise<void>
-  /** Reads the database once, without subscribing (scripts, the CLI). */
-  load(): Promise<void>
-  get<K extends FlagName<D>>(name: K, context?: EvaluationContext): FlagValueOf<D[K]>
-  isEnabled(name: FlagName<D>, context?: EvaluationContext): boolean
-  /** The value of an A/B flag for this context (the same as get(), named for experiments). */
-  variant<K extends FlagName<D>>(name: K, context?: EvaluationContext): FlagValueOf<D[K]>
-  /** Value, reason, variant and deciding layer. */
-  evaluate<K extends FlagName<D>>(name: K, context?: EvaluationContext): FlagEvaluation<FlagValueOf<D[K]>>
-  /** Evaluations bound to a request's context (or a function returning it, called on first use). */
-  forRequest(context?: EvaluationContext | (() => EvaluationContext | undefined)): RequestFlags<D>
-  /** Boolean flags: on or off. Other flags: serve this value to everyone it is on for (replaces A/B weights). */
-  set<K extends FlagName<D>>(name: K, value: FlagValueOf<D[K]>, options?: ChangeOptions): Promise<FlagChange>
-  /** The kill switch: off serves false or the default; on restores the targeting. */
-  toggle(name: FlagName<D>, enabled: boolean, options?: ChangeOptions): Promise<FlagChange>
-  /** Turns the flag on for `percent` % of users (sticky buckets); 100 removes the limit. */
-  rollout(
-    name: FlagName<D>,
-    percent: number,
-    options?: ChangeOptions & { stickiness?: string },
-  ): Promise<FlagChange>
-  /** A/B weights of the values served when on: `{ a: 50, b: 50 }`. */
-  setWeights(name: FlagName<D>, weights: Record<string, number>, options?: ChangeOptions): Promise<FlagChange>
-  /** Allow and deny lists, attribute rules. */
-  target(name: FlagName<D>, targeting: Targeting, options?: ChangeOptions): Promise<FlagChange>
-  /** Removes the run-time state: the file, env and code values apply again. */
-  reset(name: FlagName<D>, options?: ChangeOptions): Promise<FlagChange>
-  list(): FlagInfo[]
-  /** Audit rows, newest first. */
-  history(name?: FlagName<D>, limit?: number): Promise<AuditEntry[]>
-  /** Called with the names whose state changed (from the database, after a change here or elsewhere). */
-  onChange(listener: (names: string[]) => void): () => void
-  readonly shutdownHook: ShutdownHook
-  /** Stops listening and polling; the knex and Redis clients stay open (their owner closes them). */
-  close(): Promise<void>
-}
 
 interface DatabaseEntry extends StoredFlag {
   state: FlagState
@@ -146,36 +48,20 @@ class FeatureFlags {
   readonly definitions: FlagDefinitions
   readonly shutdownHook: ShutdownHook
   readonly #definitions: Map<string, ResolvedDefinition>
-  readonly #config: FlagsConfig
   readonly #log: KitLogger
-  readonly #knex: Knex | undefined
-  readonly #redis: Redis | undefined
-  readonly #dialect: Dialect | undefined
+  readonly #sync: DatabaseSync | undefined
   readonly #file: Layer
   readonly #env: Layer
   readonly #database = new Map<string, DatabaseEntry>()
   #compiled = new Map<string, CompiledFlag>()
   readonly #listeners = new Set<(names: string[]) => void>()
-  readonly #instance = randomUUID()
-  readonly #outage: OutageLog
   readonly #rejectedRows = new Set<string>()
-  #started: Promise<void> | undefined
-  #reloading: Promise<void> | undefined
-  #reloadAgain = false
   #tableReady: Promise<void> | undefined
-  #missingTableLogged = false
-  #timer: NodeJS.Timeout | undefined
-  #channels: Listener[] = []
-  #closed = false
 
   constructor(definitions: FlagDefinitions, config: FlagsConfig, context: FlagsContext) {
     this.definitions = definitions
     this.#definitions = resolveDefinitions(definitions)
-    this.#config = config
     this.#log = context.log ?? silentLogger
-    this.#knex = context.knex
-    this.#redis = context.redis
-    this.#dialect = context.knex ? dialectOf(context.knex) : undefined
     const env = (context.env ?? process.env) as Readonly<Record<string, string | undefined>>
     const file = readFileLayer(
       config.file,
@@ -193,13 +79,23 @@ class FeatureFlags {
         `Flag values for flags that are not defined are ignored: ${unknown.join('; ')}. Define them in kit.config \`flags\` or remove them.`,
       )
     }
-    this.#checkChannels(env.NODE_ENV)
-    this.#outage = createOutageLog(
-      this.#log,
-      'Reading feature flags from the database',
-      'the last known values keep serving',
-      config.outageLogIntervalMs,
-    )
+    if (config.invalidation === 'postgres' && !context.knex) {
+      throw new KitError(
+        'KIT_FLAGS_INVALID_OPTION',
+        "invalidation: 'postgres' needs a Postgres server database (LISTEN/NOTIFY), but no database was given. Set DATABASE_URL (or pass `knex`), or use 'auto'.",
+      )
+    }
+    if (config.invalidation === 'redis' && !context.redis) {
+      throw new KitError(
+        'KIT_FLAGS_INVALID_OPTION',
+        "invalidation: 'redis' needs a Redis client (set REDIS_URL, or pass `redis` to createFlags), and none was given.",
+      )
+    }
+    this.#sync = context.knex
+      ? new DatabaseSync(context.knex, context.redis, config, this.#log, env.NODE_ENV, (rows) =>
+          this.#applyRows(rows),
+        )
+      : undefined
     this.#rebuild()
     this.shutdownHook = { name: 'flags', close: () => this.close(), timeoutMs: 2000 }
     debug(
@@ -207,48 +103,9 @@ class FeatureFlags {
       this.#definitions.size,
       file.path ?? 'none',
       this.#env.size,
-      this.#dialect ?? 'none',
+      this.#sync?.dialect ?? 'none',
       config.invalidation,
     )
-  }
-
-  #checkChannels(nodeEnv: string | undefined): void {
-    const { invalidation } = this.#config
-    if (invalidation === 'postgres' && this.#dialect !== 'postgres') {
-      throw new KitError(
-        'KIT_FLAGS_INVALID_OPTION',
-        `invalidation: 'postgres' needs a Postgres server database (LISTEN/NOTIFY), but the database is ${this.#dialect ?? 'not configured'}. Use 'redis' with REDIS_URL, or 'auto'.`,
-      )
-    }
-    if (invalidation === 'redis' && !this.#redis) {
-      throw new KitError(
-        'KIT_FLAGS_INVALID_OPTION',
-        `invalidation: 'redis' needs a Redis client (set REDIS_URL, or pass \`redis\` to createFlags), and none was given.`,
-      )
-    }
-    if (nodeEnv === 'production' && this.#knex && this.#dialect === 'mysql' && !this.#usesRedis()) {
-      this.#log.warn(
-        `Flag changes reach other instances only by polling (every ${this.#pollInterval() / 1000} s): MySQL/MariaDB has no LISTEN/NOTIFY. Set REDIS_URL so changes arrive within a second.`,
-      )
-    }
-  }
-
-  #usesPostgres(): boolean {
-    return (
-      this.#dialect === 'postgres' &&
-      (this.#config.invalidation === 'auto' || this.#config.invalidation === 'postgres')
-    )
-  }
-
-  #usesRedis(): boolean {
-    return (
-      this.#redis !== undefined &&
-      (this.#config.invalidation === 'auto' || this.#config.invalidation === 'redis')
-    )
-  }
-
-  #pollInterval(): number {
-    return this.#config.pollIntervalMs ?? (this.#usesPostgres() || this.#usesRedis() ? 30_000 : 5000)
   }
 
   // ---- evaluation (synchronous, from memory) ----
@@ -355,116 +212,15 @@ class FeatureFlags {
     this.#rebuild()
   }
 
-  // ---- database sync ----
+  // ---- database ----
 
+  /** Reads the database once, without subscribing (scripts, the CLI). */
   load(): Promise<void> {
-    return this.#reload()
+    return this.#sync?.reload() ?? Promise.resolve()
   }
 
   start(): Promise<void> {
-    this.#started ??= this.#startOnce()
-    return this.#started
-  }
-
-  async #startOnce(): Promise<void> {
-    if (!this.#knex || this.#closed) return
-    let timer: NodeJS.Timeout | undefined
-    const timedOut = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(true), this.#config.startTimeoutMs)
-    })
-    const loaded = await Promise.race([this.#reload().then(() => false), timedOut])
-    clearTimeout(timer)
-    if (loaded && !this.#outage.down) {
-      this.#log.warn(
-        `The database did not answer within ${this.#config.startTimeoutMs} ms; flags serve code, file and env values until it does.`,
-      )
-    }
-    if (this.#closed) return
-    const handlers = {
-      onMessage: (payload: string) => this.#onMessage(payload),
-      onResync: () => void this.#reload(),
-    }
-    if (this.#usesPostgres()) {
-      this.#channels.push(
-        listenPostgres(
-          this.#knex,
-          this.#config.channel,
-          handlers,
-          this.#log,
-          this.#config.outageLogIntervalMs,
-        ),
-      )
-    }
-    if (this.#usesRedis()) {
-      this.#channels.push(
-        subscribeRedis(
-          this.#redis!,
-          this.#config.channel,
-          handlers,
-          this.#log,
-          this.#config.outageLogIntervalMs,
-        ),
-      )
-    }
-    this.#timer = setInterval(() => void this.#reload(), this.#pollInterval())
-    this.#timer.unref()
-  }
-
-  #onMessage(payload: string): void {
-    let message: { name?: unknown; version?: unknown; origin?: unknown } = {}
-    try {
-      message = JSON.parse(payload) as typeof message
-    } catch {
-      // Not ours, or truncated: reloading is always correct.
-    }
-    if (message.origin === this.#instance) return
-    const known = typeof message.name === 'string' ? this.#database.get(message.name) : undefined
-    // The same change announced twice (NOTIFY and Redis) is read once.
-    if (known && typeof message.version === 'number' && known.version >= message.version) return
-    debug('change announced: %s', payload)
-    void this.#reload()
-  }
-
-  /** One read at a time; a change announced during a read triggers one more. */
-  #reload(): Promise<void> {
-    if (!this.#knex) return Promise.resolve()
-    if (this.#reloading) {
-      this.#reloadAgain = true
-      return this.#reloading
-    }
-    this.#reloading = (async () => {
-      do {
-        this.#reloadAgain = false
-        await this.#readDatabase(this.#knex!)
-      } while (this.#reloadAgain && !this.#closed)
-    })().finally(() => {
-      this.#reloading = undefined
-    })
-    return this.#reloading
-  }
-
-  async #readDatabase(knex: Knex): Promise<void> {
-    let rows: StoredFlag[]
-    try {
-      rows = await readStoredFlags(knex)
-    } catch (error) {
-      if (isMissingTable(error)) {
-        if (!this.#missingTableLogged) {
-          this.#missingTableLogged = true
-          this.#log.info(
-            'The kit_feature_flags table does not exist yet (`kit release` creates it); flags serve code, file and env values.',
-          )
-        }
-        this.#outage.recovered()
-        rows = []
-      } else {
-        // Last known values keep serving (or the lower layers, if nothing was ever read).
-        this.#outage.failed(error)
-        return
-      }
-    }
-    this.#outage.recovered()
-    this.#applyRows(rows)
+    return this.#sync?.start() ?? Promise.resolve()
   }
 
   // ---- run-time changes ----
@@ -472,8 +228,8 @@ class FeatureFlags {
   async #change(name: string, change: Change, options: ChangeOptions | undefined): Promise<FlagChange> {
     const definition = this.#definitions.get(name)
     if (!definition) throw this.#unknown(name)
-    const knex = this.#knex
-    if (!knex) {
+    const sync = this.#sync
+    if (!sync) {
       throw new KitError(
         'KIT_FLAGS_NO_DATABASE',
         `Changing flag "${name}" at run time needs a database: set DATABASE_URL (or pass \`knex\` to createFlags). Without one, set it in flags.json or ${definition.envName}.`,
@@ -483,13 +239,13 @@ class FeatureFlags {
     const where = `flags.${change.action}(${JSON.stringify(name)})`
     // Checked before touching the database, so a bad value never opens a transaction.
     applyChange(definition, this.#lowerState(name), change, where)
-    this.#tableReady ??= ensureFlagsTable(knex).catch((error: unknown) => {
+    this.#tableReady ??= ensureFlagsTable(sync.knex).catch((error: unknown) => {
       this.#tableReady = undefined
       throw error
     })
     await this.#tableReady
     const lower = this.#lowerState(name)
-    const result = await writeStoredFlag(knex, {
+    const result = await writeStoredFlag(sync.knex, {
       name,
       action: change.action,
       actor,
@@ -504,15 +260,7 @@ class FeatureFlags {
         }
         return applyChange(definition, base, change, where)
       },
-      // Announced on every channel this process can reach, whatever it listens to itself (the CLI listens to none).
-      ...(this.#dialect === 'postgres'
-        ? {
-            notify: {
-              channel: this.#config.channel,
-              payload: (version: number) => this.#payload(name, version),
-            },
-          }
-        : {}),
+      notify: sync.notification(name),
     })
     const after = result.after as FlagState | undefined
     if (after === undefined) this.#database.delete(name)
@@ -527,16 +275,7 @@ class FeatureFlags {
       })
     }
     this.#rebuild()
-    if (this.#redis) {
-      await this.#redis
-        .publish(this.#config.channel, this.#payload(name, result.version))
-        .catch((error: Error) =>
-          this.#log.warn(
-            { err: { message: error.message }, flag: name },
-            'Could not announce a flag change on Redis; other instances see it with their next poll',
-          ),
-        )
-    }
+    await sync.announce(name, result.version)
     this.#log.info(
       { flag: name, action: change.action, actor, version: result.version },
       `flag ${name} changed (${change.action})`,
@@ -550,10 +289,6 @@ class FeatureFlags {
       version: result.version,
       at: result.at,
     }
-  }
-
-  #payload(name: string, version: number): string {
-    return JSON.stringify({ name, version, origin: this.#instance })
   }
 
   set(name: string, value: FlagValue, options?: ChangeOptions): Promise<FlagChange> {
@@ -606,9 +341,9 @@ class FeatureFlags {
 
   async history(name?: string, limit = 20): Promise<AuditEntry[]> {
     if (name !== undefined && !this.#definitions.has(name)) throw this.#unknown(name)
-    if (!this.#knex) return []
+    if (!this.#sync) return []
     try {
-      return await readAudit(this.#knex, name, limit)
+      return await readAudit(this.#sync.knex, name, limit)
     } catch (error) {
       if (isMissingTable(error)) return []
       throw error
@@ -621,13 +356,7 @@ class FeatureFlags {
   }
 
   async close(): Promise<void> {
-    if (this.#closed) return
-    this.#closed = true
-    if (this.#timer) clearInterval(this.#timer)
-    const channels = this.#channels
-    this.#channels = []
-    await Promise.all(channels.map((channel) => channel.close()))
-    await this.#reloading?.catch(() => {})
+    await this.#sync?.close()
     this.#listeners.clear()
   }
 }

@@ -190,6 +190,22 @@ describe('kit flags reset', () => {
   })
 })
 
+describe('without DATABASE_URL', () => {
+  it('lists code, flags.json and env values, and refuses changes', async () => {
+    const list = await kit(['list', '--json'], { DATABASE_URL: '', FLAG_MAX_ITEMS: '4' })
+    expect(list.code).toBe(0)
+    expect(list.stderr).toContain('DATABASE_URL is not set: showing code, flags.json and env values only.')
+    expect(JSON.parse(list.stdout).find((flag: { name: string }) => flag.name === 'maxItems')).toMatchObject({
+      value: 4,
+      source: 'env',
+    })
+    const set = await kit(['set', 'newCheckout', 'on'], { DATABASE_URL: '' })
+    expect(set.code).toBe(1)
+    expect(set.stderr).toContain('KIT_FLAGS_NO_DATABASE')
+    expect(set.stderr).toContain('set it in flags.json or FLAG_NEW_CHECKOUT')
+  })
+})
+
 describe('configuration', () => {
   it('explains that kit.config defines no flags', async () => {
     const empty = flagsProject()

@@ -74,12 +74,15 @@ async function openFlags(ctx: CommandContext<any>): Promise<Session> {
   // Only the built-in variables: a missing app variable must not block a flag change.
   const env = loadEnv({ preset: config.preset, cwd: appRoot, source: ctx.env })
   const log = stderrLogger(ctx.out)
-  const database = createDatabase({ ...env, DYNO: ctx.env.DYNO }, config.database, { cwd: appRoot, log })
-  if (database.kind === 'pglite') {
+  // Only a database server: the embedded PGlite is one process at a time, so a
+  // CLI opening it next to the running app could damage it. Without
+  // DATABASE_URL, list/get show code, flags.json and env; changes are refused.
+  const database = env.DATABASE_URL
+    ? createDatabase({ ...env, DYNO: ctx.env.DYNO }, config.database, { cwd: appRoot, log })
+    : undefined
+  if (!database) {
     ctx.out.error(
-      ctx.out.errColor.dim(
-        `Using the embedded database in ${appRoot}/.kit/pgdata: stop the app first (one process at a time), or set DATABASE_URL.`,
-      ),
+      ctx.out.errColor.dim('DATABASE_URL is not set: showing code, flags.json and env values only.'),
     )
   }
   let redis: Redis | undefined
@@ -88,13 +91,13 @@ async function openFlags(ctx: CommandContext<any>): Promise<Session> {
   const flags = createFlags(part.flags, part.flagOptions, {
     env: ctx.env,
     log,
-    knex: database.knex,
+    ...(database ? { knex: database.knex } : {}),
     ...(redis ? { redis } : {}),
     cwd: appRoot,
   }) as Flags
   const close = async () => {
     await flags.close()
-    await database.knex.destroy().catch(() => {})
+    await database?.knex.destroy().catch(() => {})
     if (redis) {
       await Promise.race([redis.quit().catch(() => {}), new Promise((r) => setTimeout(r, 1000).unref())])
       redis.disconnect()
