@@ -5,6 +5,7 @@ import { isKitError } from '@kit/internal'
 import type { Knex } from 'knex'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AUDIT_TABLE, createFlags, ensureFlagsTable, FLAGS_TABLE, flagsMigration } from '../src/index.ts'
+import { dialectOf } from '../src/store/dialect.ts'
 import { createTestDatabase, DIALECTS, type TestDatabase } from './helpers/databases.ts'
 import { DEFINITIONS } from './helpers/definitions.ts'
 import { memoryLogger } from './helpers/log.ts'
@@ -30,6 +31,10 @@ describe.each(DIALECTS)('%s', (dialect) => {
 
   const flagsOn = (env: Record<string, string> = {}, log = memoryLogger().log, own?: Knex) =>
     createFlags(DEFINITIONS, { invalidation: 'poll' }, { cwd, env, log, knex: own ?? knex })
+
+  it('is recognised as its dialect (NOTIFY only on a Postgres server)', () => {
+    expect(dialectOf(knex)).toBe(dialect === 'mariadb' ? 'mysql' : dialect)
+  })
 
   describe('before kit release created the tables', () => {
     it('serves code, file and env values and says once that the table is missing', async () => {
