@@ -3,15 +3,16 @@
  * the loaded seconds only (the inspector's profiler, the same data as
  * --cpu-prof without the start-up), and prints
  * the top self-time functions and the self time per package. The
- * .cpuprofile stays in bench/results/profiles/ (open it in Chrome DevTools).
+ * profile stays in bench/results/profile-<variant>-<scenario>.cpuprofile.json
+ * (load it in Chrome DevTools, Performance tab).
  *
  *   node bench/run.mjs profile '<variant name>' [get|post] [--duration 8] [--dist]
  */
 
-import { mkdirSync, rmSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { startThrowawayRedis, type ThrowawayRedis } from '@kit/test-utils'
 import { analyse } from './cpu-profile.ts'
@@ -34,9 +35,13 @@ if (!variant) throw new Error(`unknown variant ${JSON.stringify(name)}`)
 const scenario = SCENARIO_NAMES.find((s) => s.toLowerCase().startsWith(which.toLowerCase()))!
 
 {
-  const dir = join(BENCH_DIR, 'results', 'profiles', `${name.replace(/[^a-z0-9]+/gi, '-')}-${which}`)
-  rmSync(dir, { recursive: true, force: true })
-  mkdirSync(dir, { recursive: true })
+  // Named *.json so the results/*.json ignore rule keeps profiles out of git; DevTools opens them as they are.
+  const file = join(
+    BENCH_DIR,
+    'results',
+    `profile-${name.replace(/[^a-z0-9]+/gi, '-')}-${which}.cpuprofile.json`,
+  )
+  mkdirSync(dirname(file), { recursive: true })
   let redis: ThrowawayRedis | undefined
   const env: NodeJS.ProcessEnv = {}
   const sink = createServer((req, res) => {
@@ -56,7 +61,6 @@ const scenario = SCENARIO_NAMES.find((s) => s.toLowerCase().startsWith(which.toL
     env,
     execArgv: variant.needs?.sentry ? ['--import', '@kit/sentry/instrument'] : [],
   })
-  const file = join(dir, 'load.cpuprofile')
   try {
     await load(server.port, scenario, { duration: 1, connections: Number(args.connections) })
     await server.ask({ profile: 'start' })
