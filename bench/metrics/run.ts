@@ -1,35 +1,29 @@
 /**
- * GET /hello with and without @kit/metrics on Express and Fastify (and
- * prom-client wired by hand, for scale). Each server in its own process, load
- * from this one (autocannon), variants interleaved and rotated over ROUNDS
- * rounds so drift hits all of them alike. Prints the median req/s, p99 and
- * server CPU µs per request, and the ratios with / without.
+ * GET /hello with and without @kit/metrics on Express and Fastify, and with
+ * prom-client wired by hand (its README's labelled counter and histogram)
+ * for scale. Each server runs in its own process; load comes from this one
+ * (autocannon). The variants of one framework run back to back in short,
+ * rotated rounds, and each round yields its own ratios: on a shared machine
+ * the load drifts over minutes, and a ratio of two runs seconds apart is far
+ * steadier than a ratio of two medians. Prints the median req/s, p99 and
+ * server CPU µs per request (process.cpuUsage() over IPC), and the median
+ * (min–max) of the per-round ratios.
  *
- * Run: node --import tsx bench/metrics/run.ts   (ROUNDS=5 DURATION=5 CONNECTIONS=10 ONLY=<regex>)
+ * Run: node --import tsx bench/metrics/run.ts   (ROUNDS=10 DURATION=3 CONNECTIONS=10 ONLY=<regex>)
  */
 import { type ChildProcess, fork } from 'node:child_process'
-import { cpus } from 'node:os'
+import { cpus, loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 
-const ROUNDS = Number(process.env.ROUNDS ?? 5)
-const DURATION = Number(process.env.DURATION ?? 5)
+const ROUNDS = Number(process.env.ROUNDS ?? 10)
+const DURATION = Number(process.env.DURATION ?? 3)
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 10)
-const ALL_VARIANTS = [
-  'express bare',
-  'express + @kit/metrics',
-  'express + prom-client by hand',
-  'fastify bare',
-  'fastify + @kit/metrics',
-  'fastify + prom-client by hand',
-]
-const VARIANTS = ALL_VARIANTS.filter((name) => new RegExp(process.env.ONLY ?? '.').test(name))
-const PAIRS: [with_: string, without: string][] = [
-  ['express + @kit/metrics', 'express bare'],
-  ['express + prom-client by hand', 'express bare'],
-  ['fastify + @kit/metrics', 'fastify bare'],
-  ['fastify + prom-client by hand', 'fastify bare'],
-]
+/** Each group: the baseline first, then what is compared with it. */
+const GROUPS = [
+  ['express bare', 'express + @kit/metrics', 'express + prom-client by hand'],
+  ['fastify bare', 'fastify + @kit/metrics', 'fastify + prom-client by hand'],
+].filter((group) => group.some((name) => new RegExp(process.env.ONLY ?? '.').test(name)))
 const serverFile = fileURLToPath(new URL('./server.ts', import.meta.url))
 
 interface Server {
@@ -78,51 +72,63 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
-const servers: Server[] = []
-const samples = new Map<string, { rps: number[]; cpu: number[]; p99: number[] }>()
+interface Sample {
+  rps: number
+  p99: number
+  cpu: number
+}
+
+const servers = new Map<string, Server>()
+const samples = new Map<string, Sample[]>()
+/** Per round: variant → its ratio to the baseline of the same round. */
+const ratios = new Map<string, { rps: number[]; cpu: number[] }>()
+const loadBefore = loadavg()[0]!
 try {
-  for (const name of VARIANTS) servers.push(await start(name))
-  for (const server of servers) await load(server, 1) // warm-up: JIT
-  for (let round = 0; round < ROUNDS; round++) {
-    // Rotate the order each round so no variant always runs first or last.
-    const order = servers.map((_, i) => servers[(i + round) % servers.length]!)
-    for (const server of order) {
-      const before = await cpuMicros(server)
-      const { requests, rps, p99 } = await load(server, DURATION)
-      const after = await cpuMicros(server)
-      const s = samples.get(server.name) ?? { rps: [], cpu: [], p99: [] }
-      s.rps.push(rps)
-      s.p99.push(p99)
-      s.cpu.push((after - before) / requests)
-      samples.set(server.name, s)
-      process.stderr.write('.')
+  for (const name of GROUPS.flat()) servers.set(name, await start(name))
+  for (const server of servers.values()) await load(server, 1) // warm-up: JIT
+  for (const group of GROUPS) {
+    for (let round = 0; round < ROUNDS; round++) {
+      // Rotate the order each round so no variant always runs first or last.
+      const order = group.map((_, i) => group[(i + round) % group.length]!)
+      const round_ = new Map<string, Sample>()
+      for (const name of order) {
+        const server = servers.get(name)!
+        const before = await cpuMicros(server)
+        const { requests, rps, p99 } = await load(server, DURATION)
+        const after = await cpuMicros(server)
+        const sample = { rps, p99, cpu: (after - before) / requests }
+        round_.set(name, sample)
+        samples.set(name, [...(samples.get(name) ?? []), sample])
+        process.stderr.write('.')
+      }
+      const baseline = round_.get(group[0]!)!
+      for (const name of group.slice(1)) {
+        const r = ratios.get(name) ?? { rps: [], cpu: [] }
+        r.rps.push(round_.get(name)!.rps / baseline.rps)
+        r.cpu.push(round_.get(name)!.cpu / baseline.cpu)
+        ratios.set(name, r)
+      }
     }
   }
 } finally {
-  for (const server of servers) server.child.kill()
+  for (const server of servers.values()) server.child.kill()
 }
 process.stderr.write('\n')
 
-const row = (name: string) => {
-  const s = samples.get(name)!
-  return { rps: median(s.rps), cpu: median(s.cpu), p99: median(s.p99) }
-}
+const fmt = (values: number[]) =>
+  `${median(values).toFixed(3)}× (${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)})`
 const lines = [
-  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; ${ROUNDS} rounds × ${DURATION} s, ${CONNECTIONS} connections, median of rounds.`,
+  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, load average ${loadBefore.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}; ${ROUNDS} rounds × ${DURATION} s per variant, ${CONNECTIONS} connections.`,
   '',
-  '| variant | req/s | p99 ms | server CPU µs/req |',
+  '| variant | req/s (median) | p99 ms | server CPU µs/req |',
   '|---|---:|---:|---:|',
-  ...VARIANTS.map((name) => {
-    const r = row(name)
-    return `| ${name} | ${Math.round(r.rps)} | ${r.p99} | ${r.cpu.toFixed(1)} |`
+  ...GROUPS.flat().map((name) => {
+    const s = samples.get(name)!
+    return `| ${name} | ${Math.round(median(s.map((x) => x.rps)))} | ${median(s.map((x) => x.p99))} | ${median(s.map((x) => x.cpu)).toFixed(1)} |`
   }),
   '',
-  '| with vs without | req/s ratio | CPU/req ratio |',
+  '| vs the bare framework, same round | req/s ratio, median (min–max) | CPU/req ratio, median (min–max) |',
   '|---|---:|---:|',
-  ...PAIRS.filter((pair) => pair.every((name) => VARIANTS.includes(name))).map(([with_, without]) => {
-    const w = row(with_)
-    const o = row(without)
-    return `| ${with_} | ${(w.rps / o.rps).toFixed(3)}× | ${(w.cpu / o.cpu).toFixed(3)}× |`
-  }),
+  ...[...ratios].map(([name, r]) => `| ${name} | ${fmt(r.rps)} | ${fmt(r.cpu)} |`),
 ]
 console.log(lines.join('\n'))

@@ -28,7 +28,7 @@ const plugin: FastifyPluginAsync<KitMetricsFastifyOptions> = async (fastify, opt
       }, done)
       return
     }
-    tracker.startFastify(raw, reply.raw, request.is404 ? undefined : request.routeOptions.url, request, reply)
+    tracker.startFastify(raw, reply.raw, request.routeOptions.url, request, reply)
     done()
   })
   if (options.lifecycle !== false) {

@@ -95,7 +95,7 @@ export function createMetrics(options: MetricsOptions = {}, context: MetricsCont
   const recordRateLimited = (tier: string) => instruments.rateLimited.inc({ tier })
   const tracker = new RequestTracker(
     requests,
-    (req) => endpoint.matches(req) || (skip ? skip(req) : false),
+    (req) => (servesOnApp && endpoint.matches(req)) || (skip ? skip(req) : false),
     config.routeLabel,
     recordRateLimited,
   )

@@ -1,6 +1,8 @@
 import { request } from 'node:http'
-import type { ListeningApp } from '@kit/test-utils'
+import { type ListeningApp, listenExpress } from '@kit/test-utils'
+import express from 'express'
 import { afterEach, describe, expect, it } from 'vitest'
+import { metricsMiddleware } from '../src/express.ts'
 import { createMetrics, type Metrics, type MetricsOptions } from '../src/index.ts'
 import { FRAMEWORKS, hit, memoryLogger, samples, serve, sleep, value } from './helpers.ts'
 
@@ -158,3 +160,44 @@ for (const framework of FRAMEWORKS) {
     })
   })
 }
+
+describe('Express mount paths', () => {
+  it('labels nested routers, failing routes in them, wildcards and mounted middleware by template', async () => {
+    const metrics = createMetrics({ alerts: false, processMetrics: false }, { env: {} })
+    const app = express()
+    app.use(metricsMiddleware(metrics))
+    const admin = express.Router()
+    admin.get('/users/:id', (req, res) => {
+      if (req.params.id === 'bad') throw new Error('bad user')
+      res.send('ok')
+    })
+    admin.get('/files/*splat', (_req, res) => {
+      res.send('file')
+    })
+    const v1 = express.Router()
+    v1.use('/admin', admin)
+    app.use('/v1', v1)
+    app.use('/static', (_req: express.Request, res: express.Response) => {
+      res.end('asset')
+    })
+    app.use((_error: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      res.status(500).end()
+    })
+    const listening = await listenExpress(app)
+    try {
+      await hit(listening.url, (i) => `/v1/admin/users/${i}`, 3)
+      await hit(listening.url, () => '/v1/admin/users/bad?x=1', 2)
+      await hit(listening.url, (i) => `/v1/admin/files/a/b/${i}.txt`, 2)
+      await hit(listening.url, (i) => `/static/app.${i}.js`, 2)
+      const text = await metrics.metrics()
+      expect(value(text, REQUESTS, 'route="/v1/admin/users/:id"', 'status_class="2xx"')).toBe(3)
+      expect(value(text, REQUESTS, 'route="/v1/admin/users/:id"', 'status_class="5xx"')).toBe(2)
+      expect(value(text, REQUESTS, 'route="/v1/admin/files/*splat"')).toBe(2)
+      expect(value(text, REQUESTS, 'route="/static/*"')).toBe(2)
+      expect(samples(text, REQUESTS)).toHaveLength(4)
+    } finally {
+      await listening.close()
+      await metrics.close()
+    }
+  })
+})

@@ -29,16 +29,46 @@ export function expressRouteTemplate(req: ExpressRequestLike): string {
   return path === '/' ? mount : mount + path
 }
 
+interface RouteShape {
+  /** Path segments the route covers, or -1 when it covers an unknown number (wildcards, optional groups). */
+  segments: number
+}
+
+// Route paths come from the app's code: a small, fixed set.
+const shapes = new Map<string, RouteShape>()
+
+function shapeOf(routePath: string): RouteShape {
+  let shape = shapes.get(routePath)
+  if (!shape) {
+    const trimmed = routePath.replace(/\/+$/, '')
+    shape = { segments: /[*{}()]/.test(routePath) ? -1 : trimmed === '' ? 0 : trimmed.split('/').length - 1 }
+    if (shapes.size < 10_000) shapes.set(routePath, shape)
+  }
+  return shape
+}
+
+/** Path segments of a URL, without allocating: slashes before '?' or '#', trailing ones excepted. */
+function urlSegments(url: string): number {
+  let count = 0
+  let pending = 0
+  for (let i = 0; i < url.length; i++) {
+    const c = url.charCodeAt(i)
+    if (c === 63 /* ? */ || c === 35 /* # */) break
+    if (c === 47 /* / */) pending++
+    else {
+      count += pending
+      pending = 0
+    }
+  }
+  return count
+}
+
 function mountFromUrl(url: string, routePath: string): string {
-  // Wildcards, optional groups and regexp routes cover an unknown number of segments.
-  if (/[*{}()]/.test(routePath)) return ''
+  const { segments } = shapeOf(routePath)
+  // The common case, a route of the app itself, costs one scan of the URL.
+  if (segments < 0 || urlSegments(url) <= segments) return ''
   const query = url.search(/[?#]/)
   const pathname = (query === -1 ? url : url.slice(0, query)).replace(/\/+$/, '')
-  const urlSegments = pathname.split('/').length - 1
-  const routeSegments = routePath === '/' ? 0 : routePath.replace(/\/+$/, '').split('/').length - 1
-  if (urlSegments <= routeSegments) return ''
-  return pathname
-    .split('/')
-    .slice(0, urlSegments - routeSegments + 1)
-    .join('/')
+  const parts = pathname.split('/')
+  return parts.slice(0, parts.length - segments).join('/')
 }
