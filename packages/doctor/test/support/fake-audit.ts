@@ -73,7 +73,7 @@ export function fakeContext(scan: FakeScan, now = new Date(Date.UTC(2026, 10, 22
           scan.page?.headers ?? GOOD_PAGE,
           scan.page?.body ?? '<!doctype html><p>hi</p>',
         )
-  if (page && scan.page && scan.page.tls) page.tls = scan.page.tls
+  if (page && scan.page !== false && scan.page?.tls) page.tls = scan.page.tls
   const httpHops =
     scan.http === false
       ? []

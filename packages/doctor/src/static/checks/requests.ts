@@ -6,7 +6,7 @@ type StaticCheck = CheckDefinition<DoctorContext>
 
 const LARGE_BODY = 50 * 1024 * 1024
 const STACK_IN_RESPONSE =
-  /\.(?:send|json|end|write|body|type\([^)]*\)\.send)\s*\([^;\n]*?\b(?:err|error|e|ex|exception)\??\.stack\b|\bstack\s*:\s*(?:err|error|e|ex)\??\.stack\b/
+  /\.(?:send|json|end|write)\s*\([^;\n]*?(?:\b(?:err|error|e|ex|exception)\??|\))\.stack\b|\bstack\s*:\s*(?:err|error|e|ex)\??\.stack\b/
 
 export const REQUEST_CHECKS: readonly StaticCheck[] = [
   {

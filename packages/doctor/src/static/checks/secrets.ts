@@ -1,5 +1,4 @@
 import { checkSecretStrength } from '@kit/env'
-import { isSensitiveKey } from '@kit/internal'
 import { type CheckDefinition, fail, pass } from '../../types.ts'
 import type { DoctorContext } from '../context.ts'
 import { findInSources } from '../source-scan.ts'
@@ -7,6 +6,12 @@ import { findInSources } from '../source-scan.ts'
 type StaticCheck = CheckDefinition<DoctorContext>
 
 const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i
+/**
+ * Names of variables the schema does not declare that hold secrets the app
+ * made (SESSION_SECRET, JWT_SIGNING_KEY, COOKIE_KEYS...), compared without
+ * separators. Narrower than the redaction list, which also hides PWD or SID.
+ */
+const SECRET_NAME = /(?:secrets?|tokens?|password|passphrase|pepper|keys?|secretkeybase)$/i
 /** `secret: 'keyboard cat'`, `const JWT_SECRET = "..."`: a literal where a secret belongs. */
 const HARDCODED =
   /\b(?:\w*secret\w*|\w*Secret|password|apiKey|api_key|jwtKey|signingKey)\s*[:=]\s*(['"`])([^'"`\n]{1,200})\1/g
@@ -20,8 +25,7 @@ function secretValues(ctx: DoctorContext): { name: string; value: string }[] {
   const declared = new Map(ctx.check.variables.map((v) => [v.name, v.secret]))
   return Object.entries(ctx.raw).flatMap(([name, raw]) => {
     const value = raw?.trim()
-    // SESSION_SECRETS, COOKIE_KEYS: rotation lists are named in the plural.
-    const secret = declared.get(name) ?? (isSensitiveKey(name) || isSensitiveKey(name.replace(/S$/i, '')))
+    const secret = declared.get(name) ?? SECRET_NAME.test(name.replace(/[-_.]/g, ''))
     return secret && value && !URL_LIKE.test(value) ? [{ name, value }] : []
   })
 }

@@ -1,0 +1,198 @@
+// End to end, as an operator runs it: each example app in production mode as
+// its own process, on a throwaway Postgres with its migrations applied, behind
+// a local TLS terminator whose CA is generated with openssl. `kit doctor` and
+// `kit audit` run as their own processes too (the audit trusts the CA through
+// NODE_EXTRA_CA_CERTS). A deliberately weakened app fails both with the ids
+// the reference names.
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { CheckResult } from '@kit/doctor'
+import { migrateUp } from '@kit/migrate'
+import {
+  createPostgresDatabase,
+  freePort,
+  type SpawnedProcess,
+  spawnTs,
+  type TestDatabase,
+  WORKSPACE_ROOT,
+} from '@kit/test-utils'
+import knex from 'knex'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createCertificates, type TestCertificates } from './support/tls.ts'
+import { startTlsProxy, type TlsProxy } from './support/tls-proxy.ts'
+
+const KIT_BIN = join(WORKSPACE_ROOT, 'packages', 'core', 'src', 'cli', 'bin.ts')
+const WEAK_APP = join(import.meta.dirname, 'fixtures', 'weak-app')
+
+interface CliRun {
+  code: number | null
+  json: {
+    ok: boolean
+    results: CheckResult[]
+    observatory?: { score: number; grade: string; algorithm: number }
+  }
+  stderr: string
+}
+
+async function kitCli(args: string[], options: { cwd?: string; env: NodeJS.ProcessEnv }): Promise<CliRun> {
+  const child = spawnTs(KIT_BIN, [...args, '--json'], options)
+  const timer = setTimeout(() => child.child.kill('SIGKILL'), 60_000)
+  const { code } = await child.exited
+  clearTimeout(timer)
+  try {
+    return { code, json: JSON.parse(child.stdout()), stderr: child.stderr() }
+  } catch {
+    throw new Error(`kit ${args[0]} printed no JSON (exit ${code}):\n${child.stdout()}\n${child.stderr()}`)
+  }
+}
+
+const failed = (run: CliRun) => run.json.results.filter((r) => r.status === 'fail')
+const errorsOf = (run: CliRun) =>
+  failed(run).filter((r) => r.severity === 'critical' || r.severity === 'high')
+const ids = (results: readonly CheckResult[]) => results.map((r) => r.id)
+
+async function waitReady(url: string, app: SpawnedProcess): Promise<void> {
+  const deadline = Date.now() + 30_000
+  while ((await fetch(url).catch(() => undefined))?.status !== 200) {
+    if (app.child.exitCode !== null || Date.now() > deadline)
+      throw new Error(`never ready:\n${app.stdout().slice(-2000)}\n${app.stderr().slice(-2000)}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+async function stop(app: SpawnedProcess | undefined): Promise<void> {
+  if (!app || app.child.exitCode !== null || app.child.signalCode !== null) return
+  app.child.kill('SIGTERM')
+  const timer = setTimeout(() => app.child.kill('SIGKILL'), 10_000)
+  await app.exited
+  clearTimeout(timer)
+}
+
+let certs: TestCertificates
+beforeAll(() => {
+  certs = createCertificates()
+})
+afterAll(() => certs?.cleanup())
+
+describe.each(['express-app', 'fastify-app'] as const)('examples/%s in production behind TLS', (name) => {
+  const exampleDir = join(WORKSPACE_ROOT, 'examples', name)
+  const scratch = mkdtempSync(join(tmpdir(), `kit-doctor-${name}-`))
+  let db: TestDatabase
+  let proxy: TlsProxy
+  let app: SpawnedProcess
+  let appEnv: NodeJS.ProcessEnv
+
+  beforeAll(async () => {
+    db = await createPostgresDatabase(`doctor_${name.replace('-', '_')}`)
+    const connection = knex({ client: 'pg', connection: db.url })
+    await migrateUp({ knex: connection, directory: join(exampleDir, 'migrations') })
+    await connection.destroy()
+    const port = await freePort()
+    proxy = await startTlsProxy(port, certs)
+    appEnv = {
+      NODE_ENV: 'production',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      TRUST_PROXY: 'loopback',
+      APP_URL: `https://127.0.0.1:${proxy.httpsPort}`,
+      DATABASE_URL: db.url,
+      SESSION_SECRET: randomBytes(32).toString('base64url'),
+      LOG_LEVEL: 'warn',
+    }
+    app = spawnTs(join(exampleDir, 'src', 'app.ts'), [], { cwd: scratch, env: appEnv })
+    await waitReady(`http://127.0.0.1:${port}/health/ready`, app)
+  })
+
+  afterAll(async () => {
+    await stop(app)
+    await proxy?.close()
+    await db?.drop()
+    rmSync(scratch, { recursive: true, force: true })
+  })
+
+  it('passes kit doctor --online with no error', async () => {
+    const run = await kitCli(['doctor', '--online'], { cwd: exampleDir, env: appEnv })
+    expect(errorsOf(run), JSON.stringify(failed(run), null, 2)).toEqual([])
+    expect(run.code).toBe(0)
+    // The online checks really ran against the database.
+    const byId = Object.fromEntries(run.json.results.map((r) => [r.id, r]))
+    expect(byId['KIT-DB-003']?.status).toBe('pass')
+    expect(byId['KIT-MIG-001']).toMatchObject({ status: 'pass', finding: 'the database is up to date' })
+    // What is left is what an operator adds on the platform: a mail provider, a Sentry DSN, HSTS preload.
+    expect(ids(failed(run)).sort()).toEqual(['KIT-MAIL-001', 'KIT-OBS-001', 'KIT-SEC-012'])
+  })
+
+  it('gets A+ from kit audit, with no error', async () => {
+    const run = await kitCli(['audit', proxy.httpsUrl, '--http-port', String(proxy.httpPort)], {
+      env: { NODE_EXTRA_CA_CERTS: certs.caFile },
+    })
+    expect(errorsOf(run), JSON.stringify(failed(run), null, 2)).toEqual([])
+    expect(run.code).toBe(0)
+    expect(run.json.observatory).toMatchObject({ algorithm: 5, grade: 'A+' })
+    expect(run.json.observatory!.score).toBeGreaterThanOrEqual(130)
+    const byId = Object.fromEntries(run.json.results.map((r) => [r.id, r.status]))
+    expect(byId).toMatchObject({
+      'LIVE-TLS-01': 'pass',
+      'LIVE-RED-01': 'pass',
+      'LIVE-HSTS-01': 'pass',
+      'LIVE-HEALTH-01': 'pass',
+    })
+  })
+})
+
+describe('a deliberately weakened app', () => {
+  let proxy: TlsProxy
+  let app: SpawnedProcess
+  let env: NodeJS.ProcessEnv
+
+  beforeAll(async () => {
+    const port = await freePort()
+    proxy = await startTlsProxy(port, certs)
+    env = {
+      NODE_ENV: 'production',
+      PORT: String(port),
+      TRUST_PROXY: 'loopback',
+      APP_URL: `https://127.0.0.1:${proxy.httpsPort}`,
+      DATABASE_URL: 'postgres://app@127.0.0.1:5432/app',
+      LOG_LEVEL: 'warn',
+    }
+    app = spawnTs(join(WEAK_APP, 'src', 'app.ts'), [], { cwd: WEAK_APP, env })
+    await app.waitFor('listening on', 30_000)
+  })
+
+  afterAll(async () => {
+    await stop(app)
+    await proxy?.close()
+  })
+
+  it('fails kit doctor: CSP off, Origin echoed with credentials, session cookie without Secure, stack traces', async () => {
+    const run = await kitCli(['doctor'], { cwd: WEAK_APP, env })
+    expect(run.code).toBe(1)
+    expect(ids(failed(run))).toEqual(
+      expect.arrayContaining(['KIT-SEC-002', 'KIT-SEC-020', 'KIT-SEC-030', 'KIT-SEC-016']),
+    )
+    const reflection = run.json.results.find((r) => r.id === 'KIT-SEC-020')!
+    expect(reflection).toMatchObject({ severity: 'critical' })
+    expect(reflection.finding).toMatch(/src\/app\.ts:\d+/)
+  })
+
+  it('fails kit audit: no CSP, reflected CORS with credentials, insecure session cookie, stack traces', async () => {
+    const run = await kitCli(['audit', proxy.httpsUrl, '--http-port', String(proxy.httpPort)], {
+      env: { NODE_EXTRA_CA_CERTS: certs.caFile },
+    })
+    expect(run.code).toBe(1)
+    expect(ids(failed(run))).toEqual(
+      expect.arrayContaining([
+        'LIVE-CSP-01',
+        'LIVE-CORS-01',
+        'LIVE-CK-01',
+        'LIVE-ERR-01',
+        'LIVE-HSTS-01',
+        'LIVE-INFO-01',
+      ]),
+    )
+    expect(run.json.observatory!.grade).toBe('F')
+  })
+})
