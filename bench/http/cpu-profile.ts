@@ -8,32 +8,57 @@ interface ProfileNode {
 export interface Hotspot {
   what: string
   percent: number
+  /** Self time per request, µs (when the request count is known). */
+  perRequest: number | undefined
 }
 
-/** Self time per function and per package, in % of all samples (idle and GC included). */
-export function analyse(file: string, top: number): { functions: Hotspot[]; packages: Hotspot[] } {
-  const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: ProfileNode[]; samples: number[] }
-  const counts = new Map<number, number>()
-  for (const id of profile.samples) counts.set(id, (counts.get(id) ?? 0) + 1)
-  const total = profile.samples.length
+/**
+ * Self time per function and per package: % of the profiled time (idle and
+ * GC included), and µs per request when `requests` is given. Each sample is
+ * weighted by its time delta, so a descheduled process does not skew shares.
+ */
+export function analyse(
+  file: string,
+  top: number,
+  requests?: number,
+): { functions: Hotspot[]; packages: Hotspot[]; busyPerRequest: number | undefined } {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as {
+    nodes: ProfileNode[]
+    samples: number[]
+    timeDeltas: number[]
+  }
+  const time = new Map<number, number>()
+  profile.samples.forEach((id, i) => {
+    time.set(id, (time.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0))
+  })
+  const total = [...time.values()].reduce((a, b) => a + b, 0)
   const byFunction = new Map<string, number>()
   const byPackage = new Map<string, number>()
   for (const node of profile.nodes) {
-    const n = counts.get(node.id) ?? 0
-    if (!n) continue
+    const t = time.get(node.id) ?? 0
+    if (!t) continue
     const { functionName, url, lineNumber } = node.callFrame
     const where = shortUrl(url)
     const fn = `${functionName || '(anonymous)'} ${where}${url ? `:${lineNumber + 1}` : ''}`
-    byFunction.set(fn, (byFunction.get(fn) ?? 0) + n)
+    byFunction.set(fn, (byFunction.get(fn) ?? 0) + t)
     const pkg = packageOf(url, functionName)
-    byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + n)
+    byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + t)
   }
   const sorted = (m: Map<string, number>) =>
     [...m]
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
-      .map(([what, n]) => ({ what, percent: (100 * n) / total }))
-  return { functions: sorted(byFunction), packages: sorted(byPackage) }
+      .map(([what, t]) => ({
+        what,
+        percent: (100 * t) / total,
+        perRequest: requests ? t / requests : undefined,
+      }))
+  const idle = byPackage.get('(idle)') ?? 0
+  return {
+    functions: sorted(byFunction),
+    packages: sorted(byPackage),
+    busyPerRequest: requests ? (total - idle) / requests : undefined,
+  }
 }
 
 function shortUrl(url: string): string {

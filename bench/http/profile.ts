@@ -61,6 +61,7 @@ const scenario = SCENARIO_NAMES.find((s) => s.toLowerCase().startsWith(which.toL
     env,
     execArgv: variant.needs?.sentry ? ['--import', '@kit/sentry/instrument'] : [],
   })
+  let requests = 0
   try {
     await load(server.port, scenario, { duration: 1, connections: Number(args.connections) })
     await server.ask({ profile: 'start' })
@@ -69,15 +70,19 @@ const scenario = SCENARIO_NAMES.find((s) => s.toLowerCase().startsWith(which.toL
       connections: Number(args.connections),
     })
     await server.ask({ profile: 'stop', file })
+    requests = result.requests
     console.log(`${name}, ${scenario}: ${Math.round(result.rps)} req/s under the profiler`)
   } finally {
     await server.stop()
     await redis?.destroy()
     sink.close()
   }
-  const { functions, packages } = analyse(file, Number(args.top))
-  console.log(`\n${file}\n\nSelf time by package (% of samples, idle included):`)
-  for (const p of packages.slice(0, 15)) console.log(`${p.percent.toFixed(1).padStart(6)}%  ${p.what}`)
+  const { functions, packages, busyPerRequest } = analyse(file, Number(args.top), requests)
+  const line = (h: { percent: number; perRequest: number | undefined; what: string }) =>
+    `${h.percent.toFixed(1).padStart(6)}%  ${(h.perRequest ?? 0).toFixed(1).padStart(7)} µs/req  ${h.what}`
+  console.log(`\n${file}\n${requests} requests; busy (not idle) ${busyPerRequest?.toFixed(0)} µs per request`)
+  console.log('\nSelf time by package (% of the profiled time, idle included; µs per request):')
+  for (const p of packages.slice(0, 20)) console.log(line(p))
   console.log('\nTop self-time functions:')
-  for (const f of functions) console.log(`${f.percent.toFixed(1).padStart(6)}%  ${f.what}`)
+  for (const f of functions) console.log(line(f))
 }
