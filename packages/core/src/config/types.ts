@@ -1,7 +1,9 @@
 import type { PresetChoice } from '@kit/env'
+import type { EvaluationContext, FlagDefinitions, FlagsOptions } from '@kit/flags'
 import type { HealthOptions } from '@kit/health'
 import type { LoggerOptions } from '@kit/logger'
 import type { MailerOptions } from '@kit/mailer'
+import type { MigrationsConfig } from '@kit/migrate'
 import type { RateLimitOptions } from '@kit/rate-limit'
 import type { CspOptions, SecurityOptions } from '@kit/security'
 import type { SentryOptions } from '@kit/sentry'
@@ -14,7 +16,10 @@ import type { RedisConnectionOptions } from '../connections/redis.ts'
  * and by the `kit` CLI. Every field is optional; env fills the rest
  * (code beats env, env beats defaults).
  */
-export interface KitConfig<S extends z.ZodRawShape = z.ZodRawShape> {
+export interface KitConfig<
+  S extends z.ZodRawShape = z.ZodRawShape,
+  F extends FlagDefinitions = FlagDefinitions,
+> {
   /** The app's own env variables (zod 4 shape), on top of the built-in ones. */
   env?: S
   /** Platform defaults: 'auto' detects Heroku, Render, Fly.io, Railway. @default 'auto' */
@@ -35,6 +40,14 @@ export interface KitConfig<S extends z.ZodRawShape = z.ZodRawShape> {
   mail?: MailerOptions
   /** Sentry options beyond env (SENTRY_DSN, SENTRY_ENVIRONMENT...): opt-in data collection, extra redaction keys. */
   sentry?: SentryOptions
+  /** Feature flags by name: `{ newCheckout: { default: false, description } }` types kit.flags.get(). */
+  flags?: F
+  /** Flag sources and invalidation (flags.json, polling, Postgres NOTIFY or Redis pub/sub). */
+  flagOptions?: FlagsOptions
+  /** A request's flag context (after your auth middleware). @default `{ userId: req.user?.id }` */
+  flagContext?: (req: any) => EvaluationContext | undefined
+  /** `kit release` / `kit migrate`: directory (migrations), timeouts, unsafe-operation policy, backups. */
+  migrations?: MigrationsConfig
   /** Timeouts of kit.db connections. */
   database?: DatabaseOptions
   /** Fail-fast settings of kit.redis. */

@@ -1,3 +1,4 @@
+import { join, resolve } from 'node:path'
 import type { KitLogger, ShutdownHook } from '@kit/internal'
 import type { Redis } from 'ioredis'
 import type { Knex } from 'knex'
@@ -33,6 +34,11 @@ export class LazyConnections {
 
   get hasRedis(): boolean {
     return Boolean(this.#env.REDIS_URL)
+  }
+
+  /** Where PGlite keeps its data when DATABASE_URL is unset. */
+  get embeddedDirectory(): string {
+    return resolve(this.#context.cwd, this.#options.database?.embeddedDirectory ?? join('.kit', 'pgdata'))
   }
 
   database(): Database {

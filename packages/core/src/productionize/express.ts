@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import { flagsMiddleware } from '@kit/flags/express'
 import { healthRoutes, loadShedding } from '@kit/health/express'
 import { createLogger, setResponseError } from '@kit/logger'
 import { requestLogger } from '@kit/logger/express'
@@ -35,7 +36,7 @@ export async function productionizeExpress(input: unknown, config: KitConfig): P
   const cwd = config.cwd ?? process.cwd()
   const env = resolveEnv(config, cwd)
   const log = createLogger(config.logger ?? {}, { env })
-  const { ctx, health, security, limits } = setupKit('express', config, env, log, cwd)
+  const { ctx, health, security, limits, flags } = setupKit('express', config, env, log, cwd)
 
   // Express 5 announces itself and believes X-Forwarded-For from anyone unless told otherwise.
   app.disable('x-powered-by')
@@ -66,6 +67,8 @@ export async function productionizeExpress(input: unknown, config: KitConfig): P
   if (security) app.use(bodyLimits(security))
   // Failed-login blocking reads the account name from the parsed body, so it comes after the parsers.
   if (limits) app.use(bruteForce(limits))
+  // req.flags, bound to the request's user on first use
+  if (flags) app.use(flagsMiddleware(flags, config.flagContext ? { context: config.flagContext } : {}))
 
   let listening = false
   const listen = async (options: ListenOptions = {}): Promise<Server> => {
@@ -87,13 +90,13 @@ export async function productionizeExpress(input: unknown, config: KitConfig): P
       const s = app.listen(port, host, () => resolve(s))
       s.once('error', reject)
     })
-    startConnections(ctx, health, log)
+    startConnections(ctx, health, log, flags)
     health.attach(server)
     health.markStarted()
     logStartup(log, ctx, server)
     return server
   }
-  const kit = createKitHandle(ctx, log, health, listen)
+  const kit = createKitHandle(ctx, log, health, listen, flags)
   if (!limits) return kit
   // Per-route tier: app.post('/reports', kit.limit('ai'), handler)
   return Object.assign(kit, { limit: (tier: string) => limit(limits, tier) })

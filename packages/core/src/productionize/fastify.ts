@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server } from 'node:http'
 import type { KitEnvWith } from '@kit/env'
+import { kitFlags } from '@kit/flags/fastify'
 import { kitHealth } from '@kit/health/fastify'
 import { KitError } from '@kit/internal'
 import { createLogger, type Logger, setResponseError } from '@kit/logger'
@@ -72,7 +73,7 @@ export async function productionizeFastify(input: unknown, config: KitConfig): P
   const cwd = found?.cwd ?? config.cwd ?? process.cwd()
   const env = found?.env ?? resolveEnv(config, cwd)
   const log = found?.log ?? createLogger(config.logger ?? {}, { env })
-  const { ctx, health, security, limits } = setupKit('fastify', config, env, log, cwd)
+  const { ctx, health, security, limits, flags } = setupKit('fastify', config, env, log, cwd)
 
   if (!found && ctx.trustProxy.fastify !== false && !app.initialConfig.trustProxy) {
     throw new KitError(
@@ -93,6 +94,9 @@ export async function productionizeFastify(input: unknown, config: KitConfig): P
   if (limits) await app.register(kitRateLimit, { limits, trustProxy: ctx.trustProxy.fastify })
   // 9. body limits
   if (security) await app.register(kitSecurity, { security, steps: ['bodyLimit'] })
+  // request.flags, bound to the request's user on first use
+  if (flags)
+    await app.register(kitFlags, { flags, ...(config.flagContext ? { context: config.flagContext } : {}) })
 
   if (env.SENTRY_DSN) await app.register(sentryFastify)
   // 11. 404 and the safe error handler.
@@ -127,11 +131,11 @@ export async function productionizeFastify(input: unknown, config: KitConfig): P
   const listen = async (options: ListenOptions = {}): Promise<Server> => {
     const { port, host } = listenTarget(options, env.PORT, ctx.production)
     await app.listen({ port, host })
-    startConnections(ctx, health, log)
+    startConnections(ctx, health, log, flags)
     health.attach(app.server)
     health.markStarted()
     logStartup(log, ctx, app.server)
     return app.server
   }
-  return createKitHandle(ctx, log, health, listen)
+  return createKitHandle(ctx, log, health, listen, flags)
 }

@@ -1,4 +1,5 @@
 import type { Server } from 'node:http'
+import type { FlagDefinitions, Flags } from '@kit/flags'
 import type { KitLogger } from '@kit/internal'
 import type { Mailer } from '@kit/mailer'
 import type { Redis } from 'ioredis'
@@ -19,7 +20,7 @@ export interface ListenOptions {
  * What `productionize()` returns (DESIGN §1). `db` and `redis` exist only when
  * configured and are created on first access.
  */
-export interface Kit<Env = Record<string, unknown>> {
+export interface Kit<Env = Record<string, unknown>, F extends FlagDefinitions = FlagDefinitions> {
   readonly env: Env
   readonly log: KitLogger
   /** knex: DATABASE_URL (Postgres, MySQL/MariaDB), else the embedded PGlite under .kit/pgdata. */
@@ -28,6 +29,8 @@ export interface Kit<Env = Record<string, unknown>> {
   readonly redis?: Redis
   /** One send API over the MAIL_PROVIDER chain; in development `.eml` files under .kit/mail. Absent when no provider is configured. */
   readonly mailer?: Mailer
+  /** Typed feature flags from kit.config `flags`; only when flags are defined. Per request: req.flags / request.flags. */
+  readonly flags?: Flags<F>
   /** Express only: a per-route rate-limit tier, `app.post('/x', kit.limit('ai'), handler)`. On Fastify use route `config: { rateLimit: 'ai' }`. */
   limit?(tier: string): (req: any, res: any, next: (error?: unknown) => void) => void
   /** Starts the HTTP server: adds the 404 and error handlers, attaches graceful shutdown. */

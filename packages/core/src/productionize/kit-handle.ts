@@ -1,4 +1,5 @@
 import type { Server } from 'node:http'
+import type { Flags } from '@kit/flags'
 import type { Health } from '@kit/health'
 import type { KitLogger } from '@kit/internal'
 import type { KitContext } from './context.ts'
@@ -14,6 +15,7 @@ export function createKitHandle(
   log: KitLogger,
   health: Health,
   listen: (options?: ListenOptions) => Promise<Server>,
+  flags: Flags | undefined,
 ): Kit {
   const kit = {
     env: ctx.env,
@@ -25,6 +27,7 @@ export function createKitHandle(
     },
   } as unknown as Kit
   Object.defineProperty(kit, 'db', { enumerable: true, get: () => ctx.connections.db() })
+  if (flags) Object.defineProperty(kit, 'flags', { enumerable: true, value: flags })
   if (ctx.mailerConfigured) {
     Object.defineProperty(kit, 'mailer', { enumerable: true, get: () => ctx.mailer() })
   }

@@ -1,4 +1,5 @@
 import type { KitEnvWith, NoAppShape } from '@kit/env'
+import type { FlagDefinitions } from '@kit/flags'
 import { KitError } from '@kit/internal'
 import type { z } from 'zod'
 import type { KitConfig } from '../config/types.ts'
@@ -13,10 +14,10 @@ import type { Kit } from './handle.ts'
  * installs the request pipeline of DESIGN §6 in order. Call it right after
  * creating the app, before adding routes.
  */
-export async function productionize<const S extends z.ZodRawShape = NoAppShape>(
-  app: unknown,
-  config?: KitConfig<S>,
-): Promise<Kit<KitEnvWith<S>>> {
+export async function productionize<
+  const S extends z.ZodRawShape = NoAppShape,
+  const F extends FlagDefinitions = FlagDefinitions,
+>(app: unknown, config?: KitConfig<S, F>): Promise<Kit<KitEnvWith<S>, F>> {
   const framework = detectFramework(app)
   const resolved = (config ?? {}) as KitConfig
   if (typeof resolved !== 'object' || resolved === null || Array.isArray(resolved)) {
@@ -29,5 +30,5 @@ export async function productionize<const S extends z.ZodRawShape = NoAppShape>(
     framework === 'express'
       ? await productionizeExpress(app, resolved)
       : await productionizeFastify(app, resolved)
-  return kit as Kit<KitEnvWith<S>>
+  return kit as unknown as Kit<KitEnvWith<S>, F>
 }

@@ -1,8 +1,12 @@
+import { existsSync } from 'node:fs'
 import type { IncomingMessage } from 'node:http'
+import { resolve } from 'node:path'
 import type { KitEnvWith } from '@kit/env'
+import { createFlags, type Flags } from '@kit/flags'
 import { createHealth, dbCheck, type Health, redisCheck } from '@kit/health'
 import type { HealthCheck } from '@kit/internal'
 import { type Logger, loggerShutdownHook } from '@kit/logger'
+import { acquireFileLock } from '@kit/migrate'
 import { createRateLimits, type RateLimits } from '@kit/rate-limit'
 import { createSecurity, type Security, type SecurityOptions } from '@kit/security'
 import { checkInitOrder, initSentry, sentryShutdownHook } from '@kit/sentry'
@@ -19,6 +23,8 @@ export interface KitSetup {
   security: Security | undefined
   /** Undefined when `rateLimit: false`. */
   limits: RateLimits | undefined
+  /** Only when kit.config defines flags. */
+  flags: Flags | undefined
 }
 
 /**
@@ -79,7 +85,8 @@ export function setupKit(
   if (limits) health.addShutdownHook(limits.shutdownHook)
   if (security) ctx.features.push('security headers', 'CSP nonces', 'CORS', 'CSRF', 'body limits')
   if (limits?.enabled) ctx.features.push(`rate limits (${env.REDIS_URL ? 'Redis' : 'memory'})`)
-  return { ctx, log, health, security, limits }
+  const flags = config.flags ? createKitFlags(config, ctx, log, health) : undefined
+  return { ctx, log, health, security, limits, flags }
 }
 
 /**
@@ -88,8 +95,21 @@ export function setupKit(
  * otherwise stall the first request), and readiness stays 503 until it has
  * been tried.
  */
-export function startConnections(ctx: KitContext, health: Health, log: Logger): void {
-  if (!ctx.env.DATABASE_URL) return
+export function startConnections(
+  ctx: KitContext,
+  health: Health,
+  log: Logger,
+  flags: Flags | undefined,
+): void {
+  // Flags read the database once and subscribe to changes; readiness waits (start() is bounded by startTimeoutMs).
+  if (flags) health.waitFor('flags', flags.start())
+  if (!ctx.env.DATABASE_URL) {
+    // An app with migrations uses the embedded database: hold its lock while it runs.
+    if (existsSync(resolve(ctx.cwd, ctx.config.migrations?.directory ?? 'migrations'))) {
+      health.waitFor('embedded database lock', lockEmbeddedDatabase(ctx, health, log))
+    }
+    return
+  }
   // A database that is down at boot must not keep startup pending for ever:
   // the readiness check reports it, and recovers with it.
   const connected = ctx.connections
@@ -122,5 +142,48 @@ function lazyMailerCheck(ctx: KitContext): HealthCheck {
       check ??= ctx.mailer().healthCheck({ name: 'mailer' })
       return check.check()
     },
+  }
+}
+
+/**
+ * kit.flags from kit.config `flags`. The connections it uses are created
+ * first, so its shutdown hook is registered after theirs and runs before them
+ * (DESIGN §7: flags, mailer, Redis, database...). `FLAG_*` variables are not in
+ * the parsed env, so the flags read the raw environment.
+ */
+function createKitFlags(config: KitConfig, ctx: KitContext, log: Logger, health: Health): Flags {
+  const knex = ctx.env.DATABASE_URL ? ctx.connections.db() : undefined
+  const redis = ctx.env.REDIS_URL ? ctx.connections.redis() : undefined
+  const flags = createFlags(config.flags ?? {}, config.flagOptions ?? {}, {
+    env: config.envSource ?? process.env,
+    log,
+    cwd: ctx.cwd,
+    ...(knex ? { knex } : {}),
+    ...(redis ? { redis } : {}),
+  })
+  health.addShutdownHook(flags.shutdownHook)
+  ctx.features.push(`feature flags (${knex ? 'database' : 'code, file and env'})`)
+  return flags
+}
+
+/**
+ * PGlite allows one process per data directory. The app holds the same lock
+ * file `kit release` and `kit migrate` take, so a release started next to a
+ * running app waits or fails with a clear message instead of corrupting
+ * .kit/pgdata. A release that is running when the app starts is waited for.
+ */
+async function lockEmbeddedDatabase(ctx: KitContext, health: Health, log: Logger): Promise<void> {
+  const path = `${ctx.connections.embeddedDirectory}.lock`
+  try {
+    const lock = await acquireFileLock(path, {
+      waitMs: 60_000,
+      onWait: ({ holder }) => log.warn({ holder }, `waiting for ${holder} to release the embedded database`),
+    })
+    health.addShutdownHook({ name: 'embedded database lock', close: () => lock.release() })
+  } catch (error) {
+    log.error(
+      { err: error },
+      'the embedded database is in use by another process; stop it, or set DATABASE_URL',
+    )
   }
 }
