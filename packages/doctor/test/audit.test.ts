@@ -120,6 +120,24 @@ describe('targets', () => {
     }
   })
 
+  it('audits a plain http:// URL as its own HTTP side: no TLS, no HSTS, no redirect', async () => {
+    const app = await startWeakApp('fastify')
+    try {
+      const report = await runAudit({ url: `${app.url}/` })
+      const byId = Object.fromEntries(report.results.map((r) => [r.id, r]))
+      expect(byId['LIVE-TLS-01']).toMatchObject({
+        status: 'fail',
+        finding: `${app.url}/ is not an https:// URL`,
+      })
+      expect(byId['LIVE-RED-01']!.finding).toMatch(/answers 200 without redirecting/)
+      const byName = Object.fromEntries(report.observatory.tests.map((t) => [t.name, t.result]))
+      expect(byName['strict-transport-security']).toBe('hsts-not-implemented-no-https')
+      expect(byName.redirection).toBe('redirection-missing')
+    } finally {
+      await app.close()
+    }
+  })
+
   it('throws KIT_DOCTOR_AUDIT_UNREACHABLE when nothing answers', async () => {
     const port = await freePort()
     const error = await runAudit({

@@ -58,9 +58,12 @@ export interface CollectOptions extends Pick<RequestOptions, 'secureContext' | '
  * origins: the audit never contacts another host.
  */
 export async function collect(target: URL, options: CollectOptions): Promise<Collected> {
+  // An http:// URL is its own plain-HTTP side; an https:// one has its counterpart on httpPort.
   const httpUrl = new URL(target.href)
-  httpUrl.protocol = 'http:'
-  httpUrl.port = options.httpPort === 80 ? '' : String(options.httpPort)
+  if (target.protocol === 'https:') {
+    httpUrl.protocol = 'http:'
+    httpUrl.port = options.httpPort === 80 ? '' : String(options.httpPort)
+  }
   const allowed = new Set([origin(target), origin(httpUrl)])
   const get = (url: URL, init: Partial<RequestOptions> = {}) => tryFetch(url, { ...options, ...init })
 

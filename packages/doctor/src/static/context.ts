@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { parseEnv } from 'node:util'
 import { checkEnv, type EnvCheckResult, type KitEnv, type PresetChoice } from '@kit/env'
-import { isKitError, type KitLogger } from '@kit/internal'
+import { createDebug, isKitError, type KitLogger } from '@kit/internal'
 import { createSecurity, type SecurityConfig } from '@kit/security'
 import type { Knex } from 'knex'
 import { type DoctorConfig, securityOptions } from './config.ts'
@@ -53,6 +53,8 @@ export interface DoctorContext {
   instances: string[]
   openDatabase(): Promise<DoctorDatabase | undefined>
 }
+
+const debug = createDebug('doctor')
 
 const silent: KitLogger = {
   fatal: () => {},
@@ -139,6 +141,17 @@ export function createDoctorContext(input: DoctorInput): DoctorContext {
   }
 
   let database: Promise<DoctorDatabase | undefined> | undefined
+  const sources = readSources(appRoot)
+  const instances = instanceSignals(raw)
+  debug(
+    'app root %s, NODE_ENV %s, platform %s, %d source files, instances %j, security %s',
+    appRoot,
+    check.nodeEnv,
+    check.preset ?? 'none',
+    sources.length,
+    instances,
+    securityError?.code ?? (security ? 'resolved' : 'off'),
+  )
   return {
     config,
     appRoot,
@@ -152,9 +165,9 @@ export function createDoctorContext(input: DoctorInput): DoctorContext {
     securityWarnings: warnings,
     procfile: readProcfile(appRoot),
     scripts: readScripts(appRoot),
-    sources: readSources(appRoot),
+    sources,
     trackedEnvFiles: trackedEnvFiles(appRoot),
-    instances: instanceSignals(raw),
+    instances,
     openDatabase() {
       database ??=
         input.database && env.DATABASE_URL ? Promise.resolve(input.database(env)) : Promise.resolve(undefined)
