@@ -31,6 +31,8 @@ export interface MigrateSetup {
   /** Options every @kit/migrate call gets: connection factory, lock file, paths. */
   base: { knex: KnexSource; lockFile?: string; cwd: string; directory?: string; tableName?: string }
   kind: 'postgres' | 'mysql' | 'pglite'
+  /** kit.config defines feature flags, whose tables kit release creates. */
+  hasFlags: boolean
 }
 
 /**
@@ -69,7 +71,13 @@ export async function migrateSetup(ctx: CommandContext<any>, fullEnv = false): P
   if (kind === 'pglite') {
     base.lockFile = `${resolve(appRoot, config.database?.embeddedDirectory ?? join('.kit', 'pgdata'))}.lock`
   }
-  return { appRoot, settings, base, kind }
+  return {
+    appRoot,
+    settings,
+    base,
+    kind,
+    hasFlags: Boolean(config.flags && Object.keys(config.flags).length),
+  }
 }
 
 /** The settings of kit.config's `migrations` that tune a run (timeouts, retries, checks). */

@@ -2,7 +2,15 @@ import { performance } from 'node:perf_hooks'
 import { isKitError } from '@kit/internal'
 import type { ReleaseEvent, ReleaseReporter, StepResult } from '@kit/migrate'
 import { type Command, defineCommand } from '../command.ts'
-import { embeddedNotice, migrateSetup, summaryJson, textReporter, tuning, waitOption } from './migrate.ts'
+import {
+  embeddedNotice,
+  type MigrateSetup,
+  migrateSetup,
+  summaryJson,
+  textReporter,
+  tuning,
+  waitOption,
+} from './migrate.ts'
 
 /**
  * `kit release`: the Procfile's `release:` line. Validates the environment,
@@ -79,6 +87,8 @@ export const releaseCommand: Command = defineCommand({
         ...(ctx.values['allow-unsafe'] ? { unsafe: 'warn' as const } : {}),
         reporter,
       })
+      // The runtime flag toggles of @kit/flags live in kit's own tables, created (idempotently) on every release.
+      if (setup.hasFlags) await ensureKitFlagsTables(setup)
       if (ctx.json) ctx.out.json(summaryJson(summary, steps))
       return 0
     } catch (error) {
@@ -103,4 +113,17 @@ function fail(ctx: Parameters<Command['run']>[0], error: unknown, steps: StepRes
     steps,
   })
   return 1
+}
+
+async function ensureKitFlagsTables(setup: MigrateSetup): Promise<void> {
+  const { ensureFlagsTable } = await import('@kit/flags')
+  // migrateSetup() gives a factory (a knex instance is callable too, but has a client).
+  const source = setup.base.knex
+  if ('client' in source) return ensureFlagsTable(source)
+  const knex = await source()
+  try {
+    await ensureFlagsTable(knex)
+  } finally {
+    await knex.destroy()
+  }
 }
