@@ -9,7 +9,8 @@
  * server CPU µs per request (process.cpuUsage() over IPC), and the median
  * (min–max) of the per-round ratios.
  *
- * Run: node --import tsx bench/metrics/run.ts   (ROUNDS=10 DURATION=3 CONNECTIONS=10 ONLY=<regex>)
+ * Run: node --import tsx bench/metrics/run.ts   (ROUNDS=10 DURATION=3 CONNECTIONS=10 ONLY=<regex>;
+ * DIAGNOSE=1 compares the full set-up with the request path alone)
  */
 import { type ChildProcess, fork } from 'node:child_process'
 import { cpus, loadavg } from 'node:os'
@@ -20,10 +21,17 @@ const ROUNDS = Number(process.env.ROUNDS ?? 10)
 const DURATION = Number(process.env.DURATION ?? 3)
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 10)
 /** Each group: the baseline first, then what is compared with it. */
-const GROUPS = [
-  ['express bare', 'express + @kit/metrics', 'express + prom-client by hand'],
-  ['fastify bare', 'fastify + @kit/metrics', 'fastify + prom-client by hand'],
-].filter((group) => group.some((name) => new RegExp(process.env.ONLY ?? '.').test(name)))
+const GROUPS = (
+  process.env.DIAGNOSE
+    ? [
+        ['express bare', 'express + @kit/metrics', 'express + @kit/metrics (requests only)'],
+        ['fastify bare', 'fastify + @kit/metrics', 'fastify + @kit/metrics (requests only)'],
+      ]
+    : [
+        ['express bare', 'express + @kit/metrics', 'express + prom-client by hand'],
+        ['fastify bare', 'fastify + @kit/metrics', 'fastify + prom-client by hand'],
+      ]
+).filter((group) => group.some((name) => new RegExp(process.env.ONLY ?? '.').test(name)))
 const serverFile = fileURLToPath(new URL('./server.ts', import.meta.url))
 
 interface Server {

@@ -107,6 +107,24 @@ const variants: Record<string, () => Listen> = {
     fastifyApp(async (app) => {
       await app.register(kitMetrics, { metrics: kit() })
     }),
+  // Diagnostics: the request path alone, without prom-client's process metrics and the alert windows.
+  'fastify + @kit/metrics (requests only)': () =>
+    fastifyApp(async (app) => {
+      const metrics = createMetrics(
+        { processMetrics: false, alerts: false },
+        { env: { NODE_ENV: 'production' } },
+      )
+      await app.register(kitMetrics, { metrics })
+    }),
+  'express + @kit/metrics (requests only)': () =>
+    expressApp((app) => {
+      const metrics = createMetrics(
+        { processMetrics: false, alerts: false },
+        { env: { NODE_ENV: 'production' } },
+      )
+      app.use(metricsMiddleware(metrics))
+      app.use(metricsRoute(metrics))
+    }),
 }
 
 const make = variants[variant]

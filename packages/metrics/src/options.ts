@@ -128,6 +128,8 @@ export interface MetricsEnv {
   NODE_ENV?: string
   METRICS_TOKEN?: string
   METRICS_PORT?: number | string
+  /** Only compared with METRICS_PORT. */
+  PORT?: number | string
   APP_URL?: string
   SENTRY_RELEASE?: string
   SENTRY_ENVIRONMENT?: string

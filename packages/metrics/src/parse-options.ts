@@ -51,6 +51,12 @@ export function parseOptions(
   const port =
     wholeNumber('port', options.port, { min: 0, max: 65_535 }) ??
     wholeNumber('METRICS_PORT', env.METRICS_PORT, { min: 0, max: 65_535, fromEnv: true })
+  const appPort = wholeNumber('PORT', env.PORT, { min: 0, max: 65_535, fromEnv: true })
+  if (port !== undefined && port !== 0 && port === appPort) {
+    throw invalid(
+      `The metrics port (${options.port === undefined ? 'METRICS_PORT' : 'port'}) is ${port}, the app's own PORT: the separate metrics server needs a port of its own. Pick another one (9100 is usual), or unset it to serve ${options.path ?? '/metrics'} on the app.`,
+    )
+  }
   const prefix = text('prefix', options.prefix) ?? ''
   if (prefix && !/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(prefix)) {
     throw invalid(
@@ -84,7 +90,7 @@ export function parseOptions(
     maxRoutes,
     routeLabel: options.routeLabel,
     registry: options.registry,
-    alerts: parseAlerts(options.alerts, env, hasRedis),
+    alerts: parseAlerts(options.alerts, env, hasRedis, log),
     appUrl: env.APP_URL || undefined,
     production,
   }

@@ -157,6 +157,29 @@ describe('createMetrics() options', () => {
     })
   })
 
+  describe('option port (METRICS_PORT)', () => {
+    it('refuses the app port, naming the setting', () => {
+      const error = codeOf({}, { env: { METRICS_PORT: '3000', PORT: 3000 } })
+      expect(error.code).toBe('KIT_METRICS_INVALID_OPTION')
+      expect(error.message).toMatch(/The metrics port \(METRICS_PORT\) is 3000, the app's own PORT/)
+      expect(() => make({ port: 9100 }, { env: { PORT: '3000' } })).not.toThrow()
+    })
+
+    it('refuses a METRICS_PORT that is not a port number', () => {
+      expect(codeOf({}, { env: { METRICS_PORT: 'ninety' } }).message).toMatch(
+        /METRICS_PORT must be a whole number from 0 to 65535, got "ninety"/,
+      )
+    })
+  })
+
+  describe('option alerts.lock', () => {
+    it('warns that it does nothing without a Redis client', () => {
+      const log = memoryLogger()
+      make({ alerts: { lock: { prefix: 'x:' } } }, { log })
+      expect(log.lines.filter((l) => l.level === 'warn' && l.message.includes('alerts.lock'))).toHaveLength(1)
+    })
+  })
+
   describe('option token', () => {
     it('warns when the token is short enough to guess', () => {
       const log = memoryLogger()

@@ -1,4 +1,4 @@
-import { addKnownSecret, KitError } from '@kit/internal'
+import { addKnownSecret, KitError, type KitLogger } from '@kit/internal'
 import type { AlertsConfig, NotifyConfig } from '../config.ts'
 import type { AlertsOptions, MetricsEnv } from '../options.ts'
 import { describe, invalid, plainObject, rejectUnknown, text, wholeNumber } from '../validators.ts'
@@ -12,6 +12,7 @@ export function parseAlerts(
   options: AlertsOptions | false | undefined,
   env: MetricsEnv,
   hasRedis: boolean,
+  log: KitLogger,
 ): AlertsConfig | false {
   if (options === false) return false
   const alerts = plainObject('alerts', options) ?? {}
@@ -22,7 +23,7 @@ export function parseAlerts(
     rules: parseRules(alerts.preset, alerts.rules),
     intervalMs,
     notify: parseNotify(alerts.notify, env),
-    lock: parseLock(alerts.lock, hasRedis),
+    lock: parseLock(alerts.lock, hasRedis, log),
   }
 }
 
@@ -48,8 +49,16 @@ function parseNotify(value: unknown, env: MetricsEnv): NotifyConfig {
   }
 }
 
-function parseLock(value: unknown, hasRedis: boolean): AlertsConfig['lock'] {
-  if (value === false || !hasRedis) return false
+function parseLock(value: unknown, hasRedis: boolean, log: KitLogger): AlertsConfig['lock'] {
+  if (value === false) return false
+  if (!hasRedis) {
+    if (value !== undefined) {
+      log.warn(
+        '@kit/metrics: alerts.lock is set but no Redis client was given, so every instance announces its own alerts. Set REDIS_URL (productionize passes kit.redis) or pass `redis` in the context.',
+      )
+    }
+    return false
+  }
   const lock = plainObject('alerts.lock', value) ?? {}
   rejectUnknown(lock, LOCK_OPTIONS, 'alerts.lock option')
   return {
