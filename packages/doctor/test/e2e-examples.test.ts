@@ -3,7 +3,8 @@
 // a local TLS terminator whose CA is generated with openssl. `kit doctor` and
 // `kit audit` run as their own processes too (the audit trusts the CA through
 // NODE_EXTRA_CA_CERTS). A deliberately weakened app fails both with the ids
-// the reference names.
+// the reference names. The three apps start together and the CLI runs
+// overlap, so the file costs about one app start plus one CLI run.
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -25,6 +26,7 @@ import { startTlsProxy, type TlsProxy } from './support/tls-proxy.ts'
 
 const KIT_BIN = join(WORKSPACE_ROOT, 'packages', 'core', 'src', 'cli', 'bin.ts')
 const WEAK_APP = join(import.meta.dirname, 'fixtures', 'weak-app')
+const EXAMPLES = ['express-app', 'fastify-app'] as const
 
 interface CliRun {
   code: number | null
@@ -33,16 +35,15 @@ interface CliRun {
     results: CheckResult[]
     observatory?: { score: number; grade: string; algorithm: number }
   }
-  stderr: string
 }
 
 async function kitCli(args: string[], options: { cwd?: string; env: NodeJS.ProcessEnv }): Promise<CliRun> {
   const child = spawnTs(KIT_BIN, [...args, '--json'], options)
-  const timer = setTimeout(() => child.child.kill('SIGKILL'), 60_000)
+  const timer = setTimeout(() => child.child.kill('SIGKILL'), 90_000)
   const { code } = await child.exited
   clearTimeout(timer)
   try {
-    return { code, json: JSON.parse(child.stdout()), stderr: child.stderr() }
+    return { code, json: JSON.parse(child.stdout()) }
   } catch {
     throw new Error(`kit ${args[0]} printed no JSON (exit ${code}):\n${child.stdout()}\n${child.stderr()}`)
   }
@@ -53,8 +54,16 @@ const errorsOf = (run: CliRun) =>
   failed(run).filter((r) => r.severity === 'critical' || r.severity === 'high')
 const ids = (results: readonly CheckResult[]) => results.map((r) => r.id)
 
+interface RunningApp {
+  app: SpawnedProcess
+  proxy: TlsProxy
+  env: NodeJS.ProcessEnv
+  cwd: string
+  cleanup(): Promise<void>
+}
+
 async function waitReady(url: string, app: SpawnedProcess): Promise<void> {
-  const deadline = Date.now() + 30_000
+  const deadline = Date.now() + 60_000
   while ((await fetch(url).catch(() => undefined))?.status !== 200) {
     if (app.child.exitCode !== null || Date.now() > deadline)
       throw new Error(`never ready:\n${app.stdout().slice(-2000)}\n${app.stderr().slice(-2000)}`)
@@ -62,58 +71,106 @@ async function waitReady(url: string, app: SpawnedProcess): Promise<void> {
   }
 }
 
-async function stop(app: SpawnedProcess | undefined): Promise<void> {
-  if (!app || app.child.exitCode !== null || app.child.signalCode !== null) return
+async function stop(app: SpawnedProcess): Promise<void> {
+  if (app.child.exitCode !== null || app.child.signalCode !== null) return
   app.child.kill('SIGTERM')
   const timer = setTimeout(() => app.child.kill('SIGKILL'), 10_000)
   await app.exited
   clearTimeout(timer)
 }
 
-let certs: TestCertificates
-beforeAll(() => {
-  certs = createCertificates()
-})
-afterAll(() => certs?.cleanup())
-
-describe.each(['express-app', 'fastify-app'] as const)('examples/%s in production behind TLS', (name) => {
-  const exampleDir = join(WORKSPACE_ROOT, 'examples', name)
+/** An example app on its own database, migrated, in production mode behind the TLS terminator. */
+async function startExample(name: (typeof EXAMPLES)[number], certs: TestCertificates): Promise<RunningApp> {
+  const cwd = join(WORKSPACE_ROOT, 'examples', name)
   const scratch = mkdtempSync(join(tmpdir(), `kit-doctor-${name}-`))
-  let db: TestDatabase
-  let proxy: TlsProxy
-  let app: SpawnedProcess
-  let appEnv: NodeJS.ProcessEnv
-
-  beforeAll(async () => {
-    db = await createPostgresDatabase(`doctor_${name.replace('-', '_')}`)
-    const connection = knex({ client: 'pg', connection: db.url })
-    await migrateUp({ knex: connection, directory: join(exampleDir, 'migrations') })
-    await connection.destroy()
-    const port = await freePort()
-    proxy = await startTlsProxy(port, certs)
-    appEnv = {
-      NODE_ENV: 'production',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      TRUST_PROXY: 'loopback',
-      APP_URL: `https://127.0.0.1:${proxy.httpsPort}`,
-      DATABASE_URL: db.url,
-      SESSION_SECRET: randomBytes(32).toString('base64url'),
-      LOG_LEVEL: 'warn',
-    }
-    app = spawnTs(join(exampleDir, 'src', 'app.ts'), [], { cwd: scratch, env: appEnv })
-    await waitReady(`http://127.0.0.1:${port}/health/ready`, app)
-  })
-
-  afterAll(async () => {
+  const db: TestDatabase = await createPostgresDatabase(`doctor_${name.replace('-', '_')}`)
+  const connection = knex({ client: 'pg', connection: db.url })
+  await migrateUp({ knex: connection, directory: join(cwd, 'migrations') })
+  await connection.destroy()
+  const port = await freePort()
+  const proxy = await startTlsProxy(port, certs)
+  const env = {
+    NODE_ENV: 'production',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    TRUST_PROXY: 'loopback',
+    APP_URL: `https://127.0.0.1:${proxy.httpsPort}`,
+    DATABASE_URL: db.url,
+    SESSION_SECRET: randomBytes(32).toString('base64url'),
+    LOG_LEVEL: 'warn',
+  }
+  const app = spawnTs(join(cwd, 'src', 'app.ts'), [], { cwd: scratch, env })
+  const cleanup = async () => {
     await stop(app)
-    await proxy?.close()
-    await db?.drop()
+    await proxy.close()
+    await db.drop()
     rmSync(scratch, { recursive: true, force: true })
-  })
+  }
+  try {
+    await waitReady(`http://127.0.0.1:${port}/health/ready`, app)
+  } catch (error) {
+    await cleanup()
+    throw error
+  }
+  return { app, proxy, env, cwd, cleanup }
+}
 
+async function startWeak(certs: TestCertificates): Promise<RunningApp> {
+  const port = await freePort()
+  const proxy = await startTlsProxy(port, certs)
+  const env = {
+    NODE_ENV: 'production',
+    PORT: String(port),
+    TRUST_PROXY: 'loopback',
+    APP_URL: `https://127.0.0.1:${proxy.httpsPort}`,
+    DATABASE_URL: 'postgres://app@127.0.0.1:5432/app',
+    LOG_LEVEL: 'warn',
+  }
+  const app = spawnTs(join(WEAK_APP, 'src', 'app.ts'), [], { cwd: WEAK_APP, env })
+  await app.waitFor('listening on', 60_000)
+  const cleanup = async () => {
+    await stop(app)
+    await proxy.close()
+  }
+  return { app, proxy, env, cwd: WEAK_APP, cleanup }
+}
+
+/** `kit audit` of an app, as its own process trusting the test CA. /health/live: readiness may shed load on a busy machine. */
+function audit(running: RunningApp, certs: TestCertificates): Promise<CliRun> {
+  return kitCli(
+    [
+      'audit',
+      running.proxy.httpsUrl,
+      '--http-port',
+      String(running.proxy.httpPort),
+      '--health-path',
+      '/health/live',
+    ],
+    { env: { NODE_EXTRA_CA_CERTS: certs.caFile } },
+  )
+}
+
+let certs: TestCertificates
+const apps = new Map<string, RunningApp>()
+beforeAll(async () => {
+  certs = createCertificates()
+  const started = await Promise.allSettled([
+    ...EXAMPLES.map(async (name) => apps.set(name, await startExample(name, certs))),
+    startWeak(certs).then((weak) => apps.set('weak', weak)),
+  ])
+  const failure = started.find((s) => s.status === 'rejected')
+  if (failure) throw (failure as PromiseRejectedResult).reason
+}, 120_000)
+
+afterAll(async () => {
+  await Promise.all([...apps.values()].map((running) => running.cleanup()))
+  certs?.cleanup()
+})
+
+describe.concurrent.each(EXAMPLES)('examples/%s in production behind TLS', (name) => {
   it('passes kit doctor --online with no error', async () => {
-    const run = await kitCli(['doctor', '--online'], { cwd: exampleDir, env: appEnv })
+    const running = apps.get(name)!
+    const run = await kitCli(['doctor', '--online'], { cwd: running.cwd, env: running.env })
     expect(errorsOf(run), JSON.stringify(failed(run), null, 2)).toEqual([])
     expect(run.code).toBe(0)
     // The online checks really ran against the database.
@@ -125,9 +182,7 @@ describe.each(['express-app', 'fastify-app'] as const)('examples/%s in productio
   })
 
   it('gets A+ from kit audit, with no error', async () => {
-    const run = await kitCli(['audit', proxy.httpsUrl, '--http-port', String(proxy.httpPort)], {
-      env: { NODE_EXTRA_CA_CERTS: certs.caFile },
-    })
+    const run = await audit(apps.get(name)!, certs)
     expect(errorsOf(run), JSON.stringify(failed(run), null, 2)).toEqual([])
     expect(run.code).toBe(0)
     expect(run.json.observatory).toMatchObject({ algorithm: 5, grade: 'A+' })
@@ -137,38 +192,16 @@ describe.each(['express-app', 'fastify-app'] as const)('examples/%s in productio
       'LIVE-TLS-01': 'pass',
       'LIVE-RED-01': 'pass',
       'LIVE-HSTS-01': 'pass',
+      'LIVE-CSP-03': 'pass',
       'LIVE-HEALTH-01': 'pass',
     })
   })
 })
 
-describe('a deliberately weakened app', () => {
-  let proxy: TlsProxy
-  let app: SpawnedProcess
-  let env: NodeJS.ProcessEnv
-
-  beforeAll(async () => {
-    const port = await freePort()
-    proxy = await startTlsProxy(port, certs)
-    env = {
-      NODE_ENV: 'production',
-      PORT: String(port),
-      TRUST_PROXY: 'loopback',
-      APP_URL: `https://127.0.0.1:${proxy.httpsPort}`,
-      DATABASE_URL: 'postgres://app@127.0.0.1:5432/app',
-      LOG_LEVEL: 'warn',
-    }
-    app = spawnTs(join(WEAK_APP, 'src', 'app.ts'), [], { cwd: WEAK_APP, env })
-    await app.waitFor('listening on', 30_000)
-  })
-
-  afterAll(async () => {
-    await stop(app)
-    await proxy?.close()
-  })
-
+describe.concurrent('a deliberately weakened app', () => {
   it('fails kit doctor: CSP off, Origin echoed with credentials, session cookie without Secure, stack traces', async () => {
-    const run = await kitCli(['doctor'], { cwd: WEAK_APP, env })
+    const weak = apps.get('weak')!
+    const run = await kitCli(['doctor'], { cwd: weak.cwd, env: weak.env })
     expect(run.code).toBe(1)
     expect(ids(failed(run))).toEqual(
       expect.arrayContaining(['KIT-SEC-002', 'KIT-SEC-020', 'KIT-SEC-030', 'KIT-SEC-016']),
@@ -179,9 +212,7 @@ describe('a deliberately weakened app', () => {
   })
 
   it('fails kit audit: no CSP, reflected CORS with credentials, insecure session cookie, stack traces', async () => {
-    const run = await kitCli(['audit', proxy.httpsUrl, '--http-port', String(proxy.httpPort)], {
-      env: { NODE_EXTRA_CA_CERTS: certs.caFile },
-    })
+    const run = await audit(apps.get('weak')!, certs)
     expect(run.code).toBe(1)
     expect(ids(failed(run))).toEqual(
       expect.arrayContaining([
