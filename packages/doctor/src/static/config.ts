@@ -17,8 +17,8 @@ export interface DoctorConfig {
   health?: { paths?: { ready?: string } }
   /** `kit doctor` itself: checks silenced with a reason. */
   doctor?: { silence?: Readonly<Record<string, string>> }
-  /** Where migrations live (relative to the app root). @default 'migrations' */
-  migrations?: { directory?: string }
+  /** kit.config `migrations` (as `kit release` reads it): folder, history table, reviewed baseline. */
+  migrations?: { directory?: string; tableName?: string; baseline?: string }
 }
 
 /** config.security with kit.config's top-level `csp` shortcut merged in, as productionize() does. */

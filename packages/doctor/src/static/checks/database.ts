@@ -1,6 +1,6 @@
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { isKitError } from '@kit/internal'
-import { checkMigrations, migrateStatus } from '@kit/migrate'
+import { BASELINE_FILE, checkMigrations, migrateStatus } from '@kit/migrate'
 import { type CheckDefinition, fail, pass, skip } from '../../types.ts'
 import type { DoctorContext, DoctorDatabase } from '../context.ts'
 
@@ -43,7 +43,13 @@ async function pendingMigrations(
   if (typeof db === 'string') return db
   const directory = migrationsDirectory(ctx)
   try {
-    const status = await migrateStatus({ knex: db.knex, directory, cwd: ctx.appRoot })
+    const tableName = ctx.config.migrations?.tableName
+    const status = await migrateStatus({
+      knex: db.knex,
+      directory,
+      cwd: ctx.appRoot,
+      ...(tableName ? { tableName } : {}),
+    })
     return { names: status.pending, directory }
   } catch (error) {
     if (isKitError(error, 'KIT_MIGRATE_DIRECTORY_NOT_FOUND')) return `no migrations directory (${directory})`
@@ -163,7 +169,13 @@ export const DATABASE_CHECKS: readonly StaticCheck[] = [
       const db = (await ctx.openDatabase())!
       const result = await checkMigrations(
         pending.names.map((name) => join(pending.directory, name)),
-        { dialect: db.kind },
+        {
+          dialect: db.kind,
+          // The review baseline `kit migrate check --baseline` writes, as kit release reads it.
+          baseline: ctx.config.migrations?.baseline
+            ? resolve(ctx.appRoot, ctx.config.migrations.baseline)
+            : join(pending.directory, BASELINE_FILE),
+        },
       )
       if (result.unacknowledged.length === 0)
         return pass(
