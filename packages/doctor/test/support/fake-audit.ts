@@ -45,8 +45,8 @@ export interface FakeScan {
   page?: { status?: number; headers?: HeaderPairs; body?: string; tls?: FetchedResponse['tls'] } | false
   /** The http:// chain as [url, status] pairs; false: HTTP closed. */
   http?: readonly (readonly [string, number])[] | false
-  /** CORS answers by probe kind: header pairs for OPTIONS and GET. */
-  cors?: Partial<Record<CorsProbeKind, HeaderPairs>>
+  /** CORS answers by probe kind: header pairs for OPTIONS and GET; false: no probe got an answer. */
+  cors?: Partial<Record<CorsProbeKind, HeaderPairs>> | false
   notFound?: { status: number; body: string; headers?: HeaderPairs }
   health?: number | false
 }
@@ -93,6 +93,8 @@ export function fakeContext(scan: FakeScan, now = new Date(Date.UTC(2026, 10, 22
     ),
   }))
   const cors: CorsProbe[] = (Object.keys(PROBE_ORIGINS) as CorsProbeKind[]).map((kind) => {
+    if (scan.cors === false)
+      return { kind, origin: PROBE_ORIGINS[kind], preflight: undefined, get: undefined }
     const pairs = scan.cors?.[kind] ?? []
     return {
       kind,

@@ -1,9 +1,20 @@
-import { type CheckDefinition, fail, pass } from '../../types.ts'
+import { type CheckDefinition, fail, type Outcome, pass, skip } from '../../types.ts'
 import type { CorsProbe, CorsProbeKind } from '../collect.ts'
 import type { AuditContext } from '../context.ts'
 import type { FetchedResponse } from '../http-client.ts'
 
 type LiveCheck = CheckDefinition<AuditContext>
+
+/** Every CORS check says nothing when no probe got an answer (the site did not respond). */
+function probed(check: Omit<LiveCheck, 'run'> & { run(ctx: AuditContext): Outcome }): LiveCheck {
+  return {
+    ...check,
+    run: (ctx) =>
+      ctx.collected.cors.some((p) => p.preflight || p.get)
+        ? check.run(ctx)
+        : skip('no CORS probe got an answer'),
+  }
+}
 
 interface Answer {
   probe: CorsProbe
@@ -45,7 +56,7 @@ const describe = (a: Answer) =>
 const reflected = (a: Answer) => a.acao === a.probe.origin
 
 export const CORS_CHECKS: readonly LiveCheck[] = [
-  {
+  probed({
     id: 'LIVE-CORS-01',
     title: 'Any origin is not trusted with credentials',
     severity: 'critical',
@@ -56,8 +67,8 @@ export const CORS_CHECKS: readonly LiveCheck[] = [
         ? fail(`any site can read authenticated responses: ${describe(bad)}`)
         : pass('a random origin gets no credentialed access')
     },
-  },
-  {
+  }),
+  probed({
     id: 'LIVE-CORS-02',
     title: 'The null origin is not trusted with credentials',
     severity: 'high',
@@ -66,8 +77,8 @@ export const CORS_CHECKS: readonly LiveCheck[] = [
       const bad = answers(ctx, ['null']).find((a) => a.acao === 'null' && a.credentials)
       return bad ? fail(describe(bad)) : pass('Origin: null is not trusted')
     },
-  },
-  {
+  }),
+  probed({
     id: 'LIVE-CORS-03',
     title: 'Allow-list cannot be bypassed with look-alike origins',
     severity: 'high',
@@ -78,8 +89,8 @@ export const CORS_CHECKS: readonly LiveCheck[] = [
       const worst = bad.find((a) => a.credentials) ?? bad[0]!
       return fail(`${worst.credentials ? 'critical: ' : ''}${describe(worst)}`)
     },
-  },
-  {
+  }),
+  probed({
     id: 'LIVE-CORS-04',
     title: 'No wildcard origin with credentials',
     severity: 'medium',
@@ -88,8 +99,8 @@ export const CORS_CHECKS: readonly LiveCheck[] = [
       const bad = answers(ctx).find((a) => a.acao === '*' && a.credentials)
       return bad ? fail(describe(bad)) : pass('no "*" with credentials')
     },
-  },
-  {
+  }),
+  probed({
     id: 'LIVE-CORS-05',
     title: 'The plain-HTTP origin is not trusted with credentials',
     severity: 'medium',
@@ -98,8 +109,8 @@ export const CORS_CHECKS: readonly LiveCheck[] = [
       const bad = answers(ctx, ['insecure']).find((a) => reflected(a) && a.credentials)
       return bad ? fail(describe(bad)) : pass('http:// origin not trusted')
     },
-  },
-  {
+  }),
+  probed({
     id: 'LIVE-CORS-06',
     title: 'Vary: Origin on origin-specific CORS answers',
     severity: 'low',
@@ -112,8 +123,8 @@ export const CORS_CHECKS: readonly LiveCheck[] = [
       if (specific.length === 0) return pass('no origin-specific CORS answer')
       return bad ? fail(`${describe(bad)} without Vary: Origin`) : pass('Vary: Origin sent')
     },
-  },
-  {
+  }),
+  probed({
     id: 'LIVE-CORS-07',
     title: 'Any origin is not trusted even without credentials',
     severity: 'info',
@@ -122,5 +133,5 @@ export const CORS_CHECKS: readonly LiveCheck[] = [
       const bad = answers(ctx, ['random']).find((a) => reflected(a) && !a.credentials)
       return bad ? fail(describe(bad)) : pass('a random origin is not echoed')
     },
-  },
+  }),
 ]
