@@ -19,6 +19,10 @@ const KEYWORDS = [
 const hasNonceOrHash = (sources: ReadonlySet<string>) =>
   [...sources].some((s) => /^'(nonce|sha256|sha384|sha512)-/.test(s))
 
+/** Sources as printed: a nonce changes per response, so it is shown as 'nonce-…'. */
+const show = (sources: Iterable<string>) =>
+  [...sources].map((s) => s.replace(/^'nonce-[^']*'$/, "'nonce-…'")).join(' ')
+
 function effective(csp: ParsedCsp, directive: string): Set<string> | undefined {
   return csp.get(directive) ?? csp.get('default-src')
 }
@@ -119,7 +123,7 @@ export const CSP_CHECKS: readonly LiveCheck[] = [
       }
       if (!object) problems.push('neither object-src nor default-src is set')
       else if ([...object].some((s) => BROAD.has(s))) problems.push('object-src allows any origin')
-      return problems.length ? fail(problems.join('; ')) : pass(`script-src ${[...script!].join(' ')}`)
+      return problems.length ? fail(problems.join('; ')) : pass(`script-src ${show(script!)}`)
     },
   },
   {
@@ -185,9 +189,7 @@ export const CSP_CHECKS: readonly LiveCheck[] = [
       const loose = [...style].filter(
         (s) => BROAD.has(s) || s === 'data:' || (s === "'unsafe-inline'" && !hasNonceOrHash(style)),
       )
-      return loose.length
-        ? fail(`style-src allows ${loose.join(' ')}`)
-        : pass(`style-src ${[...style].join(' ')}`)
+      return loose.length ? fail(`style-src allows ${loose.join(' ')}`) : pass(`style-src ${show(style)}`)
     },
   },
   {
