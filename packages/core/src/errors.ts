@@ -1,7 +1,8 @@
+import type { ErrorTable } from '@kit/internal'
 import { cliErrors } from './cli/errors.ts'
 import { configErrors } from './config/errors.ts'
 
-export const errors = {
+export const errors: ErrorTable = {
   ...configErrors,
   ...cliErrors,
   KIT_CORE_UNSUPPORTED_APP: {
@@ -28,4 +29,4 @@ export const errors = {
     when: 'The config given to productionize() or exported by kit.config is not an object.',
     fix: 'Export an object (or a defineConfig({...}) result) as the default export of kit.config.ts.',
   },
-} as const
+}
