@@ -389,6 +389,7 @@ const CASES: Record<string, Case[]> = {
       'fail',
       /any site/,
     ],
+    ['no probe answered', { cors: false }, 'skip', /no CORS probe/],
   ],
   'LIVE-CORS-02': [
     ['null refused', {}, 'pass'],
