@@ -28,6 +28,11 @@ export interface MailerConfig {
 }
 
 /** Resolves options, env and defaults (in that order of precedence) once, at creation. */
+/** Transports whose mail stays on this machine. */
+const LOCAL_TRANSPORTS = new Set(['file', 'memory', 'log'])
+/** The sender of local mail when MAIL_FROM is unset (.invalid is reserved: it can never be a real domain). */
+export const LOCAL_FROM = 'kit <no-reply@kit.invalid>'
+
 export function parseMailerOptions(options: MailerOptions = {}, context: MailerContext = {}): MailerConfig {
   if (options === null || typeof options !== 'object') throw invalid('options', 'must be an object')
   for (const key of Object.keys(options)) {
@@ -84,6 +89,9 @@ export function parseMailerOptions(options: MailerOptions = {}, context: MailerC
         `MAIL_FROM (or the \`from\` option) must be "hello@acme.com" or "Acme <hello@acme.com>"; got "${String(fromInput).slice(0, 100)}".`,
       )
     }
+  } else if (chain.every((transport) => LOCAL_TRANSPORTS.has(transport.name))) {
+    // Mail that never leaves the machine (.eml files, memory) needs no real sender: development works unconfigured.
+    from = parseAddress(LOCAL_FROM, 'from')
   } else if (nodeEnv === 'production') {
     log.warn('mailer: MAIL_FROM is not set, so every send() must pass `from`')
   }

@@ -140,8 +140,18 @@ describe('createMailer options', () => {
 
     it('warns in production when MAIL_FROM is missing', () => {
       const log = new MemoryStream()
-      build({ providers: 'memory' }, { NODE_ENV: 'production' }, log)
+      build(
+        { providers: 'resend' },
+        { NODE_ENV: 'production', RESEND_API_KEY: 're_test_key_0123456789' },
+        log,
+      )
       expect(log.text()).toContain('MAIL_FROM is not set')
+    })
+
+    it('gives mail that stays on this machine (.eml files, memory) a reserved sender, so development needs no MAIL_FROM', async () => {
+      const mailer = createMailer({ providers: 'memory' }, { env: { NODE_ENV: 'development' } })
+      const result = await mailer.send({ to: 'user@example.com', subject: 'Hi', text: 'Hello' })
+      expect(result.accepted).toEqual(['user@example.com'])
     })
   })
 

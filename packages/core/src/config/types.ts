@@ -1,3 +1,4 @@
+import type { DoctorOptions } from '@kit/doctor'
 import type { PresetChoice } from '@kit/env'
 import type { EvaluationContext, FlagDefinitions, FlagsOptions } from '@kit/flags'
 import type { HealthOptions } from '@kit/health'
@@ -48,6 +49,8 @@ export interface KitConfig<
   flagContext?: (req: any) => EvaluationContext | undefined
   /** `kit release` / `kit migrate`: directory (migrations), timeouts, unsafe-operation policy, backups. */
   migrations?: MigrationsConfig
+  /** `kit doctor`: silence checks one by one, with a reason: `{ silence: { 'KIT-SEC-012': 'why' } }`. */
+  doctor?: DoctorOptions
   /** Timeouts of kit.db connections. */
   database?: DatabaseOptions
   /** Fail-fast settings of kit.redis. */
