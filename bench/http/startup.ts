@@ -7,15 +7,19 @@
  * an untimed pass, which modules each app loaded, to prove that with no
  * optional service configured nothing heavy is imported.
  *
- *   node bench/run.mjs startup [--rounds 10] [--no-write]
+ * A --cpu-prof of each app's start-up (one more untimed pass) gives the
+ * self time by package.
+ *
+ *   node bench/run.mjs startup [--rounds 10] [--no-profile] [--no-write]
  */
 import { type ChildProcess, fork } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { freePort } from '@kit/test-utils'
+import { analyse } from './cpu-profile.ts'
 import { BENCH_DIR, ensureBuilt, median } from './harness.ts'
 import { loadAverage, machineLine, saveJson, table, writeSection } from './report.ts'
 import { kitEnv, SCENARIOS } from './shared.ts'
@@ -23,6 +27,7 @@ import { kitEnv, SCENARIOS } from './shared.ts'
 const { values: args } = parseArgs({
   options: {
     rounds: { type: 'string', default: '10' },
+    profile: { type: 'boolean', default: true },
     'no-write': { type: 'boolean', default: false },
   },
 })
@@ -111,6 +116,14 @@ async function startOnce(variant: Variant): Promise<Start> {
   }
 }
 
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size
+  } catch {
+    return 0
+  }
+}
+
 /** Package name of a loaded file (node_modules path or a workspace package's dist/). */
 function packageOf(file: string): string | undefined {
   const path = file.replace(/^file:\/\//, '')
@@ -139,9 +152,12 @@ async function modulesOf(variant: Variant) {
       [...cjs, ...esm.filter((u) => u.startsWith('file:'))].map((f) => f.replace(/^file:\/\//, '')),
     )
     const packages = new Map<string, number>()
+    const bytes = new Map<string, number>()
     for (const file of files) {
       const pkg = packageOf(file)
-      if (pkg) packages.set(pkg, (packages.get(pkg) ?? 0) + 1)
+      if (!pkg) continue
+      packages.set(pkg, (packages.get(pkg) ?? 0) + 1)
+      bytes.set(pkg, (bytes.get(pkg) ?? 0) + sizeOf(file))
     }
     const heavy = HEAVY.map((name) => {
       const count = [...packages]
@@ -149,7 +165,31 @@ async function modulesOf(variant: Variant) {
         .reduce((n, [, c]) => n + c, 0)
       return [name, count] as const
     })
-    return { files: files.size, packages, heavy }
+    return { files: files.size, packages, bytes, heavy }
+  } finally {
+    await stop(child)
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/** --cpu-prof from process start to the first 200 (the app exits cleanly so the profile is written). */
+async function startupProfile(variant: Variant): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'kit-startup-prof-'))
+  const port = await freePort()
+  const child = spawnApp(variant, port, { execArgv: ['--cpu-prof', `--cpu-prof-dir=${dir}`] })
+  try {
+    await new Promise<void>((resolve) => child.once('message', () => resolve()))
+    await (await fetch(`http://127.0.0.1:${port}/hello`, HELLO_REQUEST)).text()
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve())
+      child.send('exit')
+    })
+    const file = join(dir, readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))!)
+    const { functions } = analyse(file, 7)
+    return functions
+      .filter((f) => f.what.trim() !== '(idle)')
+      .map((f) => `${f.what.trim()} ${f.percent.toFixed(0)} %`)
+      .join(', ')
   } finally {
     await stop(child)
     rmSync(dir, { recursive: true, force: true })
@@ -177,6 +217,8 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 const modules = new Map<Variant, Awaited<ReturnType<typeof modulesOf>>>()
 for (const variant of VARIANTS) modules.set(variant, await modulesOf(variant))
+const profiles = new Map<Variant, string>()
+if (args.profile) for (const variant of VARIANTS) profiles.set(variant, await startupProfile(variant))
 
 /** Median over rounds of a's value ÷ b's value in the same round. */
 const ratio = (a: Variant, b: Variant, key: keyof Start) =>
@@ -212,12 +254,16 @@ const targetRows = (['express', 'fastify'] as const).map((f) => {
     heavy.length ? `**${heavy.map(([n, c]) => `${n} (${c})`).join(', ')}**` : 'none',
   ]
 })
-const kitPackages = (v: Variant) =>
-  [...modules.get(v)!.packages]
+const kitPackages = (v: Variant) => {
+  const m = modules.get(v)!
+  return [...m.bytes]
     .sort((a, b) => b[1] - a[1])
     .slice(0, 20)
-    .map(([p, n]) => `${p} ${n}`)
+    .map(([p, b]) => `${p} ${Math.round(b / 1024)} KB/${m.packages.get(p)} files`)
     .join(', ')
+}
+const totalKb = (v: Variant) =>
+  Math.round([...modules.get(v)!.bytes.values()].reduce((a, b) => a + b, 0) / 1024)
 
 /** Files of the framework the app does not use (kit's adapters for it). */
 const otherFramework = (v: Variant, framework: 'express' | 'fastify') =>
@@ -258,9 +304,23 @@ const markdown = [
     targetRows,
   ),
   '',
-  `Packages loaded by the Express kit app, top 20 by files: ${kitPackages('express kit')}; Fastify files in it: ${otherFramework('express kit', 'fastify')}.`,
+  ...(profiles.size
+    ? [
+        'Where start-up time goes: one --cpu-prof from process start to the first 200, top self-time functions (% of the profile; module loading is compileSourceTextModule / wrapSafe / readFileUtf8 / internalModuleStat):',
+        '',
+        table(
+          ['app', 'top self time'],
+          ['l', 'l'],
+          [...profiles].map(([v, text]) => [v, text]),
+        ),
+        '',
+      ]
+    : []),
+  `JavaScript loaded: ${VARIANTS.map((v) => `${v} ${totalKb(v)} KB`).join(', ')}.`,
   '',
-  `Packages loaded by the Fastify kit app, top 20 by files: ${kitPackages('fastify kit')}; Express files in it: ${otherFramework('fastify kit', 'express')}.`,
+  `Packages loaded by the Express kit app, top 20 by source size: ${kitPackages('express kit')}; Fastify files in it: ${otherFramework('express kit', 'fastify')}.`,
+  '',
+  `Packages loaded by the Fastify kit app, top 20 by source size: ${kitPackages('fastify kit')}; Express files in it: ${otherFramework('fastify kit', 'express')}.`,
 ].join('\n')
 console.log(markdown)
 saveJson('startup', {

@@ -158,11 +158,16 @@ export async function kitDefaults(): Promise<number> {
  * local sink, preloaded with --import @kit/sentry/instrument), flags, and
  * metrics when @kit/metrics has its adapters.
  */
-export async function kitEverything(): Promise<number> {
+export async function kitEverything(options: { sentry?: boolean } = {}): Promise<number> {
   const app = express()
   const kit = await productionize(
     app,
-    kitConfig(kitEnv({ REDIS_URL: process.env.REDIS_URL, SENTRY_DSN: process.env.SENTRY_DSN })),
+    kitConfig(
+      kitEnv({
+        REDIS_URL: process.env.REDIS_URL,
+        SENTRY_DSN: options.sentry === false ? undefined : process.env.SENTRY_DSN,
+      }),
+    ),
   )
   const extras = await createExtras(kit.log)
   if (extras.metrics) app.use(extras.metrics.express as express.RequestHandler)

@@ -122,9 +122,14 @@ export async function kitDefaults(): Promise<number> {
 }
 
 /** Everything on: Redis rate limits, Sentry to a local sink (preloaded), flags, metrics when available. */
-export async function kitEverything(): Promise<number> {
+export async function kitEverything(options: { sentry?: boolean } = {}): Promise<number> {
   const { app, kit } = await kitApp(
-    kitConfig(kitEnv({ REDIS_URL: process.env.REDIS_URL, SENTRY_DSN: process.env.SENTRY_DSN })),
+    kitConfig(
+      kitEnv({
+        REDIS_URL: process.env.REDIS_URL,
+        SENTRY_DSN: options.sentry === false ? undefined : process.env.SENTRY_DSN,
+      }),
+    ),
   )
   const extras = await createExtras(kit.log)
   if (extras.metrics)

@@ -12,6 +12,7 @@ export type Role =
   | 'kit logging only'
   | 'kit defaults'
   | 'kit everything on'
+  | 'kit everything on but Sentry'
 
 export interface VariantInfo {
   name: string
@@ -70,6 +71,14 @@ export const VARIANTS: readonly VariantInfo[] = [
     needs: { redis: true, sentry: true },
     start: async () => (await ex()).kitEverything(),
   },
+  {
+    // Diagnostic: what everything on costs without Sentry's per-request tracing machinery.
+    name: 'express kit everything on but Sentry',
+    framework: 'express',
+    role: 'kit everything on but Sentry',
+    needs: { redis: true },
+    start: async () => (await ex()).kitEverything({ sentry: false }),
+  },
   { name: 'fastify bare', framework: 'fastify', role: 'bare', start: async () => (await fa()).bare() },
   {
     name: 'fastify + own logger',
@@ -107,6 +116,14 @@ export const VARIANTS: readonly VariantInfo[] = [
     role: 'kit everything on',
     needs: { redis: true, sentry: true },
     start: async () => (await fa()).kitEverything(),
+  },
+  {
+    // Diagnostic: what everything on costs without Sentry's per-request tracing machinery.
+    name: 'fastify kit everything on but Sentry',
+    framework: 'fastify',
+    role: 'kit everything on but Sentry',
+    needs: { redis: true },
+    start: async () => (await fa()).kitEverything({ sentry: false }),
   },
 ]
 
