@@ -5,7 +5,6 @@
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { type KitConfig, productionize } from '@kit/core'
-import { flagsMiddleware } from '@kit/flags/express'
 import cors from 'cors'
 import express from 'express'
 import { rateLimit } from 'express-rate-limit'
@@ -21,7 +20,7 @@ import {
   logSink,
   RATE_LIMIT_PER_MINUTE,
 } from '../shared.ts'
-import { createExtras } from './extras.ts'
+import { BENCH_FLAG_STATES, BENCH_FLAGS, createExtras } from './extras.ts'
 
 type App = express.Express
 
@@ -166,12 +165,13 @@ export async function kitEverything(options: { sentry?: boolean } = {}): Promise
       kitEnv({
         REDIS_URL: process.env.REDIS_URL,
         SENTRY_DSN: options.sentry === false ? undefined : process.env.SENTRY_DSN,
+        FEATURE_FLAGS: BENCH_FLAG_STATES,
       }),
+      { flags: BENCH_FLAGS, flagOptions: { file: false } },
     ),
   )
-  const extras = await createExtras(kit.log)
+  const extras = await createExtras()
   if (extras.metrics) app.use(extras.metrics.express as express.RequestHandler)
-  app.use(flagsMiddleware(extras.flags!) as express.RequestHandler)
   app.get('/hello', (req, res) => {
     req.flags.isEnabled('newGreeting')
     res.send(HELLO)

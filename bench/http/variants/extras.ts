@@ -1,21 +1,22 @@
 /**
- * The optional services of the "everything on" variants: feature flags and
- * metrics, when their packages exist. productionize() does not wire either
- * yet, so the variants add them the way their READMEs show, after
- * productionize(). Whatever is missing is reported, not faked.
+ * What the "everything on" variants add around productionize(): the flag
+ * they evaluate on every request (productionize() wires @kit/flags from
+ * kit.config `flags`), and @kit/metrics, which productionize() does not wire
+ * yet, so it is added the way its README shows. Whatever is missing is
+ * reported, not faked.
  */
-import { createFlags, type Flags } from '@kit/flags'
 
 /** One flag evaluated on every request: a 50 % rollout by user id, so the bucket hash runs. */
 export const BENCH_FLAGS = {
   newGreeting: { default: false, description: 'bench: evaluated on every request' },
 } as const
+/** FEATURE_FLAGS of the everything-on variants. */
+export const BENCH_FLAG_STATES: string = JSON.stringify({ newGreeting: { rollout: 50 } })
 
 export interface Extras {
-  flags: Flags<typeof BENCH_FLAGS> | undefined
   /** Express middleware and Fastify plugin of @kit/metrics, when it has them. */
   metrics: MetricsAdapters | undefined
-  /** What the run had, for the results table. */
+  /** What the run had, for the log. */
   notes: string[]
 }
 
@@ -24,31 +25,20 @@ export interface MetricsAdapters {
   fastify: { plugin: unknown; options: Record<string, unknown> }
 }
 
-export async function createExtras(log: unknown): Promise<Extras> {
-  const notes: string[] = []
-  const flags = createFlags(
-    BENCH_FLAGS,
-    { file: false, invalidation: 'poll' },
-    {
-      env: { NODE_ENV: 'production', FEATURE_FLAGS: JSON.stringify({ newGreeting: { rollout: 50 } }) },
-      log: log as never,
-    },
-  )
-  await flags.start()
-  notes.push('flags: @kit/flags, 1 flag (50 % rollout) evaluated per request')
+export async function createExtras(): Promise<Extras> {
   const metrics = await loadMetrics()
-  notes.push(
+  const notes = [
+    'flags: kit.config flags, 1 flag (50 % rollout) evaluated per request',
     metrics
       ? 'metrics: @kit/metrics request metrics'
       : 'metrics: not included (@kit/metrics has no request-metrics adapter yet)',
-  )
-  return { flags, metrics, notes }
+  ]
+  return { metrics, notes }
 }
 
 /**
- * @kit/metrics is being written while this harness is; it is used as soon as
- * it exports its adapters (`metricsMiddleware` / `kitMetrics` over a
- * `createMetrics()` instance), and reported as missing until then.
+ * @kit/metrics is used through its adapters (`metricsMiddleware` /
+ * `kitMetrics` over a `createMetrics()` instance) when it exports them.
  */
 async function loadMetrics(): Promise<MetricsAdapters | undefined> {
   try {

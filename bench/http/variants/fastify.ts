@@ -7,7 +7,6 @@ import fastifyCors from '@fastify/cors'
 import fastifyHelmet from '@fastify/helmet'
 import fastifyRateLimit from '@fastify/rate-limit'
 import { fastifyOptions, type KitConfig, productionize } from '@kit/core'
-import { kitFlags } from '@kit/flags/fastify'
 import Fastify, { type FastifyInstance } from 'fastify'
 import {
   ALLOWED_ORIGINS,
@@ -18,7 +17,7 @@ import {
   logSink,
   RATE_LIMIT_PER_MINUTE,
 } from '../shared.ts'
-import { createExtras } from './extras.ts'
+import { BENCH_FLAG_STATES, BENCH_FLAGS, createExtras } from './extras.ts'
 
 function routes(app: FastifyInstance): void {
   app.get('/hello', async () => HELLO)
@@ -128,13 +127,14 @@ export async function kitEverything(options: { sentry?: boolean } = {}): Promise
       kitEnv({
         REDIS_URL: process.env.REDIS_URL,
         SENTRY_DSN: options.sentry === false ? undefined : process.env.SENTRY_DSN,
+        FEATURE_FLAGS: BENCH_FLAG_STATES,
       }),
+      { flags: BENCH_FLAGS, flagOptions: { file: false } },
     ),
   )
-  const extras = await createExtras(kit.log)
+  const extras = await createExtras()
   if (extras.metrics)
     await app.register(extras.metrics.fastify.plugin as never, extras.metrics.fastify.options)
-  await app.register(kitFlags, { flags: extras.flags! })
   app.get('/hello', async (request) => {
     request.flags.isEnabled('newGreeting')
     return HELLO
