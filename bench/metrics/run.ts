@@ -22,15 +22,17 @@ const DURATION = Number(process.env.DURATION ?? 3)
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 10)
 /** Each group: the baseline first, then what is compared with it. */
 const GROUPS = (
-  process.env.DIAGNOSE
-    ? [
-        ['express bare', 'express + @kit/metrics', 'express + @kit/metrics (requests only)'],
-        ['fastify bare', 'fastify + @kit/metrics', 'fastify + @kit/metrics (requests only)'],
-      ]
-    : [
-        ['express bare', 'express + @kit/metrics', 'express + prom-client by hand'],
-        ['fastify bare', 'fastify + @kit/metrics', 'fastify + prom-client by hand'],
-      ]
+  process.env.GROUP
+    ? [process.env.GROUP.split('|')]
+    : process.env.DIAGNOSE
+      ? [
+          ['express bare', 'express + @kit/metrics', 'express + @kit/metrics (requests only)'],
+          ['fastify bare', 'fastify + @kit/metrics', 'fastify + @kit/metrics (requests only)'],
+        ]
+      : [
+          ['express bare', 'express + @kit/metrics', 'express + prom-client by hand'],
+          ['fastify bare', 'fastify + @kit/metrics', 'fastify + prom-client by hand'],
+        ]
 ).filter((group) => group.some((name) => new RegExp(process.env.ONLY ?? '.').test(name)))
 const serverFile = fileURLToPath(new URL('./server.ts', import.meta.url))
 

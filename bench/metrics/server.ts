@@ -7,7 +7,7 @@ import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
 import express from 'express'
 import Fastify from 'fastify'
-import { metricsMiddleware, metricsRoute } from '../../packages/metrics/src/express.ts'
+import { metricsMiddleware } from '../../packages/metrics/src/express.ts'
 import { kitMetrics } from '../../packages/metrics/src/fastify.ts'
 import { createMetrics } from '../../packages/metrics/src/index.ts'
 
@@ -87,7 +87,6 @@ const variants: Record<string, () => Listen> = {
       const metrics = kit()
       void metrics.start()
       app.use(metricsMiddleware(metrics))
-      app.use(metricsRoute(metrics))
     }),
   'fastify bare': () => fastifyApp(async () => {}),
   'fastify + prom-client by hand': () =>
@@ -116,6 +115,18 @@ const variants: Record<string, () => Listen> = {
       )
       await app.register(kitMetrics, { metrics })
     }),
+  'express + empty middleware': () =>
+    expressApp((app) => {
+      app.use((_req, _res, next) => next())
+    }),
+  'express + close listener': () =>
+    expressApp((app) => {
+      const noop = () => {}
+      app.use((_req, res, next) => {
+        res.on('close', noop)
+        next()
+      })
+    }),
   'express + @kit/metrics (requests only)': () =>
     expressApp((app) => {
       const metrics = createMetrics(
@@ -123,7 +134,6 @@ const variants: Record<string, () => Listen> = {
         { env: { NODE_ENV: 'production' } },
       )
       app.use(metricsMiddleware(metrics))
-      app.use(metricsRoute(metrics))
     }),
 }
 

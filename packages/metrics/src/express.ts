@@ -6,33 +6,40 @@ type Next = (error?: unknown) => void
 type Middleware = (req: IncomingMessage, res: ServerResponse, next: Next) => void
 
 /**
- * Records every request that reaches it (duration, route template, status
+ * Answers the Prometheus endpoint (token or private network) and records
+ * every other request that reaches it (duration, route template, status
  * class, in flight). Mount it first, right after request logging, so that
- * refusals by later middleware (rate limits, CSRF) are counted too.
+ * refusals by later middleware (rate limits, CSRF) are counted too. One
+ * middleware for both: each Express layer costs every request.
  */
 export function metricsMiddleware(metrics: Metrics): Middleware {
   const internals = internalsOf(metrics, 'metricsMiddleware()')
-  if (!internals.enabled)
-    return function kitMetricsDisabled(_req, _res, next) {
-      next()
-    }
-  const tracker = internals.tracker
+  if (!internals.enabled) return passThrough
+  const { tracker, endpoint, servesOnApp } = internals
   return function kitMetrics(req, res, next) {
+    if (servesOnApp && endpoint.matches(req)) {
+      endpoint.handle(req, res).catch(next)
+      return
+    }
     tracker.startExpress(req, res)
     next()
   }
 }
 
-/** Answers the Prometheus endpoint (token or private network); mount it with the health routes. */
+/**
+ * The endpoint alone, for apps that mount it somewhere else than
+ * metricsMiddleware (which already answers it).
+ */
 export function metricsRoute(metrics: Metrics): Middleware {
   const internals = internalsOf(metrics, 'metricsRoute()')
+  if (!internals.servesOnApp) return passThrough
   const endpoint = internals.endpoint
-  if (!internals.servesOnApp)
-    return function kitMetricsRouteOff(_req, _res, next) {
-      next()
-    }
   return function kitMetricsRoute(req, res, next) {
     if (!endpoint.matches(req)) return next()
     endpoint.handle(req, res).catch(next)
   }
+}
+
+function passThrough(_req: IncomingMessage, _res: ServerResponse, next: Next): void {
+  next()
 }

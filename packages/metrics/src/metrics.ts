@@ -91,14 +91,8 @@ export function createMetrics(options: MetricsOptions = {}, context: MetricsCont
   const instruments = createInstruments(config, requests)
   const endpoint = new MetricsEndpoint(config, instruments.registry, log)
   const servesOnApp = config.enabled && config.port === undefined
-  const skip = context.skip
   const recordRateLimited = (tier: string) => instruments.rateLimited.inc({ tier })
-  const tracker = new RequestTracker(
-    requests,
-    (req) => (servesOnApp && endpoint.matches(req)) || (skip ? skip(req) : false),
-    config.routeLabel,
-    recordRateLimited,
-  )
+  const tracker = new RequestTracker(requests, context.skip, config.routeLabel, recordRateLimited)
   const server = config.port === undefined ? undefined : new MetricsServer(endpoint)
   const sampler = new ProcessSampler(windows.eventLoop, windows.memory)
   const alerts = config.alerts

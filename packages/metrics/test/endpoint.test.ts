@@ -1,6 +1,8 @@
 import type { IncomingMessage } from 'node:http'
-import { freePort, type ListeningApp } from '@kit/test-utils'
+import { freePort, type ListeningApp, listenExpress } from '@kit/test-utils'
+import express from 'express'
 import { afterEach, describe, expect, it } from 'vitest'
+import { metricsRoute } from '../src/express.ts'
 import { createMetrics, type Metrics, type MetricsContext, type MetricsOptions } from '../src/index.ts'
 import { FRAMEWORKS, get, samples, serve } from './helpers.ts'
 
@@ -190,3 +192,41 @@ for (const framework of FRAMEWORKS) {
     })
   })
 }
+
+describe('metricsRoute (Express)', () => {
+  it('answers the endpoint alone, wherever the app mounts it', async () => {
+    const metrics = createMetrics({ alerts: false, processMetrics: false }, { env: {} })
+    const app = express()
+    app.get('/hello', (_req, res) => {
+      res.send('hello')
+    })
+    app.use(metricsRoute(metrics))
+    const listening = await listenExpress(app)
+    try {
+      expect((await fetch(`${listening.url}/hello`)).status).toBe(200)
+      const response = await fetch(`${listening.url}/metrics`)
+      expect(response.status).toBe(200)
+      expect(await response.text()).toContain('# TYPE http_requests_total counter')
+      const fromPublic = await fetch(`${listening.url}/metrics`, {
+        headers: { 'x-forwarded-for': '198.51.100.1' },
+      })
+      expect(fromPublic.status).toBe(403)
+    } finally {
+      await listening.close()
+      await metrics.close()
+    }
+  })
+
+  it('passes everything through when the endpoint has its own port', async () => {
+    const metrics = createMetrics({ port: 0, alerts: false, processMetrics: false }, { env: {} })
+    const app = express()
+    app.use(metricsRoute(metrics))
+    const listening = await listenExpress(app)
+    try {
+      expect((await fetch(`${listening.url}/metrics`)).status).toBe(404)
+    } finally {
+      await listening.close()
+      await metrics.close()
+    }
+  })
+})

@@ -4,7 +4,7 @@ import type { KitLogger } from '@kit/internal'
 import { type ListeningApp, listenExpress, listenFastify } from '@kit/test-utils'
 import express from 'express'
 import Fastify from 'fastify'
-import { metricsMiddleware, metricsRoute } from '../src/express.ts'
+import { metricsMiddleware } from '../src/express.ts'
 import { kitMetrics } from '../src/fastify.ts'
 import type { Metrics } from '../src/index.ts'
 
@@ -32,7 +32,7 @@ export async function waitFor(condition: () => boolean, what: string, timeoutMs 
 
 /**
  * The same app on both frameworks, wired as core wires it (metrics first,
- * the endpoint next to the health routes): GET /hello, GET /users/:id,
+ * answering the endpoint and recording the rest): GET /hello, GET /users/:id,
  * GET /boom (500), GET /slow?ms=, GET /block?ms= (blocks the loop),
  * GET /limited (a 429 carrying @kit/rate-limit's draft-8 header), and a
  * router (Express) or prefixed plugin (Fastify) at /api with
@@ -42,7 +42,6 @@ export async function serve(framework: Framework, metrics: Metrics): Promise<Lis
   if (framework === 'express') {
     const app = express()
     app.use(metricsMiddleware(metrics))
-    app.use(metricsRoute(metrics))
     app.get('/hello', (_req, res) => {
       res.send('hello')
     })
