@@ -73,8 +73,9 @@ async function run(framework: 'express' | 'fastify') {
     await poller
     const after = await send(app.port, '/db', { timeoutMs: 10_000 })
 
+    // By the time a request ended: one in flight when the outage began belongs to the outage.
     const phase = (from: number, to: number) =>
-      load.outcomes.filter((o) => o.startedAt >= from && o.startedAt < to)
+      load.outcomes.filter((o) => o.endedAt >= from && o.endedAt < to)
     const readyIn = (from: number, to: number) =>
       readiness.filter((r) => r.at >= from && r.at < to) as unknown as Outcome[]
     const down = phase(downAt, upAt)

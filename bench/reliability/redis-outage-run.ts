@@ -58,8 +58,9 @@ async function run(framework: 'express' | 'fastify') {
     const probeStatuses = probes.map((p) => p.status ?? p.error)
     const limitsResume = probes.slice(0, 5).every((p) => p.status === 200) && probes[5]!.status === 429
 
+    // By the time a request ended: one in flight when the outage began belongs to the outage.
     const phase = (from: number, to: number) =>
-      load.outcomes.filter((o) => o.startedAt >= from && o.startedAt < to)
+      load.outcomes.filter((o) => o.endedAt >= from && o.endedAt < to)
     const healthy = phase(0, killedAt)
     const outage = phase(killedAt, restartedAt)
     const recovery = phase(restartedAt, endedAt)
