@@ -4,6 +4,7 @@ import type { EvaluationContext, FlagDefinitions, FlagsOptions } from '@kit/flag
 import type { HealthOptions } from '@kit/health'
 import type { LoggerOptions } from '@kit/logger'
 import type { MailerOptions } from '@kit/mailer'
+import type { MetricsOptions } from '@kit/metrics'
 import type { MigrationsConfig } from '@kit/migrate'
 import type { RateLimitOptions } from '@kit/rate-limit'
 import type { CspOptions, SecurityOptions } from '@kit/security'
@@ -51,6 +52,8 @@ export interface KitConfig<
   migrations?: MigrationsConfig
   /** `kit doctor`: silence checks one by one, with a reason: `{ silence: { 'KIT-SEC-012': 'why' } }`. */
   doctor?: DoctorOptions
+  /** Request metrics, the Prometheus endpoint and alert rules. On when set (or METRICS_TOKEN / METRICS_PORT is); `false` turns it off. */
+  metrics?: MetricsOptions | false
   /** Timeouts of kit.db connections. */
   database?: DatabaseOptions
   /** Fail-fast settings of kit.redis. */

@@ -3,6 +3,7 @@ import { flagsMiddleware } from '@kit/flags/express'
 import { healthRoutes, loadShedding } from '@kit/health/express'
 import { createLogger, setResponseError } from '@kit/logger'
 import { requestLogger } from '@kit/logger/express'
+import { metricsMiddleware } from '@kit/metrics/express'
 import { bruteForce, limit, rateLimits } from '@kit/rate-limit/express'
 import {
   bodyLimits,
@@ -36,7 +37,7 @@ export async function productionizeExpress(input: unknown, config: KitConfig): P
   const cwd = config.cwd ?? process.cwd()
   const env = resolveEnv(config, cwd)
   const log = createLogger(config.logger ?? {}, { env })
-  const { ctx, health, security, limits, flags } = setupKit('express', config, env, log, cwd)
+  const { ctx, health, security, limits, flags, metrics, skip } = setupKit('express', config, env, log, cwd)
 
   // Express 5 announces itself and believes X-Forwarded-For from anyone unless told otherwise.
   app.disable('x-powered-by')
@@ -45,9 +46,11 @@ export async function productionizeExpress(input: unknown, config: KitConfig): P
 
   ctx.features.push('request logging', 'health routes', 'graceful shutdown')
   // 1. request id, request logging, request context
-  app.use(requestLogger(log, { skip: (req: IncomingMessage) => health.isHealthPath(req) }))
+  app.use(requestLogger(log, { skip }))
   // 2. health routes, answered before anything below can refuse them
   app.use(healthRoutes(health))
+  // the metrics endpoint (token or private network) and per-route request metrics
+  if (metrics) app.use(metricsMiddleware(metrics))
   // 3. load shedding
   app.use(loadShedding(health))
   if (security) {
@@ -90,7 +93,7 @@ export async function productionizeExpress(input: unknown, config: KitConfig): P
       const s = app.listen(port, host, () => resolve(s))
       s.once('error', reject)
     })
-    startConnections(ctx, health, log, flags)
+    startConnections(ctx, health, log, flags, metrics)
     health.attach(server)
     health.markStarted()
     logStartup(log, ctx, server)

@@ -5,6 +5,7 @@ import { kitHealth } from '@kit/health/fastify'
 import { KitError } from '@kit/internal'
 import { createLogger, type Logger, setResponseError } from '@kit/logger'
 import { fastifyLoggerOptions, kitLoggerPlugin } from '@kit/logger/fastify'
+import { kitMetrics } from '@kit/metrics/fastify'
 import { kitRateLimit } from '@kit/rate-limit/fastify'
 import { kitSecurity } from '@kit/security/fastify'
 import { sentryFastify } from '@kit/sentry/fastify'
@@ -73,7 +74,7 @@ export async function productionizeFastify(input: unknown, config: KitConfig): P
   const cwd = found?.cwd ?? config.cwd ?? process.cwd()
   const env = found?.env ?? resolveEnv(config, cwd)
   const log = found?.log ?? createLogger(config.logger ?? {}, { env })
-  const { ctx, health, security, limits, flags } = setupKit('fastify', config, env, log, cwd)
+  const { ctx, health, security, limits, flags, metrics, skip } = setupKit('fastify', config, env, log, cwd)
 
   if (!found && ctx.trustProxy.fastify !== false && !app.initialConfig.trustProxy) {
     throw new KitError(
@@ -84,9 +85,11 @@ export async function productionizeFastify(input: unknown, config: KitConfig): P
 
   ctx.features.push('request logging', 'health routes', 'graceful shutdown')
   // 1. request id, request logging, request context
-  await app.register(kitLoggerPlugin, { log, skip: (req: IncomingMessage) => health.isHealthPath(req) })
+  await app.register(kitLoggerPlugin, { log, skip })
   // 2–3. health routes and load shedding
   await app.register(kitHealth, { health })
+  // the metrics endpoint and per-route request metrics (started by kit.listen(), closed by the shutdown)
+  if (metrics) await app.register(kitMetrics, { metrics, lifecycle: false })
   // 4–7. HTTPS and hosts, headers + CSP nonce (reply.cspNonce), CSP reports, CORS, CSRF
   if (security)
     await app.register(kitSecurity, { security, steps: ['hosts', 'headers', 'cspReport', 'cors', 'csrf'] })
@@ -131,7 +134,7 @@ export async function productionizeFastify(input: unknown, config: KitConfig): P
   const listen = async (options: ListenOptions = {}): Promise<Server> => {
     const { port, host } = listenTarget(options, env.PORT, ctx.production)
     await app.listen({ port, host })
-    startConnections(ctx, health, log, flags)
+    startConnections(ctx, health, log, flags, metrics)
     health.attach(app.server)
     health.markStarted()
     logStartup(log, ctx, app.server)

@@ -6,6 +6,7 @@ import { createFlags, type Flags } from '@kit/flags'
 import { createHealth, dbCheck, type Health, redisCheck } from '@kit/health'
 import type { HealthCheck } from '@kit/internal'
 import { type Logger, loggerShutdownHook } from '@kit/logger'
+import { createMetrics, type Metrics } from '@kit/metrics'
 import { acquireFileLock } from '@kit/migrate'
 import { createRateLimits, type RateLimits } from '@kit/rate-limit'
 import { createSecurity, type Security, type SecurityOptions } from '@kit/security'
@@ -25,6 +26,10 @@ export interface KitSetup {
   limits: RateLimits | undefined
   /** Only when kit.config defines flags. */
   flags: Flags | undefined
+  /** Only when metrics are on (kit.config `metrics`, METRICS_TOKEN or METRICS_PORT). */
+  metrics: Metrics | undefined
+  /** Requests that bypass logging at info, rate limits and security steps: health probes and the metrics endpoint. */
+  skip: (req: IncomingMessage) => boolean
 }
 
 /**
@@ -70,7 +75,10 @@ export function setupKit(
     if (env.MAIL_PROVIDER.includes('file'))
       ctx.embedded.push('mail: .eml files under .kit/mail (set MAIL_PROVIDER in production)')
   }
-  const skip = (req: IncomingMessage): boolean => health.isHealthPath(req)
+  const metrics = metricsEnabled(config, env) ? createKitMetrics(config, ctx, log, health) : undefined
+  const skip = metrics
+    ? (req: IncomingMessage): boolean => health.isHealthPath(req) || metrics.isMetricsPath(req)
+    : (req: IncomingMessage): boolean => health.isHealthPath(req)
   const security =
     config.security === false ? undefined : createSecurity(securityOptions(config), { env, log, skip })
   const limits =
@@ -86,7 +94,7 @@ export function setupKit(
   if (security) ctx.features.push('security headers', 'CSP nonces', 'CORS', 'CSRF', 'body limits')
   if (limits?.enabled) ctx.features.push(`rate limits (${env.REDIS_URL ? 'Redis' : 'memory'})`)
   const flags = config.flags ? createKitFlags(config, ctx, log, health) : undefined
-  return { ctx, log, health, security, limits, flags }
+  return { ctx, log, health, security, limits, flags, metrics, skip }
 }
 
 /**
@@ -100,7 +108,9 @@ export function startConnections(
   health: Health,
   log: Logger,
   flags: Flags | undefined,
+  metrics: Metrics | undefined,
 ): void {
+  if (metrics) health.waitFor('metrics', metrics.start())
   // Flags read the database once and subscribe to changes; readiness waits (start() is bounded by startTimeoutMs).
   if (flags) health.waitFor('flags', flags.start())
   if (!ctx.env.DATABASE_URL) {
@@ -186,4 +196,25 @@ async function lockEmbeddedDatabase(ctx: KitContext, health: Health, log: Logger
       'the embedded database is in use by another process; stop it, or set DATABASE_URL',
     )
   }
+}
+
+function metricsEnabled(config: KitConfig, env: KitEnvWith<z.ZodRawShape>): boolean {
+  if (config.metrics === false) return false
+  return config.metrics !== undefined || Boolean(env.METRICS_TOKEN) || Boolean(process.env.METRICS_PORT)
+}
+
+/** kit's metrics: requests per route template, database queries, Redis errors, mail; alert mail through kit.mailer. */
+function createKitMetrics(config: KitConfig, ctx: KitContext, log: Logger, health: Health): Metrics {
+  const metrics = createMetrics(config.metrics || {}, {
+    env: { ...process.env, ...ctx.env } as never,
+    log,
+    skip: (req) => health.isHealthPath(req),
+    ...(ctx.mailerConfigured ? { mailer: () => ctx.mailer() } : {}),
+    ...(ctx.env.REDIS_URL ? { redis: () => ctx.connections.redis() } : {}),
+  })
+  if (ctx.env.DATABASE_URL) metrics.observeKnex(ctx.connections.db())
+  if (ctx.env.REDIS_URL) metrics.observeRedis(ctx.connections.redis())
+  health.addShutdownHook(metrics.shutdownHook())
+  ctx.features.push('metrics')
+  return metrics
 }
