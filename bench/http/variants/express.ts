@@ -20,7 +20,7 @@ import {
   logSink,
   RATE_LIMIT_PER_MINUTE,
 } from '../shared.ts'
-import { BENCH_FLAG_STATES, BENCH_FLAGS, createExtras } from './extras.ts'
+import { BENCH_FLAG_STATES, EVERYTHING_CONFIG } from './extras.ts'
 
 type App = express.Express
 
@@ -155,7 +155,7 @@ export async function kitDefaults(): Promise<number> {
 /**
  * Everything on: rate limits in Redis (REDIS_URL), Sentry (SENTRY_DSN to a
  * local sink, preloaded with --import @kit/sentry/instrument), flags, and
- * metrics when @kit/metrics has its adapters.
+ * metrics (kit.config `metrics: {}`).
  */
 export async function kitEverything(options: { sentry?: boolean } = {}): Promise<number> {
   const app = express()
@@ -167,11 +167,9 @@ export async function kitEverything(options: { sentry?: boolean } = {}): Promise
         SENTRY_DSN: options.sentry === false ? undefined : process.env.SENTRY_DSN,
         FEATURE_FLAGS: BENCH_FLAG_STATES,
       }),
-      { flags: BENCH_FLAGS, flagOptions: { file: false } },
+      EVERYTHING_CONFIG,
     ),
   )
-  const extras = await createExtras()
-  if (extras.metrics) app.use(extras.metrics.express as express.RequestHandler)
   app.get('/hello', (req, res) => {
     req.flags.isEnabled('newGreeting')
     res.send(HELLO)
@@ -180,6 +178,5 @@ export async function kitEverything(options: { sentry?: boolean } = {}): Promise
     req.flags.isEnabled('newGreeting')
     res.json(echoAnswer(req.body))
   })
-  process.stderr.write(`${extras.notes.join('; ')}\n`)
   return kitListen(kit)
 }

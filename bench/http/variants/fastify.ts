@@ -17,7 +17,7 @@ import {
   logSink,
   RATE_LIMIT_PER_MINUTE,
 } from '../shared.ts'
-import { BENCH_FLAG_STATES, BENCH_FLAGS, createExtras } from './extras.ts'
+import { BENCH_FLAG_STATES, EVERYTHING_CONFIG } from './extras.ts'
 
 function routes(app: FastifyInstance): void {
   app.get('/hello', async () => HELLO)
@@ -120,7 +120,7 @@ export async function kitDefaults(): Promise<number> {
   return kitListen(kit)
 }
 
-/** Everything on: Redis rate limits, Sentry to a local sink (preloaded), flags, metrics when available. */
+/** Everything on: Redis rate limits, Sentry to a local sink (preloaded), flags, metrics. */
 export async function kitEverything(options: { sentry?: boolean } = {}): Promise<number> {
   const { app, kit } = await kitApp(
     kitConfig(
@@ -129,12 +129,9 @@ export async function kitEverything(options: { sentry?: boolean } = {}): Promise
         SENTRY_DSN: options.sentry === false ? undefined : process.env.SENTRY_DSN,
         FEATURE_FLAGS: BENCH_FLAG_STATES,
       }),
-      { flags: BENCH_FLAGS, flagOptions: { file: false } },
+      EVERYTHING_CONFIG,
     ),
   )
-  const extras = await createExtras()
-  if (extras.metrics)
-    await app.register(extras.metrics.fastify.plugin as never, extras.metrics.fastify.options)
   app.get('/hello', async (request) => {
     request.flags.isEnabled('newGreeting')
     return HELLO
@@ -143,6 +140,5 @@ export async function kitEverything(options: { sentry?: boolean } = {}): Promise
     request.flags.isEnabled('newGreeting')
     return echoAnswer(request.body)
   })
-  process.stderr.write(`${extras.notes.join('; ')}\n`)
   return kitListen(kit)
 }
