@@ -47,7 +47,9 @@ export function initSentry(options: SentryOptions = {}, context: SentryContext =
     dsn: config.dsn,
     environment: config.environment,
     release: config.release,
-    tracesSampleRate: config.tracesSampleRate,
+    // Any rate, 0 included, turns the SDK's span machinery on for every request
+    // (hasSpansEnabled tests `!= null`): tracing off must mean no rate at all.
+    ...(config.tracesSampleRate > 0 ? { tracesSampleRate: config.tracesSampleRate } : {}),
     debug: config.debug,
     dataCollection: toDataCollection(config),
     includeLocalVariables: config.collect.localVariables,

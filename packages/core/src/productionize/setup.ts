@@ -7,7 +7,6 @@ import { createHealth, dbCheck, type Health, redisCheck } from '@kit/health'
 import type { HealthCheck } from '@kit/internal'
 import { type Logger, loggerShutdownHook } from '@kit/logger'
 import { createMetrics, type Metrics } from '@kit/metrics'
-import { acquireFileLock } from '@kit/migrate'
 import { createRateLimits, type RateLimits } from '@kit/rate-limit'
 import { createSecurity, type Security, type SecurityOptions } from '@kit/security'
 import { checkInitOrder, initSentry, sentryShutdownHook } from '@kit/sentry'
@@ -185,6 +184,8 @@ function createKitFlags(config: KitConfig, ctx: KitContext, log: Logger, health:
 async function lockEmbeddedDatabase(ctx: KitContext, health: Health, log: Logger): Promise<void> {
   const path = `${ctx.connections.embeddedDirectory}.lock`
   try {
+    // Loaded here, not at start-up: only apps on the embedded database need it.
+    const { acquireFileLock } = await import('@kit/migrate')
     const lock = await acquireFileLock(path, {
       waitMs: 60_000,
       onWait: ({ holder }) => log.warn({ holder }, `waiting for ${holder} to release the embedded database`),
