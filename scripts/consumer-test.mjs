@@ -42,7 +42,7 @@ writeFileSync(
       name: 'consumer',
       private: true,
       type: 'module',
-      dependencies: { ...specs, express: '^5', fastify: '^5' },
+      dependencies: { ...specs, express: '^5', fastify: '^5', '@openfeature/server-sdk': '^1' },
       overrides: specs,
     },
     null,
@@ -51,6 +51,7 @@ writeFileSync(
 )
 run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], scratch)
 
+// @openfeature/server-sdk: the optional peer an app installs to use @kit/flags/openfeature.
 // Entry points that run side effects on import (the Sentry preload) are still safe without a DSN.
 writeFileSync(
   join(scratch, 'esm.mjs'),
