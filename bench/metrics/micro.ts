@@ -8,6 +8,7 @@
 import { IncomingMessage, ServerResponse } from 'node:http'
 import { createRequire } from 'node:module'
 import { Socket } from 'node:net'
+import express from 'express'
 import { Bench } from 'tinybench'
 import { createMetrics } from '../../packages/metrics/src/index.ts'
 import { INTERNALS } from '../../packages/metrics/src/internals.ts'
@@ -16,12 +17,18 @@ const require = createRequire(new URL('../../packages/metrics/package.json', imp
 const { Counter, Histogram, Registry } = require('prom-client') as typeof import('prom-client')
 
 const socket = new Socket()
-function request(): [IncomingMessage, ServerResponse] {
+const app = express()
+/** A request as Express hands it to middleware (with its prototypes swapped in), or as node:http does. */
+function request(asExpress = false): [IncomingMessage, ServerResponse] {
   const req = new IncomingMessage(socket)
   req.method = 'GET'
   req.url = '/users/123'
-  Object.assign(req, { route: { path: '/users/:id' }, baseUrl: '' })
   const res = new ServerResponse(req)
+  if (asExpress) {
+    Object.setPrototypeOf(req, app.request)
+    Object.setPrototypeOf(res, app.response)
+  }
+  Object.assign(req, { route: { path: '/users/:id' }, baseUrl: '', originalUrl: '/users/123' })
   res.statusCode = 200
   return [req, res]
 }
@@ -50,6 +57,16 @@ bench
   .add('@kit/metrics, Express path (alerts: false)', () => {
     const [req, res] = request()
     withoutAlerts[INTERNALS].tracker.startExpress(req, res)
+    res.emit('close')
+  })
+  .add('Express req/res objects + one close listener (baseline)', () => {
+    const [, res] = request(true)
+    res.on('close', noop)
+    res.emit('close')
+  })
+  .add('@kit/metrics, Express path on Express objects', () => {
+    const [req, res] = request(true)
+    withAlerts[INTERNALS].tracker.startExpress(req, res)
     res.emit('close')
   })
   .add('@kit/metrics, Fastify path (launch preset on)', () => {

@@ -1,7 +1,8 @@
 /**
- * GET /hello with and without @kit/metrics on Express and Fastify, and with
- * prom-client wired by hand (its README's labelled counter and histogram)
- * for scale. Each server runs in its own process; load comes from this one
+ * GET /hello with and without @kit/metrics on Express and Fastify; with an
+ * empty middleware / onRequest hook (the floor of anything that hooks every
+ * request) and prom-client wired by hand (its README's labelled counter and
+ * histogram), for scale. Each server runs in its own process; load comes from this one
  * (autocannon). The variants of one framework run back to back in short,
  * rotated rounds, and each round yields its own ratios: on a shared machine
  * the load drifts over minutes, and a ratio of two runs seconds apart is far
@@ -30,8 +31,18 @@ const GROUPS = (
           ['fastify bare', 'fastify + @kit/metrics', 'fastify + @kit/metrics (requests only)'],
         ]
       : [
-          ['express bare', 'express + @kit/metrics', 'express + prom-client by hand'],
-          ['fastify bare', 'fastify + @kit/metrics', 'fastify + prom-client by hand'],
+          [
+            'express bare',
+            'express + empty middleware',
+            'express + @kit/metrics',
+            'express + prom-client by hand',
+          ],
+          [
+            'fastify bare',
+            'fastify + empty onRequest hook',
+            'fastify + @kit/metrics',
+            'fastify + prom-client by hand',
+          ],
         ]
 ).filter((group) => group.some((name) => new RegExp(process.env.ONLY ?? '.').test(name)))
 const serverFile = fileURLToPath(new URL('./server.ts', import.meta.url))

@@ -106,7 +106,8 @@ const variants: Record<string, () => Listen> = {
     fastifyApp(async (app) => {
       await app.register(kitMetrics, { metrics: kit() })
     }),
-  // Diagnostics: the request path alone, without prom-client's process metrics and the alert windows.
+  // Diagnostics: the request path alone, without prom-client's process metrics and the alert windows;
+  // and the floor of any middleware (an empty one).
   'fastify + @kit/metrics (requests only)': () =>
     fastifyApp(async (app) => {
       const metrics = createMetrics(
@@ -114,6 +115,18 @@ const variants: Record<string, () => Listen> = {
         { env: { NODE_ENV: 'production' } },
       )
       await app.register(kitMetrics, { metrics })
+    }),
+  'fastify + empty onRequest hook': () =>
+    fastifyApp(async (app) => {
+      app.addHook('onRequest', (_request, _reply, done) => done())
+    }),
+  'fastify + close listener': () =>
+    fastifyApp(async (app) => {
+      const noop = () => {}
+      app.addHook('onRequest', (_request, reply, done) => {
+        reply.raw.on('close', noop)
+        done()
+      })
     }),
   'express + empty middleware': () =>
     expressApp((app) => {
