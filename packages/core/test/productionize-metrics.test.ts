@@ -25,6 +25,17 @@ describe.each(['express', 'fastify'] as const)('metrics through productionize() 
     await close()
   })
 
+  it('counts kit.mailer sends by provider and result', async () => {
+    const { kit, url, close } = await startKit(framework, {
+      envSource: { MAIL_PROVIDER: 'memory', MAIL_FROM: 'App <app@example.com>' },
+      metrics: {},
+    })
+    await kit.mailer!.send({ to: 'user@example.com', subject: 'Hi', text: 'Hello' })
+    const text = await (await fetch(`${url}/metrics`)).text()
+    expect(text).toMatch(/mail_sends_total\{[^}]*provider="memory"[^}]*\} 1/)
+    await close()
+  })
+
   it('is off unless configured', async () => {
     const { url, close } = await startKit(framework, {})
     expect((await fetch(`${url}/metrics`)).status).toBe(404)

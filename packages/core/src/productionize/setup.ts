@@ -213,6 +213,19 @@ function createKitMetrics(config: KitConfig, ctx: KitContext, log: Logger, healt
     ...(ctx.mailerConfigured ? { mailer: () => ctx.mailer() } : {}),
     ...(ctx.env.REDIS_URL ? { redis: () => ctx.connections.redis() } : {}),
   })
+  if (ctx.mailerConfigured) {
+    // Count sends by provider and result once kit.mailer exists (it is created on first use).
+    const createMailer = ctx.mailer
+    let observed = false
+    ctx.mailer = () => {
+      const mailer = createMailer()
+      if (!observed) {
+        observed = true
+        metrics.observeMailer(mailer)
+      }
+      return mailer
+    }
+  }
   if (ctx.env.DATABASE_URL) metrics.observeKnex(ctx.connections.db())
   if (ctx.env.REDIS_URL) metrics.observeRedis(ctx.connections.redis())
   health.addShutdownHook(metrics.shutdownHook())
