@@ -1,88 +1,289 @@
-// Tests the packages as users install them: `pnpm pack` every public package,
-// install the tarballs into a scratch project (npm, not workspace links), then
-// import every entry point from ESM and require() it from CommonJS
-// (require(esm) works on Node >= 20.19), and run a tiny Express app through
-// productionize().
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+// `pnpm test:consumer` (after `pnpm build`): kit as users install it. Every
+// public package is packed (scripts/pack-all.mjs), then each consumer below
+// is its own scratch project that installs the tarballs with npm (no
+// workspace links) and only the framework it uses, imports kit, runs a tiny
+// app through productionize() and makes a real request:
+//
+//   express-esm        Express only, ESM (top-level await); every entry point imports
+//   fastify-esm        Fastify only, ESM; every entry point imports (with the OpenFeature peer)
+//   express-cjs        Express only, CommonJS: require('@kit/core'), no top-level await
+//   typescript-strict  Express only, TypeScript strict with skipLibCheck: false, built with tsc:
+//                      kit's public .d.ts must compile without the optional peers, and
+//                      req.id, req.log, res.locals.cspNonce must be typed (not any)
+//
+// The four installs run at once and each step has a time limit, so the run
+// stays bounded (about a minute with a warm npm cache).
+import { execFile } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { packAll, publicPackages } from './pack-all.mjs'
 
-const root = new URL('..', import.meta.url).pathname
+const exec = promisify(execFile)
+const STEP_TIMEOUT_MS = 5 * 60_000
 const scratch = mkdtempSync(join(tmpdir(), 'kit-consumer-'))
-const tarballs = join(scratch, 'tarballs')
-const run = (cmd, args, cwd) =>
-  execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' })
 
-const packages = readdirSync(join(root, 'packages'))
-  .map((dir) => ({
-    dir: join(root, 'packages', dir),
-    json: JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')),
-  }))
-  .filter(({ json }) => !json.private)
-
-const specs = {}
-for (const { dir, json } of packages) {
-  const out = run('pnpm', ['pack', '--pack-destination', tarballs], dir).trim().split('\n').pop()
-  specs[json.name] = `file:${out}`
-}
-
-const entryPoints = []
-for (const { json } of packages) {
-  for (const key of Object.keys(json.exports)) {
-    if (key === './package.json' || key.includes('*')) continue
-    entryPoints.push(key === '.' ? json.name : `${json.name}/${key.slice(2)}`)
+async function run(cmd, args, cwd) {
+  try {
+    const { stdout } = await exec(cmd, args, { cwd, timeout: STEP_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 })
+    return stdout
+  } catch (error) {
+    throw new Error(
+      `${cmd} ${args.join(' ')} failed in ${cwd}:\n${error.stdout ?? ''}\n${error.stderr ?? error.message}`,
+    )
   }
 }
 
-writeFileSync(
-  join(scratch, 'package.json'),
-  JSON.stringify(
-    {
-      name: 'consumer',
-      private: true,
-      type: 'module',
-      dependencies: { ...specs, express: '^5', fastify: '^5', '@openfeature/server-sdk': '^1' },
-      overrides: specs,
-    },
-    null,
-    2,
-  ),
-)
-run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], scratch)
+const tarballs = packAll(join(scratch, 'tarballs'))
+const specs = Object.fromEntries(Object.entries(tarballs).map(([name, path]) => [name, `file:${path}`]))
 
-// @openfeature/server-sdk: the optional peer an app installs to use @kit/flags/openfeature.
-// Entry points that run side effects on import (the Sentry preload) are still safe without a DSN.
-writeFileSync(
-  join(scratch, 'esm.mjs'),
-  `${entryPoints.map((e, i) => `import * as m${i} from '${e}'`).join('\n')}\nconsole.log('esm ok', ${entryPoints.length})\n`,
+// Entry points, except those whose optional peer the consumer has not installed.
+const entryPoints = publicPackages().flatMap(({ json }) =>
+  Object.keys(json.exports)
+    .filter((key) => key !== './package.json' && !key.includes('*'))
+    .map((key) => (key === '.' ? json.name : `${json.name}/${key.slice(2)}`)),
 )
-writeFileSync(
-  join(scratch, 'cjs.cjs'),
-  `${entryPoints.map((e) => `require('${e}')`).join('\n')}\nconsole.log('cjs ok', ${entryPoints.length})\n`,
-)
-writeFileSync(
-  join(scratch, 'app.mjs'),
-  `import express from 'express'
+const needsPeer = { '@kit/flags/openfeature': '@openfeature/server-sdk' }
+const importable = (installed) => entryPoints.filter((e) => !needsPeer[e] || installed.includes(needsPeer[e]))
+
+// One request through productionize(): a 200, the request id echoed, a CSP nonce in the header.
+const checkResponse = `
+  const res = await fetch('http://127.0.0.1:' + server.address().port + '/hello')
+  const body = await res.json()
+  const csp = res.headers.get('content-security-policy') ?? ''
+  if (res.status !== 200) throw new Error('GET /hello answered ' + res.status)
+  if (!body.id || body.id !== res.headers.get('x-request-id')) throw new Error('no request id: ' + JSON.stringify(body))
+  if (!body.nonce || !csp.includes("'nonce-" + body.nonce + "'")) throw new Error('no CSP nonce: ' + csp)
+  await kit.shutdown()`
+
+const expressApp = `
+  const app = express()
+  const kit = await productionize(app, { health: { signals: false } })
+  app.get('/hello', (req, res) => {
+    req.log.info('hello')
+    res.json({ id: req.id, nonce: res.locals.cspNonce })
+  })
+  const server = await kit.listen({ port: 0, host: '127.0.0.1' })
+  ${checkResponse}
+  // The embedded database is an optional peer: asking for it says what to install.
+  try {
+    kit.db
+    throw new Error('kit.db worked without @electric-sql/pglite installed')
+  } catch (error) {
+    if (error.code !== 'KIT_CORE_EMBEDDED_DATABASE_MISSING') throw error
+  }`
+
+const consumers = [
+  {
+    name: 'express-esm',
+    type: 'module',
+    dependencies: { express: '^5' },
+    absent: ['fastify', '@electric-sql/pglite'],
+    files: {
+      'entry-points.mjs': (installed) =>
+        `${importable(installed)
+          .map((e, i) => `import * as m${i} from '${e}'`)
+          .join('\n')}\nconsole.log('imported ${importable(installed).length} entry points')\n`,
+      'app.mjs': () => `import express from 'express'
 import { productionize } from '@kit/core'
-const app = express()
-const kit = await productionize(app, { env: {} })
-app.get('/hello', (req, res) => res.json({ hello: 'world' }))
-const server = await kit.listen({ port: 0, host: '127.0.0.1' })
-const res = await fetch('http://127.0.0.1:' + server.address().port + '/hello')
-const body = await res.json()
-if (res.status !== 200 || body.hello !== 'world' || !res.headers.get('x-request-id')) throw new Error('unexpected response ' + res.status)
-await kit.shutdown()
-console.log('app ok')
+${expressApp}
+console.log('express ESM app ok')
 `,
+    },
+    steps: [
+      ['node', ['entry-points.mjs']],
+      ['node', ['app.mjs']],
+      ['./node_modules/.bin/kit', ['--help']],
+    ],
+  },
+  {
+    name: 'fastify-esm',
+    type: 'module',
+    dependencies: { fastify: '^5', '@openfeature/server-sdk': '^1' },
+    remove: ['express'],
+    absent: ['express', '@electric-sql/pglite'],
+    files: {
+      'entry-points.mjs': (installed) =>
+        `${importable(installed)
+          .map((e, i) => `import * as m${i} from '${e}'`)
+          .join('\n')}\nconsole.log('imported ${importable(installed).length} entry points')\n`,
+      'app.mjs': () => `import Fastify from 'fastify'
+import { fastifyOptions, productionize } from '@kit/core'
+const config = { health: { signals: false } }
+const app = Fastify(fastifyOptions(config))
+const kit = await productionize(app, config)
+app.get('/hello', async (request, reply) => {
+  request.log.info('hello')
+  return { id: request.id, nonce: reply.cspNonce }
+})
+const server = await kit.listen({ port: 0, host: '127.0.0.1' })
+${checkResponse}
+console.log('fastify ESM app ok')
+`,
+    },
+    steps: [
+      ['node', ['entry-points.mjs']],
+      ['node', ['app.mjs']],
+    ],
+  },
+  {
+    name: 'express-cjs',
+    type: 'commonjs',
+    dependencies: { express: '^5' },
+    absent: ['fastify'],
+    files: {
+      'entry-points.js': (installed) =>
+        `${importable(installed)
+          .map((e) => `require('${e}')`)
+          .join('\n')}\nconsole.log('required ${importable(installed).length} entry points')\n`,
+      'app.js': () => `const express = require('express')
+const { productionize } = require('@kit/core')
+
+async function main() {
+${expressApp}
+}
+
+main().then(
+  () => console.log('express CommonJS app ok'),
+  (error) => {
+    console.error(error)
+    process.exit(1)
+  },
 )
+`,
+    },
+    steps: [
+      ['node', ['entry-points.js']],
+      ['node', ['app.js']],
+    ],
+  },
+  {
+    name: 'typescript-strict',
+    type: 'module',
+    dependencies: { express: '^5' },
+    devDependencies: { typescript: '^5.9', '@types/express': '^5', '@types/node': '^20.19' },
+    absent: ['fastify', '@sentry/node', '@electric-sql/pglite'],
+    files: {
+      'tsconfig.json': () =>
+        JSON.stringify(
+          {
+            compilerOptions: {
+              target: 'ES2022',
+              module: 'nodenext',
+              moduleResolution: 'nodenext',
+              strict: true,
+              skipLibCheck: false,
+              noEmitOnError: true,
+              types: ['node'],
+              outDir: 'dist',
+            },
+            include: ['app.ts'],
+          },
+          null,
+          2,
+        ),
+      'app.ts': () => `import express, { type Request, type Response } from 'express'
+import { type Kit, productionize } from '@kit/core'
+
+const app = express()
+const kit: Kit = await productionize(app, { health: { signals: false } })
+app.get('/hello', (req: Request, res: Response) => {
+  const id: string = req.id
+  const nonce: string = res.locals.cspNonce
+  req.log.info({ id }, 'hello')
+  res.json({ id, nonce })
+})
+
+// Never called: tsc proves these are typed, not any (each line must be an error).
+export function notAny(req: Request, res: Response): void {
+  // @ts-expect-error req.id is a string
+  const wrongId: number = req.id
+  // @ts-expect-error res.locals.cspNonce is a string
+  const wrongNonce: number = res.locals.cspNonce
+  // @ts-expect-error req.log is a pino logger
+  req.log.notALevel('hello')
+  void [wrongId, wrongNonce]
+}
+const server = await kit.listen({ port: 0, host: '127.0.0.1' })
+const address = server.address()
+if (address === null || typeof address === 'string') throw new Error('not listening on a port')
+const res = await fetch('http://127.0.0.1:' + address.port + '/hello')
+const body = (await res.json()) as { id?: string; nonce?: string }
+const csp = res.headers.get('content-security-policy') ?? ''
+if (res.status !== 200) throw new Error('GET /hello answered ' + res.status)
+if (!body.id || body.id !== res.headers.get('x-request-id')) throw new Error('no request id')
+if (!body.nonce || !csp.includes("'nonce-" + body.nonce + "'")) throw new Error('no CSP nonce')
+await kit.shutdown()
+console.log('strict TypeScript app ok')
+`,
+    },
+    steps: [
+      ['./node_modules/.bin/tsc', ['-p', '.']],
+      ['node', ['dist/app.js']],
+    ],
+  },
+]
+
+async function runConsumer(consumer) {
+  const dir = join(scratch, consumer.name)
+  mkdirSync(dir)
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify(
+      {
+        name: `kit-consumer-${consumer.name}`,
+        private: true,
+        type: consumer.type,
+        dependencies: { ...specs, ...consumer.dependencies },
+        devDependencies: consumer.devDependencies ?? {},
+        // kit's packages depend on each other by version: take those from the tarballs too.
+        overrides: specs,
+      },
+      null,
+      2,
+    ),
+  )
+  await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], dir)
+  // express-rate-limit (a dependency of @kit/rate-limit) declares express as a
+  // required peer, so npm installs express into a Fastify app too: remove it,
+  // so the Fastify consumer proves kit never loads it.
+  for (const name of consumer.remove ?? []) rmSync(join(dir, 'node_modules', name), { recursive: true })
+  for (const name of consumer.absent) {
+    // The point of the consumer: the other framework (and the optional peers) are really not there.
+    if (existsSync(join(dir, 'node_modules', name)))
+      throw new Error(`${consumer.name}: ${name} got installed`)
+  }
+  const installed = Object.keys(consumer.dependencies)
+  for (const [file, content] of Object.entries(consumer.files))
+    writeFileSync(join(dir, file), content(installed))
+  const output = []
+  for (const [cmd, args] of consumer.steps) {
+    const stdout = await run(cmd, args, dir)
+    // Apps log JSON lines; keep the lines the scripts print themselves.
+    output.push(...stdout.split('\n').filter((line) => line && !line.startsWith('{')))
+  }
+  return `${consumer.name}: ${output.map((l) => l.trim()).join('; ')}`
+}
 
 try {
-  console.log(run(process.execPath, ['esm.mjs'], scratch).trim())
-  console.log(run(process.execPath, ['cjs.cjs'], scratch).trim())
-  console.log(run(process.execPath, ['app.mjs'], scratch).trim())
-  console.log(run(join(scratch, 'node_modules/.bin/kit'), ['--help'], scratch).split('\n')[0])
-  console.log(`consumer test passed: ${packages.length} packages, ${entryPoints.length} entry points`)
+  const results = await Promise.allSettled(consumers.map(runConsumer))
+  let failed = 0
+  for (const [i, result] of results.entries()) {
+    if (result.status === 'fulfilled') console.log(`ok   ${result.value}`)
+    else {
+      failed++
+      console.error(`FAIL ${consumers[i].name}: ${result.reason.message}`)
+    }
+  }
+  if (failed > 0) {
+    console.error(`consumer test failed: ${failed} of ${consumers.length} consumers`)
+    process.exitCode = 1
+  } else {
+    console.log(
+      `consumer test passed: ${consumers.length} consumers, ${Object.keys(tarballs).length} packages`,
+    )
+  }
 } finally {
   rmSync(scratch, { recursive: true, force: true })
 }

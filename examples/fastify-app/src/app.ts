@@ -1,4 +1,5 @@
-import { fastifyOptions, productionize } from '@kit/core'
+import { productionize } from '@kit/core'
+import { fastifyOptions } from '@kit/core/fastify'
 import { cookieName, secureCookie } from '@kit/security'
 import Fastify from 'fastify'
 import config from '../kit.config.ts'

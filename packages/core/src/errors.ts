@@ -17,6 +17,14 @@ export const errors: ErrorTable = {
     when: 'Code asked for a Redis connection while REDIS_URL (and REDIS_TLS_URL) is unset.',
     fix: 'Set REDIS_URL (redis:// or rediss://), or leave the feature on its in-memory default.',
   },
+  KIT_CORE_EMBEDDED_DATABASE_MISSING: {
+    when: 'kit.db was used without DATABASE_URL (the embedded PGlite database) but @electric-sql/pglite or knex-pglite is not installed; they are optional peers so production installs do not carry them.',
+    fix: 'For development: `npm install --save-dev @electric-sql/pglite knex-pglite`. Otherwise set DATABASE_URL to a PostgreSQL or MySQL/MariaDB server.',
+  },
+  KIT_CORE_MAIL_NOT_CONFIGURED: {
+    when: 'Code asked for kit.mailer while no mail provider is configured (MAIL_PROVIDER and kit.config `mail.providers` are unset).',
+    fix: 'Set MAIL_PROVIDER (smtp, sendgrid, resend, file, ...) or kit.config `mail.providers`; kit.mailer exists only then.',
+  },
   KIT_CORE_TRUST_PROXY_INVALID: {
     when: 'TRUST_PROXY could not be turned into a proxy trust rule.',
     fix: 'Use a hop count (Heroku, Render, Fly: 1) or a comma-separated list of IPs, CIDR ranges, or loopback/linklocal/uniquelocal.',

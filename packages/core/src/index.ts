@@ -1,8 +1,9 @@
 // The env building blocks kit.config.ts needs, so an app imports them from one place.
 export { bool, bytes, duration, int, type KitEnv, list, oneOf, secret, url } from '@kit/env'
-// Fastify type augmentations (reply.cspNonce, route config.rateLimit / config.csrf) come with @kit/core.
-export type { KitRateLimitOptions } from '@kit/rate-limit/fastify'
-export type { KitSecurityPluginOptions } from '@kit/security/fastify'
+// Express's req.id, req.log and res.locals.cspNonce: on the global Express namespace, so they compile without Express.
+// Fastify's augmentations (reply.cspNonce, route config) import fastify: they come with @kit/core/fastify.
+export type {} from '@kit/logger'
+export type {} from '@kit/security'
 export { z } from 'zod'
 export {
   CONFIG_FILES,
@@ -28,6 +29,6 @@ export {
   trustProxyFor,
 } from './connections/trust-proxy.ts'
 export { type ErrorResponse, type ErrorResponseOptions, errorResponse } from './errors/error-response.ts'
-export { fastifyOptions } from './productionize/fastify.ts'
+export { fastifyOptions } from './productionize/fastify-options.ts'
 export type { Kit, ListenOptions } from './productionize/handle.ts'
 export { productionize } from './productionize/productionize.ts'

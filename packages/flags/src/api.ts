@@ -1,5 +1,4 @@
-import type { KitLogger, ShutdownHook } from '@kit/internal'
-import type { Redis } from 'ioredis'
+import type { KitLogger, KitRedis, ShutdownHook } from '@kit/internal'
 import type { Knex } from 'knex'
 import type { Change, Targeting } from './changes.ts'
 import type { RequestFlags } from './request.ts'
@@ -24,7 +23,7 @@ export interface FlagsContext {
   /** The database of run-time changes (Postgres, MySQL/MariaDB, PGlite). Without it flags come from code, file and env only. */
   knex?: Knex
   /** Redis for pub/sub invalidation (ioredis; a duplicate connection subscribes). */
-  redis?: Redis
+  redis?: KitRedis
   /** Where flags.json is looked up. @default process.cwd() */
   cwd?: string
 }

@@ -1,4 +1,5 @@
 import { createDebug, KitError, type KitLogger, type ShutdownHook, silentLogger } from '@kit/internal'
+import type { Redis } from 'ioredis'
 import type { ChangeOptions, FlagChange, FlagInfo, Flags, FlagsContext } from './api.ts'
 import { applyChange, type Change, type Targeting } from './changes.ts'
 import { type CompiledFlag, compileFlag, evaluateFlag } from './compile.ts'
@@ -92,8 +93,13 @@ class FeatureFlags {
       )
     }
     this.#sync = context.knex
-      ? new DatabaseSync(context.knex, context.redis, config, this.#log, env.NODE_ENV, (rows) =>
-          this.#applyRows(rows),
+      ? new DatabaseSync(
+          context.knex,
+          context.redis as Redis | undefined /* KitRedis in the public type: at run time an ioredis client */,
+          config,
+          this.#log,
+          env.NODE_ENV,
+          (rows) => this.#applyRows(rows),
         )
       : undefined
     this.#rebuild()

@@ -66,3 +66,29 @@ export interface ShutdownHook {
 
 /** Decides that a request bypasses a feature (health routes bypass HTTPS redirects, rate limits...). */
 export type SkipRequest = (req: IncomingMessage) => boolean
+
+/**
+ * An ioredis client, as kit's public types name it (kit.redis, createRedis(),
+ * the `redis` option of createFlags()). At run time it is always an ioredis
+ * `Redis`; the type lists only common commands because ioredis is an
+ * optional peer and its own declarations do not compile with
+ * `skipLibCheck: false`, so kit's .d.ts files must not import them. For the
+ * whole API: `import type { Redis } from 'ioredis'` and `kit.redis as unknown as Redis`.
+ */
+export interface KitRedis {
+  /** ioredis connection state: 'wait' | 'connecting' | 'connect' | 'ready' | 'close' | 'reconnecting' | 'end'. */
+  readonly status: string
+  ping(): Promise<string>
+  get(key: string): Promise<string | null>
+  set(key: string, value: string | number): Promise<unknown>
+  del(...keys: string[]): Promise<number>
+  incr(key: string): Promise<number>
+  expire(key: string, seconds: number): Promise<number>
+  publish(channel: string, message: string): Promise<number>
+  /** Any Redis command: `kit.redis.call('HSET', key, field, value)`. */
+  call(command: string, ...args: (string | number | Buffer)[]): Promise<unknown>
+  duplicate(): KitRedis
+  quit(): Promise<unknown>
+  disconnect(): void
+  on(event: string, listener: (...args: any[]) => void): unknown
+}

@@ -3,6 +3,7 @@ export {
   type HealthCheckResult,
   type HealthStatus,
   type KitLogger,
+  type KitRedis,
   type ShutdownHook,
   type SkipRequest,
   silentLogger,

@@ -1,18 +1,12 @@
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { ServerResponse } from 'node:http'
 import { performance } from 'node:perf_hooks'
 import { KitError } from '@kit/internal'
-import fastifyModule, {
-  type FastifyPluginCallback,
-  type FastifyReply,
-  type FastifyRequest,
-  type LogController,
-} from 'fastify'
+import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import type { ChildLoggerOptions } from 'pino'
 import { ActiveRequest, requestStorage } from './context.ts'
 import { isKitLogger, type Logger } from './create-logger.ts'
+import { genReqIdFor } from './fastify-options.ts'
 import { assertLoggerArgument } from './logger-argument.ts'
-import { isSafeRequestId, resolveRequestId } from './request-id.ts'
 import { logRequestLine, setResponseError } from './request-line.ts'
 import {
   parseRequestLoggerOptions,
@@ -26,56 +20,8 @@ export interface KitLoggerPluginOptions extends RequestLoggerOptions {
   log?: Logger
 }
 
-/** What `Fastify({ ...fastifyLoggerOptions(log) })` receives. */
-export interface KitFastifyServerOptions {
-  loggerInstance: Logger
-  /** Fastify's own per-request lines are off: kit writes one line per request instead. */
-  logController?: LogController
-  disableRequestLogging?: true
-  genReqId: (req: IncomingMessage) => string
-  requestIdHeader: false
-  childLoggerFactory: (
-    logger: unknown,
-    bindings: Record<string, unknown>,
-    options: ChildLoggerOptions,
-  ) => Logger
-}
-
 const STATE: unique symbol = Symbol('kit.logger.fastify')
 type TrackedRequest = FastifyRequest & { [STATE]?: { active: ActiveRequest; res: ServerResponse } }
-
-/**
- * Options for the Fastify constructor (Fastify 5 takes a pino instance only
- * there): our logger, our request ids, request loggers bound to the id, and
- * Fastify's own request lines off. Register kitLoggerPlugin too.
- */
-export function fastifyLoggerOptions(
-  log: Logger,
-  options: RequestLoggerOptions = {},
-): KitFastifyServerOptions {
-  assertLoggerArgument(log, 'fastifyLoggerOptions')
-  const config = parseRequestLoggerOptions(options)
-  const Controller = (fastifyModule as unknown as { LogController?: new (o: object) => LogController })
-    .LogController
-  return {
-    loggerInstance: log,
-    // Fastify >= 5.12 deprecates the top-level disableRequestLogging in favour of a LogController.
-    ...(Controller
-      ? { logController: new Controller({ disableRequestLogging: true }) }
-      : { disableRequestLogging: true }),
-    genReqId: genReqIdFor(config),
-    requestIdHeader: false,
-    childLoggerFactory(logger, bindings, childOptions) {
-      const id = bindings.reqId
-      if (isSafeRequestId(id)) return bindRequestLogger(log, id, childOptions)
-      return (logger as Logger).child(bindings, childOptions)
-    },
-  }
-}
-
-function genReqIdFor(config: RequestLoggerConfig): (req: IncomingMessage) => string {
-  return (req) => resolveRequestId(req.headers[config.header], config.trust)
-}
 
 const plugin: FastifyPluginCallback<KitLoggerPluginOptions> = (fastify, options, done) => {
   let log: Logger

@@ -1,6 +1,8 @@
 export { getRequestContext, getRequestId, type RequestContext } from './context.ts'
 export { createLogger, isKitLogger, type Logger } from './create-logger.ts'
 export { errors } from './errors.ts'
+// Express's req.id and req.log (global Express namespace: compiles without Express installed).
+export type {} from './express-request.ts'
 export { fetchWithRequestId, REQUEST_ID_HEADER, requestIdHeaders } from './fetch.ts'
 export { flushLogger, loggerShutdownHook } from './flush.ts'
 export { LEVELS, type LogLevel } from './levels.ts'

@@ -1,5 +1,5 @@
+import { requireOptional } from '@kit/internal'
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
-import express from 'express'
 import { MAX_FORM_FIELDS } from './body-limit.ts'
 import { type FrameworkIO, pathOf } from './io.ts'
 import type { SecurityOptions } from './options.ts'
@@ -86,6 +86,10 @@ export function bodyLimits(security?: Input): RequestHandler {
   }
   const steps = resolved.steps(expressIO)
   const { limit } = config
+  // Express's own parsers, required here rather than imported at the top:
+  // this entry point must load in an app that has no express installed
+  // (docs/internals/module-loading.md). Resolved from the app first.
+  const express = requireOptional<typeof import('express')>('express', 'bodyLimits()')
   const parsers: RequestHandler[] = [
     express.json({ limit }),
     express.urlencoded({ limit, extended: false, parameterLimit: MAX_FORM_FIELDS }),

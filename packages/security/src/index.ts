@@ -12,6 +12,8 @@ export { type CspConfig, DEFAULT_REPORT_PATH, REPORT_GROUP } from './csp/policy.
 export type { CspViolation } from './csp/report-parser.ts'
 export type { CsrfConfig } from './csrf.ts'
 export { errors } from './errors.ts'
+// Express's res.locals.cspNonce (global Express namespace: compiles without Express installed).
+export type {} from './express-locals.ts'
 export type { Header } from './headers.ts'
 export type { HostsConfig, HttpsConfig } from './hosts.ts'
 export { DEFAULT_HSTS_MAX_AGE, MIN_PRODUCTION_HSTS_MAX_AGE } from './hsts.ts'

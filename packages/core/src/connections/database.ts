@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { createDebug, type KitLogger, requireOptional } from '@kit/internal'
+import { createDebug, isKitError, KitError, type KitLogger, requireOptional } from '@kit/internal'
 import type { Knex } from 'knex'
 import { type DatabaseSslMode, parseDatabaseUrl } from './database-url.ts'
 
@@ -52,10 +52,7 @@ export function createDatabase(
       options.embeddedDirectory ?? join('.kit', 'pgdata'),
     )
     mkdirSync(directory, { recursive: true })
-    const feature = 'The embedded database (used when DATABASE_URL is unset)'
-    requireOptional('@electric-sql/pglite', feature)
-    const pgliteDialect = requireOptional<{ default?: unknown }>('knex-pglite', feature)
-    const ClientPgLite = pgliteDialect.default ?? pgliteDialect
+    const ClientPgLite = loadEmbeddedDialect()
     debug('database: embedded PGlite in %s', directory)
     return {
       knex: knex({
@@ -143,5 +140,26 @@ export function createDatabase(
     }),
     kind: 'mysql',
     description: `MySQL/MariaDB at ${where}`,
+  }
+}
+
+/**
+ * PGlite (about 27 MB) and its knex dialect are optional peers, not
+ * dependencies: a production install with DATABASE_URL never carries them.
+ * They are required only when kit.db is first used without DATABASE_URL.
+ */
+function loadEmbeddedDialect(): unknown {
+  const feature = 'The embedded database (used when DATABASE_URL is unset)'
+  try {
+    requireOptional('@electric-sql/pglite', feature)
+    const dialect = requireOptional<{ default?: unknown }>('knex-pglite', feature)
+    return dialect.default ?? dialect
+  } catch (error) {
+    if (!isKitError(error) || error.code !== 'KIT_INTERNAL_MISSING_DEPENDENCY') throw error
+    throw new KitError(
+      'KIT_CORE_EMBEDDED_DATABASE_MISSING',
+      'DATABASE_URL is unset, so kit.db would use the embedded database (PGlite in .kit/pgdata), but its packages are not installed. Install them for development: `npm install --save-dev @electric-sql/pglite knex-pglite`, or set DATABASE_URL to a PostgreSQL or MySQL/MariaDB server.',
+      { cause: error },
+    )
   }
 }

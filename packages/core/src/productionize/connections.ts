@@ -8,7 +8,8 @@ import {
   type DatabaseEnv,
   type DatabaseOptions,
 } from '../connections/database.ts'
-import { createRedis, type RedisConnectionOptions, type RedisEnv } from '../connections/redis.ts'
+import { createIoRedis } from '../connections/ioredis.ts'
+import type { RedisConnectionOptions, RedisEnv } from '../connections/redis.ts'
 
 /**
  * `kit.db` and `kit.redis`, created on first use: an app that never touches
@@ -57,7 +58,7 @@ export class LazyConnections {
 
   redis(): Redis {
     if (!this.#redis) {
-      const redis = createRedis(this.#env, this.#options.redis, { log: this.#context.log })
+      const redis = createIoRedis(this.#env, this.#options.redis, { log: this.#context.log })
       this.#redis = redis
       this.#context.onCreate({
         name: 'redis',

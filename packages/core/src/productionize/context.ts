@@ -1,6 +1,6 @@
 import { type KitEnvWith, loadEnv } from '@kit/env'
-import type { KitLogger, ShutdownHook } from '@kit/internal'
-import { createMailer, type Mailer } from '@kit/mailer'
+import { KitError, type KitLogger, type ShutdownHook } from '@kit/internal'
+import type { createMailer, Mailer } from '@kit/mailer'
 import type { z } from 'zod'
 import type { KitConfig } from '../config/types.ts'
 import { type TrustProxyForFrameworks, trustProxyFor } from '../connections/trust-proxy.ts'
@@ -35,6 +35,12 @@ export function resolveEnv(config: KitConfig, cwd: string): KitEnvWith<z.ZodRawS
   }) as KitEnvWith<z.ZodRawShape>
 }
 
+/** Whether kit.mailer exists: MAIL_PROVIDER (or config.mail.providers) names at least one provider. */
+export function mailerConfigured(config: KitConfig, env: KitEnvWith<z.ZodRawShape>): boolean {
+  return env.MAIL_PROVIDER.length > 0 || config.mail?.providers !== undefined
+}
+
+/** `createMailer` is @kit/mailer's, passed in only when mail is configured (the package is imported only then). */
 export function createContext(
   framework: Framework,
   config: KitConfig,
@@ -42,6 +48,7 @@ export function createContext(
   log: KitLogger,
   cwd: string,
   addShutdownHook: (hook: ShutdownHook) => void,
+  create: typeof createMailer | undefined,
 ): KitContext {
   const connections = new LazyConnections(
     { ...env, DYNO: process.env.DYNO },
@@ -51,10 +58,15 @@ export function createContext(
   let mailer: Mailer | undefined
   const mailOptions = config.mail ?? {}
   return {
-    mailerConfigured: env.MAIL_PROVIDER.length > 0 || mailOptions.providers !== undefined,
+    mailerConfigured: create !== undefined,
     mailer() {
+      if (!create)
+        throw new KitError(
+          'KIT_CORE_MAIL_NOT_CONFIGURED',
+          'kit.mailer needs MAIL_PROVIDER (or kit.config `mail.providers`) to be set.',
+        )
       if (!mailer) {
-        const created = createMailer(mailOptions, { env, log, cwd })
+        const created = create(mailOptions, { env, log, cwd })
         mailer = created
         addShutdownHook({ name: 'mailer', close: () => created.close() })
       }

@@ -1,9 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
-import { flagsMiddleware } from '@kit/flags/express'
 import { healthRoutes, loadShedding } from '@kit/health/express'
 import { createLogger, setResponseError } from '@kit/logger'
 import { requestLogger } from '@kit/logger/express'
-import { metricsMiddleware } from '@kit/metrics/express'
 import { bruteForce, limit, rateLimits } from '@kit/rate-limit/express'
 import {
   bodyLimits,
@@ -13,12 +11,12 @@ import {
   httpsAndHosts,
   securityHeaders,
 } from '@kit/security/express'
-import { sentryErrorHandler } from '@kit/sentry/express'
 import type { KitConfig } from '../config/types.ts'
 import { errorHandler, notFoundHandler } from '../errors/express-handlers.ts'
 import { resolveEnv } from './context.ts'
 import type { Kit, ListenOptions } from './handle.ts'
 import { createKitHandle } from './kit-handle.ts'
+import { listenTarget } from './listen-target.ts'
 import { setupKit, startConnections } from './setup.ts'
 import { logStartup } from './startup-line.ts'
 
@@ -37,7 +35,13 @@ export async function productionizeExpress(input: unknown, config: KitConfig): P
   const cwd = config.cwd ?? process.cwd()
   const env = resolveEnv(config, cwd)
   const log = createLogger(config.logger ?? {}, { env })
-  const { ctx, health, security, limits, flags, metrics, skip } = setupKit('express', config, env, log, cwd)
+  const { ctx, health, security, limits, flags, metrics, skip } = await setupKit(
+    'express',
+    config,
+    env,
+    log,
+    cwd,
+  )
 
   // Express 5 announces itself and believes X-Forwarded-For from anyone unless told otherwise.
   app.disable('x-powered-by')
@@ -50,7 +54,7 @@ export async function productionizeExpress(input: unknown, config: KitConfig): P
   // 2. health routes, answered before anything below can refuse them
   app.use(healthRoutes(health))
   // the metrics endpoint (token or private network) and per-route request metrics
-  if (metrics) app.use(metricsMiddleware(metrics))
+  if (metrics) app.use((await import('@kit/metrics/express')).metricsMiddleware(metrics))
   // 3. load shedding
   app.use(loadShedding(health))
   if (security) {
@@ -71,7 +75,10 @@ export async function productionizeExpress(input: unknown, config: KitConfig): P
   // Failed-login blocking reads the account name from the parsed body, so it comes after the parsers.
   if (limits) app.use(bruteForce(limits))
   // req.flags, bound to the request's user on first use
-  if (flags) app.use(flagsMiddleware(flags, config.flagContext ? { context: config.flagContext } : {}))
+  if (flags) {
+    const { flagsMiddleware } = await import('@kit/flags/express')
+    app.use(flagsMiddleware(flags, config.flagContext ? { context: config.flagContext } : {}))
+  }
 
   let listening = false
   const listen = async (options: ListenOptions = {}): Promise<Server> => {
@@ -86,7 +93,7 @@ export async function productionizeExpress(input: unknown, config: KitConfig): P
       attachError: setResponseError,
     }
     app.use(notFoundHandler(handlers))
-    if (env.SENTRY_DSN) app.use(sentryErrorHandler())
+    if (env.SENTRY_DSN) app.use((await import('@kit/sentry/express')).sentryErrorHandler())
     app.use(errorHandler(handlers))
     const { port, host } = listenTarget(options, env.PORT, ctx.production)
     const server = await new Promise<Server>((resolve, reject) => {
@@ -103,15 +110,4 @@ export async function productionizeExpress(input: unknown, config: KitConfig): P
   if (!limits) return kit
   // Per-route tier: app.post('/reports', kit.limit('ai'), handler)
   return Object.assign(kit, { limit: (tier: string) => limit(limits, tier) })
-}
-
-export function listenTarget(
-  options: ListenOptions,
-  envPort: number,
-  production: boolean,
-): { port: number; host: string } {
-  return {
-    port: options.port ?? envPort,
-    host: options.host ?? process.env.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
-  }
 }

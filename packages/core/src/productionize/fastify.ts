@@ -1,61 +1,19 @@
-import type { IncomingMessage, Server } from 'node:http'
-import type { KitEnvWith } from '@kit/env'
-import { kitFlags } from '@kit/flags/fastify'
+import type { Server } from 'node:http'
 import { kitHealth } from '@kit/health/fastify'
 import { KitError } from '@kit/internal'
-import { createLogger, type Logger, setResponseError } from '@kit/logger'
-import { fastifyLoggerOptions, kitLoggerPlugin } from '@kit/logger/fastify'
-import { kitMetrics } from '@kit/metrics/fastify'
+import { createLogger, setResponseError } from '@kit/logger'
+import { kitLoggerPlugin } from '@kit/logger/fastify'
 import { kitRateLimit } from '@kit/rate-limit/fastify'
 import { kitSecurity } from '@kit/security/fastify'
-import { sentryFastify } from '@kit/sentry/fastify'
-import type { z } from 'zod'
 import type { KitConfig } from '../config/types.ts'
-import { trustProxyFor } from '../connections/trust-proxy.ts'
 import { errorResponse, notFoundResponse } from '../errors/error-response.ts'
 import { resolveEnv } from './context.ts'
-import { listenTarget } from './express.ts'
+import { findPrepared } from './fastify-options.ts'
 import type { Kit, ListenOptions } from './handle.ts'
 import { createKitHandle } from './kit-handle.ts'
+import { listenTarget } from './listen-target.ts'
 import { setupKit, startConnections } from './setup.ts'
 import { logStartup } from './startup-line.ts'
-
-interface Prepared {
-  env: KitEnvWith<z.ZodRawShape>
-  log: Logger
-  cwd: string
-}
-
-// fastifyOptions() prepares env and logger once; productionize() finds them again through the logger instance.
-const prepared = new WeakMap<object, Prepared>()
-
-/**
- * Options for `Fastify(...)`. Fastify reads its logger and `trustProxy` only at
- * construction, so these come before productionize(): the same pino
- * instance, request ids, TRUST_PROXY (a hop count becomes a function, since
- * Fastify ≥ 5.12.1 ignores numbers), and MAX_UPLOAD_SIZE as `bodyLimit`.
- */
-export function fastifyOptions(config: KitConfig = {}): Record<string, unknown> {
-  const cwd = config.cwd ?? process.cwd()
-  const env = resolveEnv(config, cwd)
-  const log = createLogger(config.logger ?? {}, { env })
-  prepared.set(log, { env, log, cwd })
-  const trust = trustProxyFor(env.TRUST_PROXY)
-  return {
-    ...fastifyLoggerOptions(log),
-    ...(trust.fastify === false ? {} : { trustProxy: trust.fastify }),
-    bodyLimit: env.MAX_UPLOAD_SIZE,
-  }
-}
-
-// Fastify wraps the loggerInstance in a child (Object.create of it): walk up to ours.
-function findPrepared(log: unknown): Prepared | undefined {
-  for (let o = log; o !== null && typeof o === 'object'; o = Object.getPrototypeOf(o)) {
-    const found = prepared.get(o)
-    if (found) return found
-  }
-  return undefined
-}
 
 interface FastifyLike {
   log: unknown
@@ -74,7 +32,13 @@ export async function productionizeFastify(input: unknown, config: KitConfig): P
   const cwd = found?.cwd ?? config.cwd ?? process.cwd()
   const env = found?.env ?? resolveEnv(config, cwd)
   const log = found?.log ?? createLogger(config.logger ?? {}, { env })
-  const { ctx, health, security, limits, flags, metrics, skip } = setupKit('fastify', config, env, log, cwd)
+  const { ctx, health, security, limits, flags, metrics, skip } = await setupKit(
+    'fastify',
+    config,
+    env,
+    log,
+    cwd,
+  )
 
   if (!found && ctx.trustProxy.fastify !== false && !app.initialConfig.trustProxy) {
     throw new KitError(
@@ -89,7 +53,8 @@ export async function productionizeFastify(input: unknown, config: KitConfig): P
   // 2–3. health routes and load shedding
   await app.register(kitHealth, { health })
   // the metrics endpoint and per-route request metrics (started by kit.listen(), closed by the shutdown)
-  if (metrics) await app.register(kitMetrics, { metrics, lifecycle: false })
+  if (metrics)
+    await app.register((await import('@kit/metrics/fastify')).kitMetrics, { metrics, lifecycle: false })
   // 4–7. HTTPS and hosts, headers + CSP nonce (reply.cspNonce), CSP reports, CORS, CSRF
   if (security)
     await app.register(kitSecurity, { security, steps: ['hosts', 'headers', 'cspReport', 'cors', 'csrf'] })
@@ -99,9 +64,12 @@ export async function productionizeFastify(input: unknown, config: KitConfig): P
   if (security) await app.register(kitSecurity, { security, steps: ['bodyLimit'] })
   // request.flags, bound to the request's user on first use
   if (flags)
-    await app.register(kitFlags, { flags, ...(config.flagContext ? { context: config.flagContext } : {}) })
+    await app.register((await import('@kit/flags/fastify')).kitFlags, {
+      flags,
+      ...(config.flagContext ? { context: config.flagContext } : {}),
+    })
 
-  if (env.SENTRY_DSN) await app.register(sentryFastify)
+  if (env.SENTRY_DSN) await app.register((await import('@kit/sentry/fastify')).sentryFastify)
   // 11. 404 and the safe error handler.
   const requestIdOf = (reply: { getHeader(name: string): unknown }) =>
     reply.getHeader('x-request-id') as string | undefined

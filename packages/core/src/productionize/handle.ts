@@ -1,8 +1,7 @@
 import type { Server } from 'node:http'
 import type { FlagDefinitions, Flags } from '@kit/flags'
-import type { KitLogger } from '@kit/internal'
+import type { KitLogger, KitRedis } from '@kit/internal'
 import type { Mailer } from '@kit/mailer'
-import type { Redis } from 'ioredis'
 import type { Knex } from 'knex'
 
 export interface ListenOptions {
@@ -26,7 +25,7 @@ export interface Kit<Env = Record<string, unknown>, F extends FlagDefinitions = 
   /** knex: DATABASE_URL (Postgres, MySQL/MariaDB), else the embedded PGlite under .kit/pgdata. */
   readonly db: Knex
   /** ioredis with fail-fast settings; only when REDIS_URL is set. */
-  readonly redis?: Redis
+  readonly redis?: KitRedis
   /** One send API over the MAIL_PROVIDER chain; in development `.eml` files under .kit/mail. Absent when no provider is configured. */
   readonly mailer?: Mailer
   /** Typed feature flags from kit.config `flags`; only when flags are defined. Per request: req.flags / request.flags. */

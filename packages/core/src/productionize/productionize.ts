@@ -4,8 +4,6 @@ import { KitError } from '@kit/internal'
 import type { z } from 'zod'
 import type { KitConfig } from '../config/types.ts'
 import { detectFramework } from './detect.ts'
-import { productionizeExpress } from './express.ts'
-import { productionizeFastify } from './fastify.ts'
 import type { Kit } from './handle.ts'
 
 /**
@@ -26,9 +24,11 @@ export async function productionize<
       'productionize(app, config): config must be an object (usually the default export of kit.config.ts).',
     )
   }
+  // Only the detected framework's adapter is loaded: an Express app never
+  // loads kit's Fastify plugins (nor Fastify), and vice versa.
   const kit =
     framework === 'express'
-      ? await productionizeExpress(app, resolved)
-      : await productionizeFastify(app, resolved)
+      ? await (await import('./express.ts')).productionizeExpress(app, resolved)
+      : await (await import('./fastify.ts')).productionizeFastify(app, resolved)
   return kit as unknown as Kit<KitEnvWith<S>, F>
 }

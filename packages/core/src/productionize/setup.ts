@@ -2,17 +2,16 @@ import { existsSync } from 'node:fs'
 import type { IncomingMessage } from 'node:http'
 import { resolve } from 'node:path'
 import type { KitEnvWith } from '@kit/env'
-import { createFlags, type Flags } from '@kit/flags'
+import type { Flags } from '@kit/flags'
 import { createHealth, dbCheck, type Health, redisCheck } from '@kit/health'
 import type { HealthCheck } from '@kit/internal'
 import { type Logger, loggerShutdownHook } from '@kit/logger'
-import { createMetrics, type Metrics } from '@kit/metrics'
+import type { Metrics } from '@kit/metrics'
 import { createRateLimits, type RateLimits } from '@kit/rate-limit'
 import { createSecurity, type Security, type SecurityOptions } from '@kit/security'
-import { checkInitOrder, initSentry, sentryShutdownHook } from '@kit/sentry'
 import type { z } from 'zod'
 import type { KitConfig } from '../config/types.ts'
-import { createContext, type KitContext } from './context.ts'
+import { createContext, type KitContext, mailerConfigured } from './context.ts'
 import type { Framework } from './detect.ts'
 
 export interface KitSetup {
@@ -34,19 +33,22 @@ export interface KitSetup {
 /**
  * The framework-independent half of productionize(): env, logger, health
  * checks, connections. Runs before anything is installed, so a bad env
- * throws with nothing half-done.
+ * throws with nothing half-done. Optional features (Sentry, mail, metrics,
+ * flags) are imported only when configured: a feature that is off loads
+ * nothing (docs/internals/module-loading.md).
  */
-export function setupKit(
+export async function setupKit(
   framework: Framework,
   config: KitConfig,
   env: KitEnvWith<z.ZodRawShape>,
   log: Logger,
   cwd: string,
-): KitSetup {
+): Promise<KitSetup> {
   const health = createHealth(config.health ?? {}, { log, env })
   // Registered first so they run last (DESIGN §7: ..., database, Sentry flush, logger flush).
   health.addShutdownHook(loggerShutdownHook(log))
   if (env.SENTRY_DSN) {
+    const { checkInitOrder, initSentry, sentryShutdownHook } = await import('@kit/sentry')
     // A no-op when the preload already started Sentry; otherwise it starts late (a DSN kept in .env) and the warning below says so.
     initSentry(config.sentry ?? {}, { env: { ...process.env, SENTRY_DSN: env.SENTRY_DSN }, log })
     health.addShutdownHook(sentryShutdownHook())
@@ -54,7 +56,16 @@ export function setupKit(
     if (warning) log.warn(warning)
   }
   // Connections register their hooks when created, so hooks run in reverse creation order (DESIGN §7).
-  const ctx = createContext(framework, config, env, log, cwd, (hook) => health.addShutdownHook(hook))
+  const createMailer = mailerConfigured(config, env) ? (await import('@kit/mailer')).createMailer : undefined
+  const ctx = createContext(
+    framework,
+    config,
+    env,
+    log,
+    cwd,
+    (hook) => health.addShutdownHook(hook),
+    createMailer,
+  )
 
   if (env.DATABASE_URL) {
     health.addCheck(dbCheck({ raw: (sql: string) => ctx.connections.db().raw(sql) }, { name: 'database' }))
@@ -74,7 +85,7 @@ export function setupKit(
     if (env.MAIL_PROVIDER.includes('file'))
       ctx.embedded.push('mail: .eml files under .kit/mail (set MAIL_PROVIDER in production)')
   }
-  const metrics = metricsEnabled(config, env) ? createKitMetrics(config, ctx, log, health) : undefined
+  const metrics = metricsEnabled(config, env) ? await createKitMetrics(config, ctx, log, health) : undefined
   const skip = metrics
     ? (req: IncomingMessage): boolean => health.isHealthPath(req) || metrics.isMetricsPath(req)
     : (req: IncomingMessage): boolean => health.isHealthPath(req)
@@ -92,7 +103,7 @@ export function setupKit(
   if (limits) health.addShutdownHook(limits.shutdownHook)
   if (security) ctx.features.push('security headers', 'CSP nonces', 'CORS', 'CSRF', 'body limits')
   if (limits?.enabled) ctx.features.push(`rate limits (${env.REDIS_URL ? 'Redis' : 'memory'})`)
-  const flags = config.flags ? createKitFlags(config, ctx, log, health) : undefined
+  const flags = config.flags ? await createKitFlags(config, ctx, log, health) : undefined
   return { ctx, log, health, security, limits, flags, metrics, skip }
 }
 
@@ -160,7 +171,13 @@ function lazyMailerCheck(ctx: KitContext): HealthCheck {
  * (DESIGN §7: flags, mailer, Redis, database...). `FLAG_*` variables are not in
  * the parsed env, so the flags read the raw environment.
  */
-function createKitFlags(config: KitConfig, ctx: KitContext, log: Logger, health: Health): Flags {
+async function createKitFlags(
+  config: KitConfig,
+  ctx: KitContext,
+  log: Logger,
+  health: Health,
+): Promise<Flags> {
+  const { createFlags } = await import('@kit/flags')
   const knex = ctx.env.DATABASE_URL ? ctx.connections.db() : undefined
   const redis = ctx.env.REDIS_URL ? ctx.connections.redis() : undefined
   const flags = createFlags(config.flags ?? {}, config.flagOptions ?? {}, {
@@ -205,7 +222,13 @@ function metricsEnabled(config: KitConfig, env: KitEnvWith<z.ZodRawShape>): bool
 }
 
 /** kit's metrics: requests per route template, database queries, Redis errors, mail; alert mail through kit.mailer. */
-function createKitMetrics(config: KitConfig, ctx: KitContext, log: Logger, health: Health): Metrics {
+async function createKitMetrics(
+  config: KitConfig,
+  ctx: KitContext,
+  log: Logger,
+  health: Health,
+): Promise<Metrics> {
+  const { createMetrics } = await import('@kit/metrics')
   const metrics = createMetrics(config.metrics || {}, {
     env: { ...process.env, ...ctx.env } as never,
     log,

@@ -13,7 +13,7 @@ import type {
 import { KitError, type KitLogger } from '@kit/internal'
 import type { Redis } from 'ioredis'
 import { createDatabase } from '../../connections/database.ts'
-import { createRedis } from '../../connections/redis.ts'
+import { createIoRedis } from '../../connections/ioredis.ts'
 import { type Command, type CommandContext, defineCommand, UsageError } from '../command.ts'
 import { type Colors, formatTable, type Output } from '../output.ts'
 
@@ -86,7 +86,7 @@ async function openFlags(ctx: CommandContext<any>): Promise<Session> {
     )
   }
   let redis: Redis | undefined
-  if (env.REDIS_URL) redis = createRedis({ ...env, DYNO: ctx.env.DYNO }, config.redis, { log })
+  if (env.REDIS_URL) redis = createIoRedis({ ...env, DYNO: ctx.env.DYNO }, config.redis, { log })
   const { createFlags } = await import('@kit/flags')
   const flags = createFlags(part.flags, part.flagOptions, {
     env: ctx.env,

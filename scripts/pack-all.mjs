@@ -1,0 +1,63 @@
+// `pnpm pack:all [folder]`: packs every public package of the workspace into
+// one folder (default: kit-tarballs/ at the repository root), as users install
+// kit before it is published: `npm install <folder>/*.tgz`. Run `pnpm build`
+// first: the tarballs carry dist/ as it is.
+//
+// Each `pnpm pack` runs with scripts/pack-hooks.cjs as its pnpmfile, whose
+// beforePacking hook drops the `@kit/source` export condition (it points at
+// src/*.ts, which tarballs do not ship); package.json `files` leaves out
+// dist/.tsbuildinfo. Both are checked here, on the tarballs themselves.
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+
+/** The workspace's public packages: `{ dir, json }`, in folder order. */
+export function publicPackages() {
+  return readdirSync(join(root, 'packages'))
+    .map((name) => {
+      const dir = join(root, 'packages', name)
+      return { dir, json: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) }
+    })
+    .filter(({ json }) => !json.private)
+}
+
+/** Packs every public package into `destination` (emptied first); returns `{ name: tarballPath }`. */
+export function packAll(destination) {
+  rmSync(destination, { recursive: true, force: true })
+  mkdirSync(destination, { recursive: true })
+  const env = { ...process.env, npm_config_pnpmfile: join(root, 'scripts', 'pack-hooks.cjs') }
+  const tarballs = {}
+  for (const { dir, json } of publicPackages()) {
+    const out = execFileSync('pnpm', ['pack', '--pack-destination', destination], {
+      cwd: dir,
+      env,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
+    const tarball = out.trim().split('\n').pop()
+    checkTarball(json.name, tarball)
+    tarballs[json.name] = tarball
+  }
+  return tarballs
+}
+
+function checkTarball(name, tarball) {
+  const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n')
+  const buildInfo = files.filter((f) => f.endsWith('.tsbuildinfo'))
+  if (buildInfo.length > 0) throw new Error(`${name}: the tarball ships ${buildInfo.join(', ')}`)
+  const manifest = execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' })
+  if (manifest.includes('@kit/source') || manifest.includes('./src/'))
+    throw new Error(`${name}: the packed package.json still points at src/ (the @kit/source condition)`)
+  if (manifest.includes('workspace:') || manifest.includes('catalog:'))
+    throw new Error(`${name}: the packed package.json has an unresolved workspace: or catalog: range`)
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const destination = resolve(process.argv[2] ?? join(root, 'kit-tarballs'))
+  const tarballs = packAll(destination)
+  console.log(`${Object.keys(tarballs).length} packages packed into ${destination}`)
+  console.log(`install them all in an app: npm install ${destination}/*.tgz`)
+}
