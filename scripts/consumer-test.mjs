@@ -47,6 +47,8 @@ const entryPoints = publicPackages().flatMap(({ json }) =>
 const needsPeer = { '@kit/flags/openfeature': '@openfeature/server-sdk' }
 const importable = (installed) => entryPoints.filter((e) => !needsPeer[e] || installed.includes(needsPeer[e]))
 
+// Apps run with load shedding off: installs and other tests keep this machine busy, and
+// a slow event loop must not turn the one request into a 503.
 // One request through productionize(): a 200, the request id echoed, a CSP nonce in the header.
 const checkResponse = `
   const res = await fetch('http://127.0.0.1:' + server.address().port + '/hello')
@@ -59,7 +61,7 @@ const checkResponse = `
 
 const expressApp = `
   const app = express()
-  const kit = await productionize(app, { health: { signals: false } })
+  const kit = await productionize(app, { health: { signals: false, loadShedding: false } })
   app.get('/hello', (req, res) => {
     req.log.info('hello')
     res.json({ id: req.id, nonce: res.locals.cspNonce })
@@ -110,7 +112,7 @@ console.log('express ESM app ok')
           .join('\n')}\nconsole.log('imported ${importable(installed).length} entry points')\n`,
       'app.mjs': () => `import Fastify from 'fastify'
 import { fastifyOptions, productionize } from '@kit/core'
-const config = { health: { signals: false } }
+const config = { health: { signals: false, loadShedding: false } }
 const app = Fastify(fastifyOptions(config))
 const kit = await productionize(app, config)
 app.get('/hello', async (request, reply) => {
@@ -187,7 +189,7 @@ main().then(
 import { type Kit, productionize } from '@kit/core'
 
 const app = express()
-const kit: Kit = await productionize(app, { health: { signals: false } })
+const kit: Kit = await productionize(app, { health: { signals: false, loadShedding: false } })
 app.get('/hello', (req: Request, res: Response) => {
   const id: string = req.id
   const nonce: string = res.locals.cspNonce

@@ -2,7 +2,7 @@
 // into a tarball (`pnpm pack`, `pnpm publish`, `pnpm pack:all`), never the one
 // on disk: the `@kit/source` export condition points at src/*.ts, which the
 // tarball does not ship, so it is removed there, as are src/ entries of
-// `sideEffects` (docs/internals/packaging.md).
+// `sideEffects` (docs/internals/module-loading.md).
 
 /** `exports` without the `@kit/source` condition, at any depth. */
 function withoutSourceCondition(exports) {
