@@ -427,6 +427,16 @@ const CASES: Record<string, Case[]> = {
     ['40 s on Heroku', { env: env({ DYNO: 'web.1', SHUTDOWN_TIMEOUT_MS: '40s' }) }, 'fail', /30000 ms/],
     ['no platform', {}, 'skip'],
   ],
+  'KIT-DEPLOY-003': [
+    ['the defaults on Heroku', { env: env({ DYNO: 'web.1' }) }, 'pass'],
+    [
+      "keep-alive under Heroku's 90 s",
+      { env: env({ DYNO: 'web.1' }), config: { server: { keepAliveTimeoutMs: 65_000 } } },
+      'fail',
+      /heroku router's idle timeout/,
+    ],
+    ['Node’s 300 s request timeout', { config: { server: { requestTimeoutMs: 300_000 } } }, 'fail', /slow bodies/],
+  ],
 }
 
 describe('every doctor check has fixtures', () => {

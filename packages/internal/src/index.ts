@@ -16,7 +16,15 @@ export {
   KitError,
   type KitErrorOptions,
 } from './kit-error.ts'
-export { isPrivateAddress } from './network.ts'
+export { clientAddress, isPrivateAddress, normalizeAddress, parseAddress } from './network.ts'
+export { createProbeAccess, type ProbeAccessOptions } from './probe-access.ts'
+export { NO_PATH, pathIsUnder, routedPath } from './request-target.ts'
+export {
+  DEFAULT_SERVER_TIMEOUTS,
+  MAX_REASONABLE_TIMEOUTS,
+  PROXY_IDLE_TIMEOUT_MS,
+  type ServerTimeouts,
+} from './server-timeouts.ts'
 export { importOptional, requireOptional } from './optional-import.ts'
 export {
   addKnownSecret,
@@ -27,6 +35,7 @@ export {
   REDACTED,
   type RedactOptions,
   redact,
+  redactKnownSecrets,
   redactString,
   SENSITIVE_KEY_SUFFIXES,
 } from './redact.ts'

@@ -89,7 +89,7 @@ export function createMetrics(options: MetricsOptions = {}, context: MetricsCont
   const windows = createWindows(config.alerts)
   const requests = new RequestMetrics(config.durationBuckets, config.maxRoutes, windows.http, log)
   const instruments = createInstruments(config, requests)
-  const endpoint = new MetricsEndpoint(config, instruments.registry, log)
+  const endpoint = new MetricsEndpoint(config, instruments.registry, log, context.allowedHost)
   const servesOnApp = config.enabled && config.port === undefined
   const recordRateLimited = (tier: string) => instruments.rateLimited.inc({ tier })
   const tracker = new RequestTracker(requests, context.skip, config.routeLabel, recordRateLimited)

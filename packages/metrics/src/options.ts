@@ -161,4 +161,6 @@ export interface MetricsContext {
   redis?: LockClient | (() => LockClient)
   /** Requests that are not recorded (health probes). */
   skip?: SkipRequest
+  /** Host names the app serves: a private-network request naming one may read metrics (besides IP literals and localhost). */
+  allowedHost?: (hostname: string) => boolean
 }

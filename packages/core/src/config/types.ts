@@ -12,6 +12,7 @@ import type { SentryOptions } from '@kit/sentry'
 import type { z } from 'zod'
 import type { DatabaseOptions } from '../connections/database.ts'
 import type { RedisConnectionOptions } from '../connections/redis.ts'
+import type { ServerTimeoutOptions } from '../server/timeouts.ts'
 
 /**
  * kit.config.{ts,mjs,js}: the one source of truth read by productionize()
@@ -58,4 +59,6 @@ export interface KitConfig<
   database?: DatabaseOptions
   /** Fail-fast settings of kit.redis. */
   redis?: RedisConnectionOptions
+  /** HTTP server timeouts set by kit.listen() (headers, whole request, keep-alive idle); see docs/security.md. */
+  server?: ServerTimeoutOptions
 }

@@ -17,6 +17,8 @@ export interface DoctorConfig {
   health?: { paths?: { ready?: string } }
   /** `kit doctor` itself: checks silenced with a reason. */
   doctor?: { silence?: Readonly<Record<string, string>> }
+  /** kit.config `server`: the timeouts kit.listen() sets. */
+  server?: { headersTimeoutMs?: number; requestTimeoutMs?: number; keepAliveTimeoutMs?: number }
   /** kit.config `migrations` (as `kit release` reads it): folder, history table, reviewed baseline. */
   migrations?: { directory?: string; tableName?: string; baseline?: string }
 }

@@ -1,4 +1,4 @@
-import { KitError } from '@kit/internal'
+import { clientAddress, KitError } from '@kit/internal'
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import { FAIL_CLOSED_RETRY_AFTER } from '../core/constants.ts'
 import { sendRefusal } from '../core/response.ts'
@@ -98,7 +98,7 @@ export function bruteForce(limits: RateLimits): RequestHandler {
       next()
       return
     }
-    const attempt = guard.attempt(limits.ipKey(req.ip), req)
+    const attempt = guard.attempt(limits.ipKey(clientAddress(req, req.ip)), req)
     guard
       .begin(attempt)
       .then(

@@ -1,3 +1,4 @@
+import { clientAddress } from '@kit/internal'
 import type { NextFunction, Request, Response } from 'express'
 import { type RateLimitInfo, type RateLimitRequestHandler, rateLimit } from 'express-rate-limit'
 import { FAIL_CLOSED_RETRY_AFTER } from '../core/constants.ts'
@@ -26,7 +27,8 @@ function markCounted(req: CountedRequest, tier: Tier): boolean {
 
 // Kept apart from keyOf so that express-rate-limit's source check of the key
 // generator (it looks for a bare request IP without its IPv6 helper) sees none.
-const ipOf = (request: Request): string | undefined => request.ip
+// The address is normalised once per request (@kit/internal clientAddress): one client, one key.
+const ipOf = (request: Request): string => clientAddress(request, request.ip)
 
 /**
  * One tier on Express: an express-rate-limit instance (its key generator and
@@ -46,8 +48,8 @@ export class ExpressTierLimiter {
       standardHeaders: false,
       legacyHeaders: false,
       store: new ErlTierStore(tier, limits.store.shared),
-      // Without keyBy, express-rate-limit's own key generator runs, with its trust-proxy checks.
-      ...(limits.config.keyBy ? { keyGenerator: keyOf } : { ipv6Subnet: limits.config.ipv6Subnet }),
+      // express-rate-limit's trust-proxy checks still run; the key is ours, from the normalised address.
+      keyGenerator: keyOf,
       passOnStoreError: false,
       logger: erlLogger(limits.log),
       handler: (request: CountedRequest, response: Response) => {
