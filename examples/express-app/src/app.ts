@@ -4,7 +4,7 @@ import express from 'express'
 import config from '../kit.config.ts'
 import { homePage, signInMail } from './pages.ts'
 import { createSessions, readCookie } from './sessions.ts'
-import { verifyLogin } from './users.ts'
+import { readLoginForm, verifyLogin } from './users.ts'
 
 const app = express()
 // Validates env (one error listing every problem), then installs logging,
@@ -27,15 +27,15 @@ app.get('/api/hello', (_req, res) => {
 
 // In the 'auth' rate-limit tier (kit.config: '/auth' → 'auth'); failed logins also count toward the brute-force block.
 app.post('/auth/login', async (req, res) => {
-  const { email, password } = (req.body ?? {}) as { email?: unknown; password?: unknown }
-  if (typeof email !== 'string' || typeof password !== 'string' || !email || !password) {
+  const form = readLoginForm(req.body)
+  if (!form) {
     res
       .status(400)
       .type('html')
-      .send(homePage({ nonce: res.locals.cspNonce, message: 'Email and password are required.' }))
+      .send(homePage({ nonce: res.locals.cspNonce, message: 'Enter your email address and password.' }))
     return
   }
-  const user = await verifyLogin(kit.db, email, password)
+  const user = await verifyLogin(kit.db, form.email, form.password)
   if (!user) {
     res
       .status(401)

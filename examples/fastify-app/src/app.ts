@@ -4,7 +4,7 @@ import Fastify from 'fastify'
 import config from '../kit.config.ts'
 import { homePage, signInMail } from './pages.ts'
 import { createSessions, readCookie } from './sessions.ts'
-import { verifyLogin } from './users.ts'
+import { readLoginForm, verifyLogin } from './users.ts'
 
 // Fastify reads its logger and trustProxy only at construction: kit's options
 // give it the same pino instance and the TRUST_PROXY rule.
@@ -24,14 +24,14 @@ app.get('/api/hello', async () => ({ hello: 'world' }))
 
 // In the 'auth' rate-limit tier (kit.config: '/auth' → 'auth'); failed logins also count toward the brute-force block.
 app.post('/auth/login', async (request, reply) => {
-  const { email, password } = (request.body ?? {}) as { email?: unknown; password?: unknown }
-  if (typeof email !== 'string' || typeof password !== 'string' || !email || !password) {
+  const form = readLoginForm(request.body)
+  if (!form) {
     return reply
       .code(400)
       .type('text/html; charset=utf-8')
-      .send(homePage({ nonce: reply.cspNonce, message: 'Email and password are required.' }))
+      .send(homePage({ nonce: reply.cspNonce, message: 'Enter your email address and password.' }))
   }
-  const user = await verifyLogin(kit.db, email, password)
+  const user = await verifyLogin(kit.db, form.email, form.password)
   if (!user) {
     return reply
       .code(401)

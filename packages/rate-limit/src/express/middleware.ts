@@ -1,10 +1,10 @@
-import { clientAddress, KitError } from '@kit/internal'
+import { KitError } from '@kit/internal'
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import { FAIL_CLOSED_RETRY_AFTER } from '../core/constants.ts'
 import { sendRefusal } from '../core/response.ts'
 import type { Tier } from '../core/tier.ts'
 import type { RateLimits } from '../rate-limits.ts'
-import { ExpressTierLimiter } from './tier-limiter.ts'
+import { ExpressTierLimiter, useClientAddress } from './tier-limiter.ts'
 
 const limitersByLimits = new WeakMap<RateLimits, Map<Tier, ExpressTierLimiter>>()
 
@@ -98,7 +98,8 @@ export function bruteForce(limits: RateLimits): RequestHandler {
       next()
       return
     }
-    const attempt = guard.attempt(limits.ipKey(clientAddress(req, req.ip)), req)
+    useClientAddress(req)
+    const attempt = guard.attempt(limits.ipKey(req.ip), req)
     guard
       .begin(attempt)
       .then(

@@ -27,8 +27,19 @@ function markCounted(req: CountedRequest, tier: Tier): boolean {
 
 // Kept apart from keyOf so that express-rate-limit's source check of the key
 // generator (it looks for a bare request IP without its IPv6 helper) sees none.
-// The address is normalised once per request (@kit/internal clientAddress): one client, one key.
-const ipOf = (request: Request): string => clientAddress(request, request.ip)
+const ipOf = (request: Request): string | undefined => request.ip
+
+/**
+ * Puts the normalised client address (@kit/internal clientAddress: one
+ * client, one spelling) in `req.ip`, so express-rate-limit's own key
+ * generator, with its trust-proxy checks, keys by it, and so does the app.
+ */
+export function useClientAddress(request: Request): void {
+  const address = clientAddress(request, request.ip)
+  if (request.ip !== address) {
+    Object.defineProperty(request, 'ip', { value: address, configurable: true, enumerable: true, writable: true })
+  }
+}
 
 /**
  * One tier on Express: an express-rate-limit instance (its key generator and
@@ -48,8 +59,8 @@ export class ExpressTierLimiter {
       standardHeaders: false,
       legacyHeaders: false,
       store: new ErlTierStore(tier, limits.store.shared),
-      // express-rate-limit's trust-proxy checks still run; the key is ours, from the normalised address.
-      keyGenerator: keyOf,
+      // Without keyBy, express-rate-limit's own key generator runs, with its trust-proxy checks.
+      ...(limits.config.keyBy ? { keyGenerator: keyOf } : { ipv6Subnet: limits.config.ipv6Subnet }),
       passOnStoreError: false,
       logger: erlLogger(limits.log),
       handler: (request: CountedRequest, response: Response) => {
@@ -67,6 +78,7 @@ export class ExpressTierLimiter {
       return
     }
     const tier = this.tier
+    useClientAddress(req)
     this.#erl(req, res, (error?: unknown) => {
       if (error === undefined || error === null) {
         const info = (req as CountedRequest).rateLimit
