@@ -16,10 +16,11 @@ const { values: args } = parseArgs({ options: { time: { type: 'string', default:
 const TIME = Number(args.time)
 
 // A 1 KB request line: method, path, user agent, no secret in it (the common case: the whole line is scanned).
-const LINE = `GET /api/items/42/reviews?page=2 200 12ms ${'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36 '.repeat(9)}`.slice(
-  0,
-  1024,
-)
+const LINE =
+  `GET /api/items/42/reviews?page=2 200 12ms ${'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36 '.repeat(9)}`.slice(
+    0,
+    1024,
+  )
 const secrets = (n: number) =>
   Array.from({ length: n }, (_, i) => `${i.toString(36)}-${(i * 2654435761).toString(16)}-secret-value-${i}`)
 
@@ -29,7 +30,9 @@ function regexMatcher(values: string[]): RegExp | undefined {
   const seen: string[] = []
   for (const value of values) {
     seen.push(value)
-    const escaped = [...seen].sort((a, b) => b.length - a.length).map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    const escaped = [...seen]
+      .sort((a, b) => b.length - a.length)
+      .map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
     pattern = new RegExp(escaped.join('|'), 'g')
   }
   return pattern

@@ -16,7 +16,11 @@ const production = {
   MAIL_FROM: 'App <app@example.com>',
   METRICS_TOKEN: 'metrics-token-for-the-attack-run-test',
 }
-const viaProxy = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'example.com', 'x-forwarded-for': '203.0.113.7' }
+const viaProxy = {
+  'x-forwarded-proto': 'https',
+  'x-forwarded-host': 'example.com',
+  'x-forwarded-for': '203.0.113.7',
+}
 const FORM = 'application/x-www-form-urlencoded'
 
 function routes(framework: 'express' | 'fastify') {
@@ -69,8 +73,19 @@ describe.each(['express', 'fastify'] as const)('issue 17 attack run on %s', (fra
       rateLimit: { tiers: { auth: { perMinute: 1000 } }, bruteForce: { perAccount: 3 } },
     })
     const statuses: number[] = []
-    for (const target of ['http://example.com/auth/login', 'https://x/auth/login', 'http://u@h/auth/login', '/auth/login']) {
-      const res = await rawRequest(url, 'POST', target, { ...viaProxy, 'content-type': FORM }, 'email=victim%40example.com')
+    for (const target of [
+      'http://example.com/auth/login',
+      'https://x/auth/login',
+      'http://u@h/auth/login',
+      '/auth/login',
+    ]) {
+      const res = await rawRequest(
+        url,
+        'POST',
+        target,
+        { ...viaProxy, 'content-type': FORM },
+        'email=victim%40example.com',
+      )
       statuses.push(res.status)
     }
     expect(statuses).toEqual([401, 401, 401, 429])
@@ -105,7 +120,9 @@ describe.each(['express', 'fastify'] as const)('issue 17 attack run on %s', (fra
       details: false,
     })
     expect((await details('/metrics', 'rebind.attacker.test')).status).not.toBe(200)
-    expect((await details('http://rebind.attacker.test/metrics', 'rebind.attacker.test')).status).not.toBe(200)
+    expect((await details('http://rebind.attacker.test/metrics', 'rebind.attacker.test')).status).not.toBe(
+      200,
+    )
     // Probes by address or localhost, or naming the app's own host.
     expect(await details('/health', `127.0.0.1:${port}`)).toMatchObject({ details: true })
     expect(await details('/health', `localhost:${port}`)).toMatchObject({ details: true })
@@ -126,12 +143,15 @@ describe.each(['express', 'fastify'] as const)('issue 17 attack run on %s', (fra
     const body = 'email=attacker%40evil.io&password=x'
     expect((await rawRequest(url, 'POST', '/auth/login', crossSite, body)).status).toBe(403)
     expect((await rawRequest(url, 'POST', 'http://example.com/auth/login', crossSite, body)).status).toBe(403)
-    expect((await rawRequest(url, 'POST', '/auth/login', { ...crossSite, 'sec-fetch-site': 'bogus' }, body)).status).toBe(
-      403,
-    )
+    expect(
+      (await rawRequest(url, 'POST', '/auth/login', { ...crossSite, 'sec-fetch-site': 'bogus' }, body))
+        .status,
+    ).toBe(403)
     // The opt-out, in every request-target form.
     expect((await rawRequest(url, 'POST', '/webhooks/in', crossSite, body)).status).toBe(200)
-    expect((await rawRequest(url, 'POST', 'http://example.com/webhooks/in', crossSite, body)).status).toBe(200)
+    expect((await rawRequest(url, 'POST', 'http://example.com/webhooks/in', crossSite, body)).status).toBe(
+      200,
+    )
     // Same-origin browsers, and clients without Fetch Metadata (servers, webhooks), keep today's rules.
     const sameOrigin = { ...crossSite, 'sec-fetch-site': 'same-origin', origin: 'https://example.com' }
     expect((await rawRequest(url, 'POST', '/auth/login', sameOrigin, body)).status).toBe(401)
@@ -143,7 +163,11 @@ describe.each(['express', 'fastify'] as const)('issue 17 attack run on %s', (fra
   it('rate-limits the CSP report endpoint in its own tier', async () => {
     const { url, close } = await start(framework)
     const report = JSON.stringify({
-      'csp-report': { 'document-uri': 'https://example.com/', 'violated-directive': 'script-src', 'blocked-uri': 'inline' },
+      'csp-report': {
+        'document-uri': 'https://example.com/',
+        'violated-directive': 'script-src',
+        'blocked-uri': 'inline',
+      },
     })
     const statuses: number[] = []
     for (let i = 0; i < 31; i++) {
@@ -161,7 +185,13 @@ describe.each(['express', 'fastify'] as const)('issue 17 attack run on %s', (fra
 
   it('gives one rate-limit bucket to every spelling of a forwarded client address', async () => {
     const { url, close } = await start(framework, { rateLimit: { tiers: { global: { perMinute: 4 } } } })
-    const spellings = ['198.20.0.9', '198.20.0.9:1234', '[::ffff:198.20.0.9]', '198.020.000.009', '::ffff:c614:9']
+    const spellings = [
+      '198.20.0.9',
+      '198.20.0.9:1234',
+      '[::ffff:198.20.0.9]',
+      '198.020.000.009',
+      '::ffff:c614:9',
+    ]
     const statuses: number[] = []
     for (const address of spellings) {
       const res = await fetch(`${url}/api/hello`, { headers: { ...viaProxy, 'x-forwarded-for': address } })
@@ -196,7 +226,9 @@ describe.each(['express', 'fastify'] as const)('issue 17 attack run on %s', (fra
     const { connect } = await import('node:net')
     const { hostname, port } = new URL(url)
     const closed = await new Promise<string>((resolve) => {
-      const socket = connect(Number(port), hostname, () => socket.write('GET /api/hello HTTP/1.1\r\nHost: x\r\n'))
+      const socket = connect(Number(port), hostname, () =>
+        socket.write('GET /api/hello HTTP/1.1\r\nHost: x\r\n'),
+      )
       let response = ''
       socket.on('data', (chunk) => {
         response += chunk

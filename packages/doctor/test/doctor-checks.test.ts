@@ -435,7 +435,12 @@ const CASES: Record<string, Case[]> = {
       'fail',
       /heroku router's idle timeout/,
     ],
-    ['Node’s 300 s request timeout', { config: { server: { requestTimeoutMs: 300_000 } } }, 'fail', /slow bodies/],
+    [
+      'Node’s 300 s request timeout',
+      { config: { server: { requestTimeoutMs: 300_000 } } },
+      'fail',
+      /slow bodies/,
+    ],
   ],
 }
 

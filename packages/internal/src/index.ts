@@ -17,15 +17,8 @@ export {
   type KitErrorOptions,
 } from './kit-error.ts'
 export { clientAddress, isPrivateAddress, normalizeAddress, parseAddress } from './network.ts'
-export { createProbeAccess, type ProbeAccessOptions } from './probe-access.ts'
-export { NO_PATH, pathIsUnder, routedPath } from './request-target.ts'
-export {
-  DEFAULT_SERVER_TIMEOUTS,
-  MAX_REASONABLE_TIMEOUTS,
-  PROXY_IDLE_TIMEOUT_MS,
-  type ServerTimeouts,
-} from './server-timeouts.ts'
 export { importOptional, requireOptional } from './optional-import.ts'
+export { createProbeAccess, type ProbeAccessOptions } from './probe-access.ts'
 export {
   addKnownSecret,
   clearKnownSecrets,
@@ -39,3 +32,10 @@ export {
   redactString,
   SENSITIVE_KEY_SUFFIXES,
 } from './redact.ts'
+export { NO_PATH, pathIsUnder, routedPath } from './request-target.ts'
+export {
+  DEFAULT_SERVER_TIMEOUTS,
+  MAX_REASONABLE_TIMEOUTS,
+  PROXY_IDLE_TIMEOUT_MS,
+  type ServerTimeouts,
+} from './server-timeouts.ts'

@@ -81,8 +81,7 @@ type WithAddress = IncomingMessage & { [kClientAddress]?: string }
 export function clientAddress(req: IncomingMessage, frameworkIp: string | undefined): string {
   const cached = (req as WithAddress)[kClientAddress]
   if (cached !== undefined) return cached
-  const address =
-    normalizeAddress(frameworkIp) ?? normalizeAddress(req.socket?.remoteAddress) ?? 'unknown'
+  const address = normalizeAddress(frameworkIp) ?? normalizeAddress(req.socket?.remoteAddress) ?? 'unknown'
   ;(req as WithAddress)[kClientAddress] = address
   return address
 }

@@ -27,5 +27,6 @@ export const DEFAULT_SERVER_TIMEOUTS: Readonly<ServerTimeouts> = Object.freeze({
 export const PROXY_IDLE_TIMEOUT_MS: Readonly<Record<string, number>> = Object.freeze({ heroku: 90_000 })
 
 /** Past these, a slow client holds a connection longer than any real client needs. */
-export const MAX_REASONABLE_TIMEOUTS: Readonly<Pick<ServerTimeouts, 'headersTimeoutMs' | 'requestTimeoutMs'>> =
-  Object.freeze({ headersTimeoutMs: 60_000, requestTimeoutMs: 120_000 })
+export const MAX_REASONABLE_TIMEOUTS: Readonly<
+  Pick<ServerTimeouts, 'headersTimeoutMs' | 'requestTimeoutMs'>
+> = Object.freeze({ headersTimeoutMs: 60_000, requestTimeoutMs: 120_000 })

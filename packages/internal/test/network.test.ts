@@ -47,16 +47,24 @@ describe('isPrivateAddress (ipaddr.js ranges)', () => {
     expect(isPrivateAddress(address)).toBe(true)
   })
 
-  it.each(['8.8.8.8', '172.32.0.1', 'fc::1', 'fd::1', 'fe8::1', '2001:db8::1', '::ffff:8.8.8.8', 'junk', undefined])(
-    '%s is not private',
-    (address) => {
-      expect(isPrivateAddress(address)).toBe(false)
-    },
-  )
+  it.each([
+    '8.8.8.8',
+    '172.32.0.1',
+    'fc::1',
+    'fd::1',
+    'fe8::1',
+    '2001:db8::1',
+    '::ffff:8.8.8.8',
+    'junk',
+    undefined,
+  ])('%s is not private', (address) => {
+    expect(isPrivateAddress(address)).toBe(false)
+  })
 })
 
 describe('clientAddress', () => {
-  const request = (remote: string): IncomingMessage => ({ socket: { remoteAddress: remote } }) as IncomingMessage
+  const request = (remote: string): IncomingMessage =>
+    ({ socket: { remoteAddress: remote } }) as IncomingMessage
 
   it('normalises the framework address once and caches it on the request', () => {
     const req = request('10.0.0.1')

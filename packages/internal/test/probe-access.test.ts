@@ -20,23 +20,31 @@ describe('createProbeAccess', () => {
 
   it('refuses a private-network request naming another host (DNS rebinding)', () => {
     expect(access(request('10.0.0.9', { host: 'rebind.attacker.test' }))).toBe(false)
-    expect(access(request('10.0.0.9', { host: '10.0.0.5', 'x-forwarded-host': 'rebind.attacker.test' }))).toBe(
-      false,
-    )
+    expect(
+      access(request('10.0.0.9', { host: '10.0.0.5', 'x-forwarded-host': 'rebind.attacker.test' })),
+    ).toBe(false)
     expect(access(request('10.0.0.9', {}))).toBe(false)
   })
 
   it('refuses forwarded public hops and malformed Forwarded values', () => {
-    expect(access(request('10.0.0.9', { host: 'localhost', 'x-forwarded-for': '8.8.8.8, 10.0.0.1' }))).toBe(false)
-    expect(access(request('10.0.0.9', { host: 'localhost', forwarded: 'for="[2001:db8::1]:80"' }))).toBe(false)
-    expect(access(request('10.0.0.9', { host: 'localhost', forwarded: 'for=10.0.0.2;proto=http' }))).toBe(true)
+    expect(access(request('10.0.0.9', { host: 'localhost', 'x-forwarded-for': '8.8.8.8, 10.0.0.1' }))).toBe(
+      false,
+    )
+    expect(access(request('10.0.0.9', { host: 'localhost', forwarded: 'for="[2001:db8::1]:80"' }))).toBe(
+      false,
+    )
+    expect(access(request('10.0.0.9', { host: 'localhost', forwarded: 'for=10.0.0.2;proto=http' }))).toBe(
+      true,
+    )
   })
 
   it('takes the token from any Host and address, in Authorization or the extra header', () => {
-    expect(access(request('8.8.8.8', { host: 'evil.test', authorization: 'Bearer a-long-enough-token-value' }))).toBe(
-      true,
-    )
-    expect(access(request('8.8.8.8', { host: 'evil.test', 'x-health-token': 'a-long-enough-token-value' }))).toBe(true)
+    expect(
+      access(request('8.8.8.8', { host: 'evil.test', authorization: 'Bearer a-long-enough-token-value' })),
+    ).toBe(true)
+    expect(
+      access(request('8.8.8.8', { host: 'evil.test', 'x-health-token': 'a-long-enough-token-value' })),
+    ).toBe(true)
     expect(access(request('8.8.8.8', { host: 'evil.test', authorization: 'Bearer wrong' }))).toBe(false)
   })
 })

@@ -72,7 +72,9 @@ export function logRequestLine(
     durationMs: Math.round((performance.now() - request.startedAt) * 100) / 100,
     ip: facts.ip,
     userAgent:
-      facts.userAgent === undefined ? undefined : redactKnownSecrets(facts.userAgent).slice(0, MAX_USER_AGENT),
+      facts.userAgent === undefined
+        ? undefined
+        : redactKnownSecrets(facts.userAgent).slice(0, MAX_USER_AGENT),
   }
   if (facts.aborted) line.aborted = true
   if (level === 'error') {

@@ -87,7 +87,8 @@ export function applyCsrf<Req, Res>(
   if (SAFE_METHODS.has(raw.method ?? 'GET')) return false
   const headers = raw.headers
   const site = headers['sec-fetch-site']
-  const saysCrossSite = site !== undefined && site !== 'same-origin' && site !== 'none' && site !== 'same-site'
+  const saysCrossSite =
+    site !== undefined && site !== 'same-origin' && site !== 'none' && site !== 'same-site'
   if (!saysCrossSite && config.onlyWithCookies && !headers.cookie) return false
   const origin = headers.origin
   if (origin !== undefined && config.trusted.matches(origin)) return false
@@ -102,7 +103,12 @@ export function applyCsrf<Req, Res>(
     reason = 'its Origin is neither this site nor an allowed origin'
   }
   const path = pathOf(io.url(req))
-  if ((alsoExempt !== undefined && path === pathOf(alsoExempt)) || config.exempt(raw, path) || io.optedOut?.(req, 'csrf')) return false
+  if (
+    (alsoExempt !== undefined && path === pathOf(alsoExempt)) ||
+    config.exempt(raw, path) ||
+    io.optedOut?.(req, 'csrf')
+  )
+    return false
   events.log('csrf', { method: raw.method, path, reason }, 'refused a cross-site request (CSRF)')
   sendRefusal(
     io,

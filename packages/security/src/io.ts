@@ -59,7 +59,10 @@ export function pathOf(url: string): string {
 }
 
 /** Exact paths and `prefix/*` patterns, compared as routed paths (see pathOf). */
-export function compilePathList(exact: readonly string[], prefixes: readonly string[]): (path: string) => boolean {
+export function compilePathList(
+  exact: readonly string[],
+  prefixes: readonly string[],
+): (path: string) => boolean {
   const exactPaths = new Set(exact.map((p) => routedPath(p)))
   // '/webhooks/*' covers '/webhooks' and everything under it; '/hooks*' any path starting '/hooks'.
   const segments = prefixes.filter((p) => p.endsWith('/')).map((p) => routedPath(p))

@@ -87,7 +87,11 @@ describe.each(FRAMEWORKS)('CSRF on %s', (framework) => {
     })
 
   it('refuses a browser that says cross-site even without cookies (login CSRF, issue 17)', async () => {
-    const form = { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate', origin: 'https://evil.example' }
+    const form = {
+      'sec-fetch-site': 'cross-site',
+      'sec-fetch-mode': 'navigate',
+      origin: 'https://evil.example',
+    }
     expect((await cookieless(form)).status).toBe(403)
     expect((await cookieless({ 'sec-fetch-site': 'garbage' })).status).toBe(403)
     // Trusted origins and opted-out routes still pass.
@@ -98,7 +102,9 @@ describe.each(FRAMEWORKS)('CSRF on %s', (framework) => {
   it('exempts requests without cookies that carry no Fetch Metadata, or say same-site (servers, webhooks, old browsers)', async () => {
     expect((await cookieless({ origin: 'https://evil.example' })).status).toBe(200)
     expect((await cookieless({})).status).toBe(200)
-    expect((await cookieless({ 'sec-fetch-site': 'same-site', origin: 'https://sub.app.example' })).status).toBe(200)
+    expect(
+      (await cookieless({ 'sec-fetch-site': 'same-site', origin: 'https://sub.app.example' })).status,
+    ).toBe(200)
   })
 
   it('exempts routes listed in csrf.exempt (webhooks)', async () => {

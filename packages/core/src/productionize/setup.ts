@@ -45,7 +45,8 @@ export function setupKit(
 ): KitSetup {
   // A private-network probe may name a host the app serves (set once security is resolved, below).
   let security: Security | undefined
-  const allowedHost = (hostname: string): boolean => security?.config.hosts.allowed?.matches(hostname) ?? false
+  const allowedHost = (hostname: string): boolean =>
+    security?.config.hosts.allowed?.matches(hostname) ?? false
   const health = createHealth(config.health ?? {}, { log, env, allowedHost })
   // Registered first so they run last (DESIGN §7: ..., database, Sentry flush, logger flush).
   health.addShutdownHook(loggerShutdownHook(log))

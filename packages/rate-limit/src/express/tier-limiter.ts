@@ -37,7 +37,12 @@ const ipOf = (request: Request): string | undefined => request.ip
 export function useClientAddress(request: Request): void {
   const address = clientAddress(request, request.ip)
   if (request.ip !== address) {
-    Object.defineProperty(request, 'ip', { value: address, configurable: true, enumerable: true, writable: true })
+    Object.defineProperty(request, 'ip', {
+      value: address,
+      configurable: true,
+      enumerable: true,
+      writable: true,
+    })
   }
 }
 

@@ -78,7 +78,9 @@ export const OPERATIONS_CHECKS: readonly StaticCheck[] = [
       const timeouts = { ...DEFAULT_SERVER_TIMEOUTS, ...ctx.config.server }
       const problems: string[] = []
       if (timeouts.headersTimeoutMs > MAX_REASONABLE_TIMEOUTS.headersTimeoutMs)
-        problems.push(`headersTimeoutMs ${timeouts.headersTimeoutMs} ms lets slow-header clients hold connections`)
+        problems.push(
+          `headersTimeoutMs ${timeouts.headersTimeoutMs} ms lets slow-header clients hold connections`,
+        )
       if (timeouts.requestTimeoutMs > MAX_REASONABLE_TIMEOUTS.requestTimeoutMs)
         problems.push(`requestTimeoutMs ${timeouts.requestTimeoutMs} ms lets slow bodies hold connections`)
       const idle = ctx.platform ? PROXY_IDLE_TIMEOUT_MS[ctx.platform] : undefined
