@@ -28,17 +28,3 @@ export function createSessions(secret: string | undefined): {
     },
   }
 }
-
-/** Reads one cookie from a Cookie header; a value that is not valid percent-encoding reads as no cookie (never a 500). */
-export function readCookie(header: string | undefined, name: string): string | undefined {
-  for (const part of header?.split(';') ?? []) {
-    const [key, ...value] = part.trim().split('=')
-    if (key !== name) continue
-    try {
-      return decodeURIComponent(value.join('='))
-    } catch {
-      return undefined
-    }
-  }
-  return undefined
-}
