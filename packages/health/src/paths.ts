@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http'
-import { routedPath } from '@kit/internal'
+import { routedPath, routedPathOf } from '@kit/internal'
 import type { HealthConfig } from './options.ts'
 
 export type HealthEndpoint = 'live' | 'ready' | 'summary'
@@ -27,7 +27,6 @@ export function createPathMatcher(
   return (req) => {
     const method = req.method
     if (method !== 'GET' && method !== 'HEAD') return undefined
-    const url = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url
-    return byPath.get(routedPath(url))
+    return byPath.get(routedPathOf(req))
   }
 }

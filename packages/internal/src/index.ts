@@ -32,7 +32,7 @@ export {
   redactString,
   SENSITIVE_KEY_SUFFIXES,
 } from './redact.ts'
-export { NO_PATH, pathIsUnder, routedPath } from './request-target.ts'
+export { NO_PATH, pathIsUnder, routedPath, routedPathOf } from './request-target.ts'
 export {
   DEFAULT_SERVER_TIMEOUTS,
   MAX_REASONABLE_TIMEOUTS,

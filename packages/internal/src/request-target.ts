@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http'
+
 /**
  * The path a framework routes a request by, from the raw request target
  * (`req.url` as Node received it). Every kit component that compares paths
@@ -67,4 +69,21 @@ function decodePath(path: string): string {
 export function pathIsUnder(path: string, prefix: string): boolean {
   if (prefix === '/') return true
   return path === prefix || (path.startsWith(prefix) && path.charCodeAt(prefix.length) === 47)
+}
+
+const kRouted = Symbol.for('kit.routedPath')
+type WithRouted = IncomingMessage & { originalUrl?: string; [kRouted]?: { target: string; path: string } }
+
+/**
+ * routedPath() of a request (Express's `originalUrl`, else `url`; lower-cased),
+ * computed once per request and kept on it: the health and metrics matchers
+ * ask on every request, once for each pipeline step that skips probes.
+ */
+export function routedPathOf(req: IncomingMessage): string {
+  const target = (req as WithRouted).originalUrl ?? req.url ?? ''
+  const cached = (req as WithRouted)[kRouted]
+  if (cached !== undefined && cached.target === target) return cached.path
+  const path = routedPath(target)
+  ;(req as WithRouted)[kRouted] = { target, path }
+  return path
 }

@@ -1,4 +1,5 @@
-import { NO_PATH, pathIsUnder, routedPath } from '@kit/internal'
+import type { IncomingMessage } from 'node:http'
+import { NO_PATH, pathIsUnder, routedPath, routedPathOf } from '@kit/internal'
 import { describe, expect, it } from 'vitest'
 
 // Every RFC 9112 request-target form Node's parser lets through, and the path Express and Fastify
@@ -49,5 +50,16 @@ describe('pathIsUnder', () => {
     expect(pathIsUnder('/auth/login', '/auth')).toBe(true)
     expect(pathIsUnder('/authors', '/auth')).toBe(false)
     expect(pathIsUnder('/anything', '/')).toBe(true)
+  })
+})
+
+describe('routedPathOf', () => {
+  it("reads Express's originalUrl, else url, and recomputes when the target changes", () => {
+    const req = { url: 'http://h/A/b?x' } as IncomingMessage & { originalUrl?: string }
+    expect(routedPathOf(req)).toBe('/a/b')
+    req.url = '/c'
+    expect(routedPathOf(req)).toBe('/c')
+    req.originalUrl = '/Mounted/c'
+    expect(routedPathOf(req)).toBe('/mounted/c')
   })
 })

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { createProbeAccess, type KitLogger, routedPath } from '@kit/internal'
+import { createProbeAccess, type KitLogger, routedPath, routedPathOf } from '@kit/internal'
 import type { Registry } from 'prom-client'
 import type { MetricsConfig } from '../config.ts'
 
@@ -54,8 +54,7 @@ export class MetricsEndpoint {
   matches(req: IncomingMessage): boolean {
     const method = req.method
     if (method !== 'GET' && method !== 'HEAD') return false
-    const url = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url
-    return routedPath(url) === this.#routed
+    return routedPathOf(req) === this.#routed
   }
 
   /** The response for a request `matches()` accepted: refused, the metrics, or a collection failure. */
