@@ -138,6 +138,26 @@ export async function hit(base: string, paths: (i: number) => string, count: num
   return statuses
 }
 
+/**
+ * Keeps traffic flowing (`batch` requests to `path`, again and again) until
+ * `condition` holds: a rule recovers only on enough observations below its
+ * threshold, so recovery needs live traffic, as in production.
+ */
+export async function driveUntil(
+  base: string,
+  path: string,
+  condition: () => boolean,
+  what: string,
+  { batch = 5, timeoutMs = 20_000 }: { batch?: number; timeoutMs?: number } = {},
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms driving traffic until ${what}`)
+    await hit(base, () => path, batch, batch)
+    await sleep(20)
+  }
+}
+
 /** The sample lines of one metric family in Prometheus text, optionally filtered by a label substring. */
 export function samples(text: string, name: string, ...including: string[]): string[] {
   return text
