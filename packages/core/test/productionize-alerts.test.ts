@@ -52,13 +52,11 @@ function writeFixtureApp(dir: string, framework: 'express' | 'fastify'): string 
       `import { fastifyOptions, productionize } from '${core}'`,
       `import framework from '${frameworkUrl}'`,
       `const config = {}`,
-      framework === 'express'
-        ? 'const app = framework()'
-        : 'const app = framework(fastifyOptions(config))',
+      framework === 'express' ? 'const app = framework()' : 'const app = framework(fastifyOptions(config))',
       'const kit = await productionize(app, config)',
       routes,
       `const server = await kit.listen({ port: 0, host: '127.0.0.1' })`,
-      'console.log(`fixture listening on ${server.address().port}`)',
+      "console.log('fixture listening on ' + server.address().port)",
     ].join('\n'),
   )
   return join(dir, 'app.mjs')
@@ -111,7 +109,9 @@ describe.each(['express', 'fastify'] as const)('alerting through productionize()
     expect(await burst(`http://127.0.0.1:${port}/boom`, 30)).toEqual(Array(30).fill(500))
     // The launch preset's errorRate rule (5 %, 20 requests) is evaluated every 10 s.
     const [notice] = await receiver.waitForCount(1, 60_000)
-    expect(notice.text).toMatch(/Critical: errorRate on alerting-fixture-shop \(development\): error rate 100%/)
+    expect(notice.text).toMatch(
+      /Critical: errorRate on alerting-fixture-shop \(development\): error rate 100%/,
+    )
     expect(child.stdout() + child.stderr()).not.toContain('s3cr3tWebhookPath')
   })
 

@@ -87,7 +87,9 @@ for (const framework of FRAMEWORKS) {
         // Healthy traffic pushes the 500s out of the window: the rule recovers, and says so once.
         await driveUntil(base, '/hello', () => receiver.received.length >= 2, 'the recovery notice')
         expect(receiver.received[1].text).toContain('Resolved: errorRate on shop (production)')
-        expect(receiver.received[1].text).toMatch(/error rate [\d.]+% < 5% over the last 1\.5 s \(\d+ requests\)/)
+        expect(receiver.received[1].text).toMatch(
+          /error rate [\d.]+% < 5% over the last 1\.5 s \(\d+ requests\)/,
+        )
         expect(metrics.alertStatus().find((s) => s.rule === 'errorRate')?.firing).toBe(false)
 
         // A new burst inside the cooldown fires the rule again, silently.
@@ -267,7 +269,9 @@ describe('notifiers', () => {
       await waitFor(() => receiver.received.length === 1, 'the notice')
       const message = receiver.received[0]
       // No platform app name in this env: the service is the name in the nearest package.json.
-      expect(message.text).toMatch(/^:red_circle: Critical: errorRate on [\w@/.-]+ \(\w+\): error rate 100% ≥ 5%/)
+      expect(message.text).toMatch(
+        /^:red_circle: Critical: errorRate on [\w@/.-]+ \(\w+\): error rate 100% ≥ 5%/,
+      )
       expect(message.text).not.toMatch(/on app \(/)
       expect(message.blocks[0]).toEqual({
         type: 'header',

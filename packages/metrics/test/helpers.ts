@@ -157,7 +157,8 @@ export async function driveUntil(
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms driving traffic until ${what}`)
+    if (Date.now() > deadline)
+      throw new Error(`Timed out after ${timeoutMs} ms driving traffic until ${what}`)
     await hit(base, () => path, batch, batch)
     await sleep(20)
   }

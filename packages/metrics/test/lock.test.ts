@@ -8,7 +8,16 @@ import {
 import { Redis } from 'ioredis'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { type AlertRuleOptions, createMetrics, type Metrics, type MetricsContext } from '../src/index.ts'
-import { driveUntil, hit, memoryLogger, type Receiver, serve, sleep, startReceiver, waitFor } from './helpers.ts'
+import {
+  driveUntil,
+  hit,
+  memoryLogger,
+  type Receiver,
+  serve,
+  sleep,
+  startReceiver,
+  waitFor,
+} from './helpers.ts'
 
 const ERROR_RATE: AlertRuleOptions = {
   kind: 'errorRate',

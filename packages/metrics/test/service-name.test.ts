@@ -81,16 +81,19 @@ describe('notifiers that configuration turns off', () => {
       { alerts: { notify: { slack: false } } },
       '`alerts.notify.slack: false` turns Slack off',
     ],
-  ] as const)('warns once when %s leaves SLACK_WEBHOOK_URL unused, without the URL', async (_, options, why) => {
-    const log = memoryLogger()
-    const metrics = createMetrics({ processMetrics: false, ...options }, { env, log })
-    const warnings = log.lines.filter((l) => l.level === 'warn')
-    expect(warnings.map((l) => l.message)).toEqual([
-      `@kit/metrics: SLACK_WEBHOOK_URL is set, but ${why}: no alert notice will be sent. Remove that setting to get alerts, or unset SLACK_WEBHOOK_URL.`,
-    ])
-    expect(log.text()).not.toContain('s3cr3tWebhookPath')
-    await metrics.close()
-  })
+  ] as const)(
+    'warns once when %s leaves SLACK_WEBHOOK_URL unused, without the URL',
+    async (_, options, why) => {
+      const log = memoryLogger()
+      const metrics = createMetrics({ processMetrics: false, ...options }, { env, log })
+      const warnings = log.lines.filter((l) => l.level === 'warn')
+      expect(warnings.map((l) => l.message)).toEqual([
+        `@kit/metrics: SLACK_WEBHOOK_URL is set, but ${why}: no alert notice will be sent. Remove that setting to get alerts, or unset SLACK_WEBHOOK_URL.`,
+      ])
+      expect(log.text()).not.toContain('s3cr3tWebhookPath')
+      await metrics.close()
+    },
+  )
 
   it('says nothing when no notifier variable is set', async () => {
     const log = memoryLogger()

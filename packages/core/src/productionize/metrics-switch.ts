@@ -4,7 +4,9 @@ import type { Metrics } from '@kit/metrics'
 import type { KitConfig } from '../config/types.ts'
 
 /** The parts of the env that turn metrics on (types only: @kit/metrics stays unloaded while they are unset). */
-type SwitchEnv = Partial<Pick<KitEnv, 'METRICS_TOKEN' | 'METRICS_PORT' | 'SLACK_WEBHOOK_URL' | 'ALERT_EMAIL_TO'>>
+type SwitchEnv = Partial<
+  Pick<KitEnv, 'METRICS_TOKEN' | 'METRICS_PORT' | 'SLACK_WEBHOOK_URL' | 'ALERT_EMAIL_TO'>
+>
 
 /**
  * What turned metrics on, in words for the start-up line, or undefined when
@@ -42,7 +44,7 @@ export function metricsFeatures(
   config: KitConfig,
   env: SwitchEnv,
 ): string[] {
-  const port = (config.metrics || {}).port ?? env.METRICS_PORT
+  const port = (config.metrics === false ? undefined : config.metrics)?.port ?? env.METRICS_PORT
   const where = port === undefined ? metrics.path : `${metrics.path} on port ${port}`
   const features = [`metrics (${where}; on by ${trigger})`]
   const alerting = metrics.alerting

@@ -59,10 +59,18 @@ function parseNotify(value: unknown, env: MetricsEnv, log: KitLogger): NotifyCon
   const mail = notify.mail === false ? false : (plainObject('alerts.notify.mail', notify.mail) ?? {})
   if (mail) rejectUnknown(mail, ['to', 'subjectPrefix'], 'alerts.notify.mail option')
   if (notify.slack === false && env.SLACK_WEBHOOK_URL) {
-    warnUnusedNotifiers({ SLACK_WEBHOOK_URL: env.SLACK_WEBHOOK_URL }, '`alerts.notify.slack: false` turns Slack off', log)
+    warnUnusedNotifiers(
+      { SLACK_WEBHOOK_URL: env.SLACK_WEBHOOK_URL },
+      '`alerts.notify.slack: false` turns Slack off',
+      log,
+    )
   }
   if (notify.mail === false && env.ALERT_EMAIL_TO?.length) {
-    warnUnusedNotifiers({ ALERT_EMAIL_TO: env.ALERT_EMAIL_TO }, '`alerts.notify.mail: false` turns mail off', log)
+    warnUnusedNotifiers(
+      { ALERT_EMAIL_TO: env.ALERT_EMAIL_TO },
+      '`alerts.notify.mail: false` turns mail off',
+      log,
+    )
   }
   if (notify.log !== undefined && typeof notify.log !== 'boolean') {
     throw invalid(`alerts.notify.log must be true or false, got ${describe(notify.log)}.`)

@@ -10,13 +10,17 @@ function metricsSection(ctx: DoctorContext): MetricsSection | false | undefined 
   return ctx.config.metrics
 }
 
+/** A kit.config section, or undefined when it is absent or `false`. */
+function unlessOff<T>(value: T | false | undefined): T | undefined {
+  return value === false ? undefined : value
+}
+
 /** The notifiers the environment or kit.config asks for (docs/metrics-and-alerts.md, "What turns alerting on"). */
 function requestedNotifiers(ctx: DoctorContext): { slack: boolean; mail: boolean } {
-  const section = metricsSection(ctx)
-  const notify = section && section.alerts ? section.alerts.notify : undefined
+  const notify = unlessOff(unlessOff(metricsSection(ctx))?.alerts)?.notify
   return {
-    slack: Boolean(ctx.env.SLACK_WEBHOOK_URL) || Boolean(notify?.slack && notify.slack.webhookUrl),
-    mail: ctx.env.ALERT_EMAIL_TO.length > 0 || Boolean(notify?.mail && notify.mail.to),
+    slack: Boolean(ctx.env.SLACK_WEBHOOK_URL) || Boolean(unlessOff(notify?.slack)?.webhookUrl),
+    mail: ctx.env.ALERT_EMAIL_TO.length > 0 || Boolean(unlessOff(notify?.mail)?.to),
   }
 }
 
