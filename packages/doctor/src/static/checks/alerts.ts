@@ -1,10 +1,9 @@
 import { type CheckDefinition, fail, pass, skip } from '../../types.ts'
 import type { MetricsSection } from '../config.ts'
 import type { DoctorContext } from '../context.ts'
+import { DEVELOPMENT_TRANSPORTS, providers } from './mail.ts'
 
 type StaticCheck = CheckDefinition<DoctorContext>
-
-const DEVELOPMENT_TRANSPORTS = ['file', 'log', 'memory']
 
 function metricsSection(ctx: DoctorContext): MetricsSection | false | undefined {
   return ctx.config.metrics
@@ -33,15 +32,6 @@ function whyOff(ctx: DoctorContext, notifier: 'slack' | 'mail'): string | undefi
   if (section?.alerts?.notify?.[notifier] === false)
     return `kit.config has \`metrics.alerts.notify.${notifier}: false\``
   return undefined
-}
-
-function mailProviders(ctx: DoctorContext): string[] {
-  const configured = ctx.config.mail?.providers
-  if (Array.isArray(configured))
-    return configured.map((p) =>
-      typeof p === 'string' ? p : String((p as { name?: unknown }).name ?? 'custom'),
-    )
-  return [...ctx.env.MAIL_PROVIDER]
 }
 
 export const ALERT_CHECKS: readonly StaticCheck[] = [
@@ -87,7 +77,7 @@ export const ALERT_CHECKS: readonly StaticCheck[] = [
     fix: 'Set MAIL_PROVIDER to sendgrid, resend or smtp (with its key and MAIL_FROM): alert mail goes through kit.mailer, and without a delivering provider it is dropped or written to .kit/mail.',
     run(ctx) {
       if (!requestedNotifiers(ctx).mail) return skip('no ALERT_EMAIL_TO')
-      const providers = mailProviders(ctx)
+      const providers = providers(ctx)
       if (providers.length === 0)
         return fail('ALERT_EMAIL_TO is set but no MAIL_PROVIDER: alert mail is not sent')
       const delivering = providers.filter((p) => !DEVELOPMENT_TRANSPORTS.includes(p))
