@@ -113,7 +113,7 @@ describe.each(['express', 'fastify'] as const)('alerting through productionize()
       /Critical: errorRate on alerting-fixture-shop \(development\): error rate 100%/,
     )
     expect(child.stdout() + child.stderr()).not.toContain('s3cr3tWebhookPath')
-  })
+  }, 180_000)
 
   it('reads SLACK_WEBHOOK_URL from .env in development', async () => {
     receiver = await startWebhookReceiver()
@@ -135,7 +135,7 @@ describe.each(['express', 'fastify'] as const)('alerting through productionize()
     await burst(`${started.url}/boom`, 15)
     const [notice] = await receiver.waitForCount(1)
     expect(notice.text).toContain('Critical: errorRate on shop (development)')
-  })
+  }, 60_000)
 
   it('warns at start-up when `metrics: false` leaves SLACK_WEBHOOK_URL unused', async () => {
     const logs = new MemoryStream()

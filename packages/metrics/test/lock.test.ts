@@ -44,7 +44,7 @@ function instance(webhookUrl: string, lockPrefix: string, context: MetricsContex
   )
 }
 
-describe('the alert lock (option alerts.lock)', () => {
+describe('the alert lock (option alerts.lock)', { timeout: 60_000 }, () => {
   let prefix: RedisPrefix
   let redis: Redis
   let receiver: Receiver | undefined
