@@ -77,15 +77,15 @@ export const ALERT_CHECKS: readonly StaticCheck[] = [
     fix: 'Set MAIL_PROVIDER to sendgrid, resend or smtp (with its key and MAIL_FROM): alert mail goes through kit.mailer, and without a delivering provider it is dropped or written to .kit/mail.',
     run(ctx) {
       if (!requestedNotifiers(ctx).mail) return skip('no ALERT_EMAIL_TO')
-      const providers = providers(ctx)
-      if (providers.length === 0)
+      const chain = providers(ctx)
+      if (chain.length === 0)
         return fail('ALERT_EMAIL_TO is set but no MAIL_PROVIDER: alert mail is not sent')
-      const delivering = providers.filter((p) => !DEVELOPMENT_TRANSPORTS.includes(p))
+      const delivering = chain.filter((p) => !DEVELOPMENT_TRANSPORTS.includes(p))
       if (ctx.production && delivering.length === 0)
         return fail(
-          `ALERT_EMAIL_TO is set but MAIL_PROVIDER is ${providers.join(', ')}: alert mail is never delivered`,
+          `ALERT_EMAIL_TO is set but MAIL_PROVIDER is ${chain.join(', ')}: alert mail is never delivered`,
         )
-      return pass(`alert mail through ${providers.join(', ')}`)
+      return pass(`alert mail through ${chain.join(', ')}`)
     },
   },
   {
