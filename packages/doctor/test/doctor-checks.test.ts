@@ -27,6 +27,18 @@ const CASES: Record<string, Case[]> = {
       'fail',
       /^2 problems: (?=.*APP_URL must use https)(?=.*OPENAI_API_KEY is required)/,
     ],
+    [
+      'an http Slack webhook and METRICS_PORT = PORT',
+      {
+        env: env({
+          SLACK_WEBHOOK_URL: 'http://hooks.slack.com/services/T0/B0/s3cr3tWebhookPath',
+          PORT: '8080',
+          METRICS_PORT: '8080',
+        }),
+      },
+      'fail',
+      /^2 problems: (?=.*SLACK_WEBHOOK_URL must be an https URL)(?=.*METRICS_PORT is 8080, the same as PORT)(?!.*s3cr3t)/,
+    ],
   ],
   'KIT-ENV-003': [
     ['no inspector', {}, 'pass'],
