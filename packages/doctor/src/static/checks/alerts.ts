@@ -57,7 +57,7 @@ export const ALERT_CHECKS: readonly StaticCheck[] = [
     id: 'KIT-ALERT-002',
     title: 'No alert notifier is silenced by kit.config',
     severity: 'high',
-    fix: 'Remove the setting the finding names (`metrics: false`, `enabled: false`, `alerts: false`, `notify.slack: false`, `notify.mail: false`), or unset the variable: as it is, the webhook or recipients look configured but no alert is sent.',
+    fix: 'Remove the setting the finding names (`metrics: false`, `enabled: false`, `alerts: false`, `notify.slack: false`, `notify.mail: false`) or unset the variable: as it is, alerts look configured but none is sent.',
     run(ctx) {
       const { slack, mail } = requestedNotifiers(ctx)
       if (!slack && !mail) return skip('no SLACK_WEBHOOK_URL or ALERT_EMAIL_TO')
