@@ -53,7 +53,7 @@ export interface KitConfig<
   migrations?: MigrationsConfig
   /** `kit doctor`: silence checks one by one, with a reason: `{ silence: { 'KIT-SEC-012': 'why' } }`. */
   doctor?: DoctorOptions
-  /** Request metrics, the Prometheus endpoint and alert rules. On when set (or METRICS_TOKEN / METRICS_PORT is); `false` turns it off. */
+  /** Request metrics, the Prometheus endpoint and alert rules. On when set, or when METRICS_TOKEN, METRICS_PORT, SLACK_WEBHOOK_URL or ALERT_EMAIL_TO is; `false` turns it off. */
   metrics?: MetricsOptions | false
   /** Timeouts of kit.db connections. */
   database?: DatabaseOptions

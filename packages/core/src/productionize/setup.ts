@@ -14,6 +14,7 @@ import type { z } from 'zod'
 import type { KitConfig } from '../config/types.ts'
 import { createContext, type KitContext } from './context.ts'
 import type { Framework } from './detect.ts'
+import { metricsFeatures, metricsTrigger } from './metrics-switch.ts'
 
 export interface KitSetup {
   ctx: KitContext
@@ -25,7 +26,7 @@ export interface KitSetup {
   limits: RateLimits | undefined
   /** Only when kit.config defines flags. */
   flags: Flags | undefined
-  /** Only when metrics are on (kit.config `metrics`, METRICS_TOKEN or METRICS_PORT). */
+  /** Only when metrics are on (kit.config `metrics`, METRICS_TOKEN, METRICS_PORT, SLACK_WEBHOOK_URL or ALERT_EMAIL_TO). */
   metrics: Metrics | undefined
   /** Requests that bypass logging at info, rate limits and security steps: health probes and the metrics endpoint. */
   skip: (req: IncomingMessage) => boolean
@@ -78,9 +79,8 @@ export function setupKit(
     if (env.MAIL_PROVIDER.includes('file'))
       ctx.embedded.push('mail: .eml files under .kit/mail (set MAIL_PROVIDER in production)')
   }
-  const metrics = metricsEnabled(config, env)
-    ? createKitMetrics(config, ctx, log, health, allowedHost)
-    : undefined
+  const metricsOn = metricsTrigger(config, env, log)
+  const metrics = metricsOn ? createKitMetrics(config, ctx, log, health, metricsOn, allowedHost) : undefined
   const skip = metrics
     ? (req: IncomingMessage): boolean => health.isHealthPath(req) || metrics.isMetricsPath(req)
     : (req: IncomingMessage): boolean => health.isHealthPath(req)
@@ -212,21 +212,18 @@ async function lockEmbeddedDatabase(ctx: KitContext, health: Health, log: Logger
   }
 }
 
-function metricsEnabled(config: KitConfig, env: KitEnvWith<z.ZodRawShape>): boolean {
-  if (config.metrics === false) return false
-  return config.metrics !== undefined || Boolean(env.METRICS_TOKEN) || Boolean(process.env.METRICS_PORT)
-}
-
 /** kit's metrics: requests per route template, database queries, Redis errors, mail; alert mail through kit.mailer. */
 function createKitMetrics(
   config: KitConfig,
   ctx: KitContext,
   log: Logger,
   health: Health,
+  trigger: string,
   allowedHost: (hostname: string) => boolean,
 ): Metrics {
   const metrics = createMetrics(config.metrics || {}, {
     env: { ...process.env, ...ctx.env } as never,
+    cwd: ctx.cwd,
     log,
     allowedHost,
     skip: (req) => health.isHealthPath(req),
@@ -249,6 +246,6 @@ function createKitMetrics(
   if (ctx.env.DATABASE_URL) metrics.observeKnex(ctx.connections.db())
   if (ctx.env.REDIS_URL) metrics.observeRedis(ctx.connections.redis())
   health.addShutdownHook(metrics.shutdownHook())
-  ctx.features.push('metrics')
+  ctx.features.push(...metricsFeatures(metrics, trigger, config, ctx.env))
   return metrics
 }
