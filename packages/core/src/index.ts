@@ -32,3 +32,4 @@ export { type ErrorResponse, type ErrorResponseOptions, errorResponse } from './
 export { fastifyOptions } from './productionize/fastify-options.ts'
 export type { Kit, ListenOptions } from './productionize/handle.ts'
 export { productionize } from './productionize/productionize.ts'
+export { DEFAULT_SERVER_TIMEOUTS, type ServerTimeoutOptions } from './server/timeouts.ts'
