@@ -5,14 +5,15 @@
 // app through productionize() and makes a real request:
 //
 //   express-esm        Express only, ESM (top-level await); every entry point imports
-//   fastify-esm        Fastify only, ESM; every entry point imports (with the OpenFeature peer)
+//   fastify-esm        Fastify only, ESM; every entry point imports (with the OpenFeature peer);
+//                      reply.cspNonce and route config typed through @kit/core/fastify (strict tsc)
 //   express-cjs        Express only, CommonJS: require('@kit/core'), no top-level await
 //   typescript-strict  Express only, TypeScript strict with skipLibCheck: false, built with tsc:
 //                      kit's public .d.ts must compile without the optional peers, and
 //                      req.id, req.log, res.locals.cspNonce must be typed (not any)
 //
 // The four installs run at once and each step has a time limit, so the run
-// stays bounded (about a minute with a warm npm cache).
+// stays bounded (1–3 minutes with a warm npm cache, depending on load).
 import { execFile } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -54,6 +55,26 @@ const requireAll = (installed) =>
   `${importable(installed)
     .map((e) => `require('${e}')`)
     .join('\n')}\nconsole.log('required ${importable(installed).length} entry points')\n`
+
+// A strict TypeScript project: kit's .d.ts files are checked too (skipLibCheck: false).
+const strictTsconfig = (file, options) =>
+  JSON.stringify(
+    {
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'nodenext',
+        moduleResolution: 'nodenext',
+        strict: true,
+        skipLibCheck: false,
+        noEmitOnError: true,
+        types: ['node'],
+        ...options,
+      },
+      include: [file],
+    },
+    null,
+    2,
+  )
 
 // Apps run with load shedding off: installs and other tests keep this machine busy, and
 // a slow event loop must not turn the one request into a 503.
@@ -108,10 +129,26 @@ console.log('express ESM app ok')
     name: 'fastify-esm',
     type: 'module',
     dependencies: { fastify: '^5', '@openfeature/server-sdk': '^1' },
+    devDependencies: { typescript: '^5.9', '@types/node': '^20.19' },
     remove: ['express'],
     absent: ['express', '@electric-sql/pglite'],
     files: {
       'entry-points.mjs': importAll,
+      // Type-checked only (strict, skipLibCheck: false): @kit/core/fastify brings Fastify's augmentations.
+      'tsconfig.json': () => strictTsconfig('typed.ts', { noEmit: true }),
+      'typed.ts': () => `import Fastify from 'fastify'
+import { productionize } from '@kit/core'
+import { fastifyOptions } from '@kit/core/fastify'
+
+const app = Fastify(fastifyOptions())
+await productionize(app)
+app.get('/typed', { config: { rateLimit: 'auth', csrf: false } }, async (request, reply) => {
+  const nonce: string = reply.cspNonce
+  // @ts-expect-error reply.cspNonce is a string (not any)
+  const wrong: number = reply.cspNonce
+  return { id: request.id, nonce, wrong }
+})
+`,
       'app.mjs': () => `import Fastify from 'fastify'
 import { fastifyOptions, productionize } from '@kit/core'
 const config = { health: { signals: false, loadShedding: false } }
@@ -129,6 +166,7 @@ console.log('fastify ESM app ok')
     steps: [
       ['node', ['entry-points.mjs']],
       ['node', ['app.mjs']],
+      ['./node_modules/.bin/tsc', ['-p', '.']],
     ],
   },
   {
@@ -166,24 +204,7 @@ main().then(
     devDependencies: { typescript: '^5.9', '@types/express': '^5', '@types/node': '^20.19' },
     absent: ['fastify', '@sentry/node', '@electric-sql/pglite'],
     files: {
-      'tsconfig.json': () =>
-        JSON.stringify(
-          {
-            compilerOptions: {
-              target: 'ES2022',
-              module: 'nodenext',
-              moduleResolution: 'nodenext',
-              strict: true,
-              skipLibCheck: false,
-              noEmitOnError: true,
-              types: ['node'],
-              outDir: 'dist',
-            },
-            include: ['app.ts'],
-          },
-          null,
-          2,
-        ),
+      'tsconfig.json': () => strictTsconfig('app.ts', { outDir: 'dist' }),
       'app.ts': () => `import express, { type Request, type Response } from 'express'
 import { type Kit, productionize } from '@kit/core'
 
