@@ -27,7 +27,9 @@ export {
   type TrustProxySetting,
   trustProxyFor,
 } from './connections/trust-proxy.ts'
+export type { ErrorInfo, ErrorRenderer } from '@kit/internal'
 export { type ErrorResponse, type ErrorResponseOptions, errorResponse } from './errors/error-response.ts'
 export { fastifyOptions } from './productionize/fastify.ts'
-export type { Kit, ListenOptions } from './productionize/handle.ts'
+export type { Kit, ListenOptions, OnShutdownOptions, ShutdownPhase } from './productionize/handle.ts'
 export { productionize } from './productionize/productionize.ts'
+export type { StartupWarning } from './productionize/startup-warnings.ts'
