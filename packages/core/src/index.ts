@@ -1,5 +1,6 @@
 // The env building blocks kit.config.ts needs, so an app imports them from one place.
 export { bool, bytes, duration, int, type KitEnv, list, oneOf, secret, url } from '@kit/env'
+export type { ErrorInfo, ErrorRenderer } from '@kit/internal'
 // Fastify type augmentations (reply.cspNonce, route config.rateLimit / config.csrf) come with @kit/core.
 export type { KitRateLimitOptions } from '@kit/rate-limit/fastify'
 export type { KitSecurityPluginOptions } from '@kit/security/fastify'
@@ -27,7 +28,6 @@ export {
   type TrustProxySetting,
   trustProxyFor,
 } from './connections/trust-proxy.ts'
-export type { ErrorInfo, ErrorRenderer } from '@kit/internal'
 export { type ErrorResponse, type ErrorResponseOptions, errorResponse } from './errors/error-response.ts'
 export { fastifyOptions } from './productionize/fastify.ts'
 export type { Kit, ListenOptions, OnShutdownOptions, ShutdownPhase } from './productionize/handle.ts'

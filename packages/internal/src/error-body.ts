@@ -107,3 +107,14 @@ export function renderError(
   }
   return errorBody(info, req.headers.accept)
 }
+
+const RENDERER = Symbol.for('kit.errorRenderer')
+
+/** Makes `renderer` the one kit's refusals (security, rate limits) use for this request; @kit/core sets it first thing. */
+export function attachErrorRenderer(req: IncomingMessage, renderer: ErrorRenderer): void {
+  ;(req as unknown as Record<symbol, ErrorRenderer>)[RENDERER] = renderer
+}
+
+export function errorRendererOf(req: IncomingMessage | undefined): ErrorRenderer | undefined {
+  return req ? (req as unknown as Record<symbol, ErrorRenderer | undefined>)[RENDERER] : undefined
+}

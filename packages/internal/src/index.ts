@@ -9,11 +9,13 @@ export {
 } from './contracts.ts'
 export { createDebug, type DebugLogger } from './debug.ts'
 export {
+  attachErrorRenderer,
   type ErrorBody,
   type ErrorInfo,
   type ErrorRenderer,
   errorBody,
   errorJson,
+  errorRendererOf,
   errorTitle,
   escapeHtml,
   prefersHtml,

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http'
-import { type ErrorRenderer, type KitLogger, renderError } from '@kit/internal'
+import { type ErrorRenderer, KitError, type KitLogger, renderError } from '@kit/internal'
 import { type ErrorResponse, errorInfo, notFoundInfo } from './error-response.ts'
 
 export interface ErrorPagesOptions {
@@ -28,4 +28,17 @@ export function createErrorPages(options: ErrorPagesOptions): ErrorPages {
       return renderError(errorInfo(error, { production, requestId }), req, render, onRendererError)
     },
   }
+}
+
+/** kit.config `errors.render`, checked: a function or nothing. */
+export function errorRendererFrom(errors: { render?: unknown } | undefined): ErrorRenderer | undefined {
+  const render = errors?.render
+  if (render === undefined) return undefined
+  if (typeof render !== 'function') {
+    throw new KitError(
+      'KIT_CORE_CONFIG_INVALID',
+      `kit.config \`errors.render\` must be a function (error, req) => ({ body, status?, contentType? }), got ${typeof render}.`,
+    )
+  }
+  return render as ErrorRenderer
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { flagsMiddleware } from '@kit/flags/express'
 import { healthRoutes, loadShedding } from '@kit/health/express'
+import { attachErrorRenderer } from '@kit/internal'
 import { createLogger, setResponseError } from '@kit/logger'
 import { requestLogger } from '@kit/logger/express'
 import { metricsMiddleware } from '@kit/metrics/express'
@@ -15,7 +16,7 @@ import {
 } from '@kit/security/express'
 import { sentryErrorHandler } from '@kit/sentry/express'
 import type { KitConfig } from '../config/types.ts'
-import { createErrorPages } from '../errors/error-pages.ts'
+import { createErrorPages, errorRendererFrom } from '../errors/error-pages.ts'
 import { finalHandler } from '../errors/express-handlers.ts'
 import { resolveEnv } from './context.ts'
 import { countRoutes, type ExpressRouterLike, handlesOf, inspectExpressApp } from './express-inspect.ts'
@@ -53,6 +54,14 @@ export async function productionizeExpress(input: unknown, config: KitConfig): P
   app.set('env', env.NODE_ENV)
 
   ctx.features.push('request logging', 'health routes', 'graceful shutdown')
+  const render = errorRendererFrom(config.errors)
+  // The app's error shape, for every refusal below (security, rate limits) and kit's 404 and error handler.
+  if (render) {
+    app.use(function kitErrorRenderer(req: IncomingMessage, _res: ServerResponse, next: () => void) {
+      attachErrorRenderer(req, render)
+      next()
+    })
+  }
   // 1. request id, request logging, request context
   app.use(requestLogger(log, { skip }))
   // 2. health routes, answered before anything below can refuse them
@@ -92,7 +101,7 @@ export async function productionizeExpress(input: unknown, config: KitConfig): P
     if (ownErrorHandler) warn('own-error-handler')
   }
   const final = finalHandler({
-    pages: createErrorPages({ production: ctx.production, log, render: config.errors?.render }),
+    pages: createErrorPages({ production: ctx.production, log, render }),
     requestId: (_req, res) => res.getHeader('x-request-id') as string | undefined,
     attachError: setResponseError,
     ...(env.SENTRY_DSN ? { report: sentryErrorHandler() as never } : {}),

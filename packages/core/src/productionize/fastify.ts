@@ -1,9 +1,9 @@
-import type { Server } from 'node:http'
+import type { IncomingMessage, Server } from 'node:http'
 import type { KitEnvWith } from '@kit/env'
 import { kitFlags } from '@kit/flags/fastify'
 import type { Health } from '@kit/health'
 import { kitHealth } from '@kit/health/fastify'
-import { KitError } from '@kit/internal'
+import { attachErrorRenderer, KitError } from '@kit/internal'
 import { createLogger, type Logger } from '@kit/logger'
 import { fastifyLoggerOptions, kitLoggerPlugin } from '@kit/logger/fastify'
 import { kitMetrics } from '@kit/metrics/fastify'
@@ -13,7 +13,7 @@ import { sentryFastify } from '@kit/sentry/fastify'
 import type { z } from 'zod'
 import type { KitConfig } from '../config/types.ts'
 import { trustProxyFor } from '../connections/trust-proxy.ts'
-import { createErrorPages } from '../errors/error-pages.ts'
+import { createErrorPages, errorRendererFrom } from '../errors/error-pages.ts'
 import { resolveEnv } from './context.ts'
 import { listenTarget } from './express.ts'
 import { type FastifyErrorsHost, installFastifyErrorPages } from './fastify-errors.ts'
@@ -66,7 +66,7 @@ interface FastifyLike extends FastifyErrorsHost {
   server: Server
   initialConfig: { trustProxy?: unknown }
   register(plugin: unknown, options?: unknown): PromiseLike<unknown>
-  addHook(name: 'onReady' | 'onClose', hook: (...args: any[]) => Promise<void>): unknown
+  addHook(name: 'onReady' | 'onClose' | 'onRequest', hook: (...args: any[]) => Promise<void>): unknown
   hasPlugin(name: string): boolean
   printRoutes(): string
   listen(options: { port: number; host: string }): Promise<string>
@@ -95,6 +95,13 @@ export async function productionizeFastify(input: unknown, config: KitConfig): P
   if (app.printRoutes().trim() !== '(empty tree)') warn('routes-before-productionize')
 
   ctx.features.push('request logging', 'health routes', 'graceful shutdown')
+  const render = errorRendererFrom(config.errors)
+  // The app's error shape, for every refusal below (security, rate limits) and kit's 404 and error handler.
+  if (render) {
+    app.addHook('onRequest', async function kitErrorRenderer(request: { raw: IncomingMessage }) {
+      attachErrorRenderer(request.raw, render)
+    })
+  }
   // 1. request id, request logging, request context
   await app.register(kitLoggerPlugin, { log, skip })
   // 2–3. health routes and load shedding
@@ -114,7 +121,7 @@ export async function productionizeFastify(input: unknown, config: KitConfig): P
 
   if (env.SENTRY_DSN) await app.register(sentryFastify)
   // 11. 404 and the safe error handler, unless the app brings its own.
-  const pages = createErrorPages({ production: ctx.production, log, render: config.errors?.render })
+  const pages = createErrorPages({ production: ctx.production, log, render })
   installFastifyErrorPages(app, pages, warn)
   app.addHook('onReady', async () => {
     for (const name of REPLACED_PLUGINS) if (app.hasPlugin(name)) warn(name)
