@@ -17,6 +17,7 @@ import { createErrorPages, errorRendererFrom } from '../errors/error-pages.ts'
 import { resolveEnv } from './context.ts'
 import { listenTarget } from './express.ts'
 import { type FastifyErrorsHost, installFastifyErrorPages } from './fastify-errors.ts'
+import { watchReplacedPlugins } from './fastify-inspect.ts'
 import type { Kit, ListenOptions } from './handle.ts'
 import { createKitHandle } from './kit-handle.ts'
 import { listenError } from './port-holder.ts'
@@ -73,8 +74,6 @@ interface FastifyLike extends FastifyErrorsHost {
   close(): Promise<void>
 }
 
-const REPLACED_PLUGINS = ['@fastify/helmet', '@fastify/cors', '@fastify/rate-limit'] as const
-
 /** DESIGN §6 on Fastify: plugins registered in order; their onRequest hooks run in that order. */
 export async function productionizeFastify(input: unknown, config: KitConfig): Promise<Kit> {
   const app = input as FastifyLike
@@ -123,9 +122,7 @@ export async function productionizeFastify(input: unknown, config: KitConfig): P
   // 11. 404 and the safe error handler, unless the app brings its own.
   const pages = createErrorPages({ production: ctx.production, log, render })
   installFastifyErrorPages(app, pages, warn)
-  app.addHook('onReady', async () => {
-    for (const name of REPLACED_PLUGINS) if (app.hasPlugin(name)) warn(name)
-  })
+  watchReplacedPlugins(app, warn)
   installFastifyClose(app, health)
 
   const listen = async (options: ListenOptions = {}): Promise<Server> => {
