@@ -29,6 +29,11 @@ const PRODUCTION = {
 }
 const PROXIED = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'example.com' }
 
+/** A JSON body, typed loosely for assertions. */
+async function bodyOf(res: Response): Promise<any> {
+  return res.json()
+}
+
 /** fetch() through the "proxy": HTTPS for example.com. */
 function get(url: string, init: RequestInit & { headers?: Record<string, string> } = {}): Promise<Response> {
   return fetch(url, { ...init, headers: { ...PROXIED, ...init.headers } })
@@ -92,12 +97,12 @@ describe.each(FRAMEWORKS)('%s: 404 and error handler without kit.listen()', (fra
     running = await serveWithoutKitListen(framework, config(logs), boom(framework))
     const missing = await get(`${running.url}/nope`, { headers: { 'x-request-id': 'req-404' } })
     expect(missing.status).toBe(404)
-    expect(await missing.json()).toEqual({
+    expect(await bodyOf(missing)).toEqual({
       error: { status: 404, title: 'Not Found', message: 'No route for GET /nope', requestId: 'req-404' },
     })
     const failed = await get(`${running.url}/boom`, { headers: { 'x-request-id': 'req-500' } })
     expect(failed.status).toBe(500)
-    expect(await failed.json()).toEqual({
+    expect(await bodyOf(failed)).toEqual({
       error: {
         status: 500,
         title: 'Internal Server Error',
@@ -119,13 +124,13 @@ describe.each(FRAMEWORKS)('%s: one error body shape', (framework) => {
       body: '{"unterminated',
     })
     expect(malformed.status).toBe(400)
-    bodies.malformed = await malformed.json()
-    bodies.missing = await (await get(`${running.url}/missing`)).json()
-    bodies.boom = await (await get(`${running.url}/boom`)).json()
+    bodies.malformed = await bodyOf(malformed)
+    bodies.missing = await bodyOf(await get(`${running.url}/missing`))
+    bodies.boom = await bodyOf(await get(`${running.url}/boom`))
     let limited: Response | undefined
     for (let i = 0; i < 10 && limited?.status !== 429; i++) limited = await get(`${running.url}/missing`)
     expect(limited?.status).toBe(429)
-    bodies.limited = await limited!.json()
+    bodies.limited = await bodyOf(limited!)
     for (const [name, body] of Object.entries(bodies)) {
       expect(Object.keys(body), name).toEqual(['error'])
       expect(body.error, name).toMatchObject({
@@ -152,24 +157,24 @@ describe.each(FRAMEWORKS)('%s: one error body shape', (framework) => {
       body: '{"unterminated',
     })
     expect(malformed.status).toBe(400)
-    expect((await malformed.json()).errors[0]).toMatchObject({ status: '400', code: expect.any(String) })
+    expect((await bodyOf(malformed)).errors[0]).toMatchObject({ status: '400', code: expect.any(String) })
     const missing = await get(`${running.url}/missing`)
-    expect(await missing.json()).toEqual({
+    expect(await bodyOf(missing)).toEqual({
       errors: [{ status: '404', detail: 'No route for GET /missing', code: null }],
     })
     const failed = await get(`${running.url}/boom`)
     expect(failed.status).toBe(500)
-    expect(await failed.json()).toEqual({
+    expect(await bodyOf(failed)).toEqual({
       errors: [{ status: '500', detail: 'Internal Server Error', code: null }],
     })
     let limited: Response | undefined
     for (let i = 0; i < 10 && limited?.status !== 429; i++) limited = await get(`${running.url}/missing`)
     expect(limited?.status).toBe(429)
-    expect((await limited!.json()).errors[0].status).toBe('429')
+    expect((await bodyOf(limited!)).errors[0].status).toBe('429')
     // A host kit refuses (security) is rendered the same way.
     const otherHost = await get(`${running.url}/`, { headers: { 'x-forwarded-host': 'evil.example' } })
     expect(otherHost.status).toBe(421)
-    expect((await otherHost.json()).errors[0]).toMatchObject({
+    expect((await bodyOf(otherHost)).errors[0]).toMatchObject({
       status: '421',
       code: 'KIT_SECURITY_UNKNOWN_HOST',
     })
@@ -198,8 +203,8 @@ describe('the app keeps its own 404 and error handlers', () => {
         res.status(500).json({ errors: ['broken'] }),
       )
     })
-    expect(await (await get(`${running.url}/missing`)).json()).toEqual({ errors: ['not here'] })
-    expect(await (await get(`${running.url}/boom`)).json()).toEqual({ errors: ['broken'] })
+    expect(await bodyOf(await get(`${running.url}/missing`))).toEqual({ errors: ['not here'] })
+    expect(await bodyOf(await get(`${running.url}/boom`))).toEqual({ errors: ['broken'] })
     expect(
       logs
         .lines()
@@ -225,8 +230,8 @@ describe('the app keeps its own 404 and error handlers', () => {
       await kit.listen({ port: 0, host: '127.0.0.1' })
       const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
       running = { url, kit, close: () => kit.shutdown() }
-      expect(await (await get(`${url}/missing`)).json()).toEqual({ errors: ['not here'] })
-      expect(await (await get(`${url}/boom`)).json()).toEqual({ errors: ['broken'] })
+      expect(await bodyOf(await get(`${url}/missing`))).toEqual({ errors: ['not here'] })
+      expect(await bodyOf(await get(`${url}/boom`))).toEqual({ errors: ['broken'] })
       expect(
         logs
           .lines()
@@ -254,7 +259,7 @@ describe('the app keeps its own 404 and error handlers', () => {
     await kit.listen({ port: 0, host: '127.0.0.1' })
     const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
     running = { url, kit, close: () => kit.shutdown() }
-    expect(await (await get(`${url}/api/missing`)).json()).toEqual({ api: 'not here' })
-    expect((await (await get(`${url}/missing`)).json()).error.status).toBe(404)
+    expect(await bodyOf(await get(`${url}/api/missing`))).toEqual({ api: 'not here' })
+    expect((await bodyOf(await get(`${url}/missing`))).error.status).toBe(404)
   })
 })

@@ -1,18 +1,22 @@
 import { createServer, type Server } from 'node:http'
+import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
 import fastifyCors from '@fastify/cors'
 import fastifyHelmet from '@fastify/helmet'
 import fastifyRateLimit from '@fastify/rate-limit'
 import { MemoryStream } from '@kit/test-utils'
-import cors from 'cors'
 import express from 'express'
 import rateLimit from 'express-rate-limit'
 import Fastify from 'fastify'
 import helmet from 'helmet'
-import morgan from 'morgan'
-import pinoHttp from 'pino-http'
 import { describe, expect, it } from 'vitest'
 import { fastifyOptions, type KitConfig, productionize } from '../src/index.ts'
+
+// Loaded untyped: pino-http's declarations augment http.IncomingMessage for the whole program (req.id: ReqId), and cors and morgan ship none.
+const require = createRequire(import.meta.url)
+const cors = require('cors') as () => express.RequestHandler
+const morgan = require('morgan') as (format: string, options: object) => express.RequestHandler
+const pinoHttp = require('pino-http') as (options: object) => express.RequestHandler
 
 function testConfig(logs: MemoryStream, extra: KitConfig = {}): KitConfig {
   return {
