@@ -55,7 +55,8 @@ export function errorHandler(
  * of the router: kit's 404 and error handler, as the app's final handler
  * (instead of `finalhandler`). Installed by productionize(), so they work
  * without kit.listen() (supertest, serverless), and an app's own 404 or error
- * middleware, added after its routes, still answers first.
+ * middleware, added after its routes, still answers first
+ * (docs/internals/framework-facts.md).
  */
 export function finalHandler(ctx: ErrorHandlerContext): (req: IncomingMessage, res: ServerResponse) => Next {
   const notFound = notFoundHandler(ctx)

@@ -26,7 +26,7 @@ function* layersOf(stack: readonly Layer[], depth = 0): Generator<Layer> {
   }
 }
 
-/** Recognises the middleware kit replaces by what each package's factory returns (names and properties as of helmet 8, cors 2, pino-http 11, morgan 1, express-rate-limit 8). */
+/** Recognises the middleware kit replaces by what each package's factory returns (docs/internals/framework-facts.md). */
 function identify(handle: NonNullable<Layer['handle']>): StartupWarning | undefined {
   if (handle.name === 'helmetMiddleware') return 'helmet'
   if (handle.name === 'corsMiddleware') return 'cors'

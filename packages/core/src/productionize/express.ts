@@ -120,7 +120,7 @@ export async function productionizeExpress(input: unknown, config: KitConfig): P
     inspect()
     const { port, host } = listenTarget(options, env.PORT, ctx.production)
     const server = await new Promise<Server>((resolve, reject) => {
-      // Express 5 passes a listen error to this callback (it is also the 'error' listener) instead of emitting it.
+      // Express 5 passes a listen error to this callback (it is also the 'error' listener) instead of emitting it (docs/internals/framework-facts.md).
       const s = app.listen(port, host, (error) =>
         error ? reject(listenError(error, port, host)) : resolve(s),
       )

@@ -31,7 +31,7 @@ function send(reply: Reply, response: { status: number; contentType: string; bod
 
 const requestIdOf = (reply: Reply) => reply.getHeader('x-request-id') as string | undefined
 
-// Fastify's own flag for "an error handler was set in this scope"; its description is stable across Fastify 5.
+// Fastify's own flag for "an error handler was set in this scope" (docs/internals/framework-facts.md).
 function errorHandlerSetFlag(app: object): symbol | undefined {
   return Object.getOwnPropertySymbols(app).find((s) => s.description === 'fastify.errorHandlerAlreadySet')
 }
@@ -46,6 +46,7 @@ function errorHandlerSetFlag(app: object): symbol | undefined {
  * - the 404 handler is set when the app becomes ready, and only if the app
  *   set none of its own at the root (Fastify allows one per prefix and throws
  *   "Not found handler already set" on a second).
+ * See docs/internals/framework-facts.md.
  */
 export function installFastifyErrorPages(
   app: FastifyErrorsHost,

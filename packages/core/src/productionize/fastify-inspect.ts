@@ -2,7 +2,7 @@ import type { StartupWarning } from './startup-warnings.ts'
 
 const REPLACED_PLUGINS = ['@fastify/helmet', '@fastify/cors', '@fastify/rate-limit'] as const
 
-// Fastify 5 keeps the names of the plugins registered on an instance under this global symbol (lib/plugin-utils.js).
+// Fastify 5 keeps the names of the plugins registered on an instance under this global symbol (docs/internals/framework-facts.md).
 const REGISTERED_PLUGINS = Symbol.for('registered-plugin')
 
 interface FastifyPluginsHost {
