@@ -104,7 +104,7 @@ export async function productionizeExpress(input: unknown, config: KitConfig): P
     pages: createErrorPages({ production: ctx.production, log, render }),
     requestId: (_req, res) => res.getHeader('x-request-id') as string | undefined,
     attachError: setResponseError,
-    ...(env.SENTRY_DSN ? { report: sentryErrorHandler() as never } : {}),
+    ...(env.SENTRY_DSN ? { report: sentryErrorHandler() } : {}),
   })
   const handle = app.handle
   // Express calls app.handle(req, res) for every request of a server made from the app; a mounted app gets its parent's `next`.
