@@ -14,6 +14,7 @@ import type { z } from 'zod'
 import type { DatabaseOptions } from '../connections/database.ts'
 import type { RedisConnectionOptions } from '../connections/redis.ts'
 import type { StartupWarning } from '../productionize/startup-warnings.ts'
+import type { ServerTimeoutOptions } from '../server/timeouts.ts'
 
 /**
  * kit.config.{ts,mjs,js}: the one source of truth read by productionize()
@@ -54,7 +55,7 @@ export interface KitConfig<
   migrations?: MigrationsConfig
   /** `kit doctor`: silence checks one by one, with a reason: `{ silence: { 'KIT-SEC-012': 'why' } }`. */
   doctor?: DoctorOptions
-  /** Request metrics, the Prometheus endpoint and alert rules. On when set (or METRICS_TOKEN / METRICS_PORT is); `false` turns it off. */
+  /** Request metrics, the Prometheus endpoint and alert rules. On when set, or when METRICS_TOKEN, METRICS_PORT, SLACK_WEBHOOK_URL or ALERT_EMAIL_TO is; `false` turns it off. */
   metrics?: MetricsOptions | false
   /** Timeouts of kit.db connections. */
   database?: DatabaseOptions
@@ -69,4 +70,6 @@ export interface KitConfig<
   errors?: { render?: ErrorRenderer }
   /** Start-up warnings to stay quiet about, by the name the warning prints, e.g. `['own-error-handler']`. */
   silenceWarnings?: StartupWarning[]
+  /** HTTP server timeouts set by kit.listen() (headers, whole request, keep-alive idle); see docs/security.md. */
+  server?: ServerTimeoutOptions
 }
