@@ -113,6 +113,21 @@ describe.each(FRAMEWORKS)('%s: 404 and error handler without kit.listen()', (fra
   })
 })
 
+describe('Fastify: inject() without listening', () => {
+  it('gets kit 404 body (the 404 handler is set at the first ready())', async () => {
+    const logs = new MemoryStream()
+    const kitConfig = config(logs)
+    const app = Fastify(fastifyOptions(kitConfig) as never)
+    const kit = await productionize(app, kitConfig)
+    const res = await app.inject({ url: '/nope', headers: PROXIED })
+    expect(res.statusCode).toBe(404)
+    expect(res.json()).toMatchObject({ error: { status: 404, message: 'No route for GET /nope' } })
+    await app.close()
+    expect(logs.lines().some((l) => l.msg?.toString().startsWith('graceful shutdown complete'))).toBe(true)
+    void kit
+  })
+})
+
 describe.each(FRAMEWORKS)('%s: one error body shape', (framework) => {
   it('a malformed JSON body (400), a 404, a thrown error and a rate-limit refusal (429) share one shape', async () => {
     const logs = new MemoryStream()
