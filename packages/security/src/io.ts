@@ -58,7 +58,8 @@ export function sendRefusal<Req, Res>(
 ): void {
   let sent = { status, contentType: 'application/json; charset=utf-8', body }
   const req = io.rawResponse?.(res).req
-  if (req) {
+  // Only kit's own refusal bodies are re-rendered; anything else is sent as given.
+  if (req && body.startsWith('{"error":')) {
     const info = (JSON.parse(body) as { error: ErrorInfo }).error
     const requestId = io.getHeader(res, 'x-request-id')
     if (typeof requestId === 'string' && requestId) info.requestId = requestId
