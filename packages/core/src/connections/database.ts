@@ -1,6 +1,12 @@
-import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { createDebug, isKitError, KitError, type KitLogger, requireOptional } from '@kit/internal'
+import {
+  createDebug,
+  ensureDirectory,
+  isKitError,
+  KitError,
+  type KitLogger,
+  requireOptional,
+} from '@kit/internal'
 import type { Knex } from 'knex'
 import { type DatabaseSslMode, parseDatabaseUrl } from './database-url.ts'
 
@@ -51,7 +57,7 @@ export function createDatabase(
       context.cwd ?? process.cwd(),
       options.embeddedDirectory ?? join('.kit', 'pgdata'),
     )
-    mkdirSync(directory, { recursive: true })
+    ensureDirectory(directory)
     const ClientPgLite = loadEmbeddedDialect()
     debug('database: embedded PGlite in %s', directory)
     return {

@@ -52,11 +52,12 @@ export function createContext(
   cwd: string,
   addShutdownHook: (hook: ShutdownHook) => void,
   create: typeof createMailer | undefined,
+  onEmbeddedDatabase?: (directory: string) => void,
 ): KitContext {
   const connections = new LazyConnections(
     { ...env, DYNO: process.env.DYNO },
     { database: config.database ?? {}, redis: config.redis ?? {} },
-    { cwd, log, onCreate: addShutdownHook },
+    { cwd, log, onCreate: addShutdownHook, ...(onEmbeddedDatabase ? { onEmbeddedDatabase } : {}) },
   )
   let mailer: Mailer | undefined
   const mailOptions = config.mail ?? {}
@@ -71,7 +72,7 @@ export function createContext(
       if (!mailer) {
         const created = create(mailOptions, { env, log, cwd })
         mailer = created
-        addShutdownHook({ name: 'mailer', close: () => created.close() })
+        addShutdownHook({ name: 'mailer', phase: 'mailer', close: () => created.close() })
       }
       return mailer
     },
