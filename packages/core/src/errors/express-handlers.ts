@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { KitLogger } from '@kit/internal'
-import { errorResponse, notFoundResponse, statusOf } from './error-response.ts'
+import { errorHeaders, errorResponse, notFoundResponse, statusOf } from './error-response.ts'
 
 type Next = (error?: unknown) => void
 
@@ -49,6 +49,7 @@ export function errorHandler(
   return function kitErrorHandler(error, req, res, next) {
     if (statusOf(error) >= 500) ctx.attachError?.(res, error)
     if (res.headersSent) return next(error)
+    for (const [name, value] of Object.entries(errorHeaders(error))) res.setHeader(name, value)
     send(
       res,
       errorResponse(error, {

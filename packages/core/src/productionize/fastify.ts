@@ -12,7 +12,7 @@ import { sentryFastify } from '@kit/sentry/fastify'
 import type { z } from 'zod'
 import type { KitConfig } from '../config/types.ts'
 import { trustProxyFor } from '../connections/trust-proxy.ts'
-import { errorResponse, notFoundResponse } from '../errors/error-response.ts'
+import { errorHeaders, errorResponse, notFoundResponse } from '../errors/error-response.ts'
 import { resolveEnv } from './context.ts'
 import { listenTarget } from './express.ts'
 import type { Kit, ListenOptions } from './handle.ts'
@@ -125,6 +125,7 @@ export async function productionizeFastify(input: unknown, config: KitConfig): P
     })
     if (response.status >= 500) setResponseError(reply.raw, error)
     return reply
+      .headers(errorHeaders(error))
       .code(response.status)
       .header('cache-control', 'no-store')
       .type(response.contentType)
