@@ -72,7 +72,11 @@ describe.each(['express', 'fastify'] as const)('%s', (framework) => {
       const started = performance.now()
       const res = await fetch(url, { signal: AbortSignal.timeout(60_000) })
       await res.arrayBuffer()
-      return { status: res.status, retryAfter: res.headers.get('retry-after'), ms: performance.now() - started }
+      return {
+        status: res.status,
+        retryAfter: res.headers.get('retry-after'),
+        ms: performance.now() - started,
+      }
     }
 
     it('answers 503 + Retry-After within acquire + query, fails readiness, and recovers when the network heals', async () => {
@@ -82,7 +86,10 @@ describe.each(['express', 'fastify'] as const)('%s', (framework) => {
 
       proxy!.blackhole()
       // One request on a pooled connection (query timeout), then two that need new connections (connect timeout).
-      const answers = [await timed(`${url}/db`), ...(await Promise.all([timed(`${url}/db`), timed(`${url}/db`)]))]
+      const answers = [
+        await timed(`${url}/db`),
+        ...(await Promise.all([timed(`${url}/db`), timed(`${url}/db`)])),
+      ]
       for (const answer of answers) {
         expect(answer).toMatchObject({ status: 503, retryAfter: '5' })
         expect(answer.ms).toBeLessThan(ROUTE_BOUND_MS + SLACK_MS)
@@ -124,14 +131,17 @@ describe.each(['express', 'fastify'] as const)('%s', (framework) => {
 
 describe('database time bounds', () => {
   it('rejects a bound that is not a whole number of milliseconds, naming the setting', () => {
-    expect(() => createDatabase({ DATABASE_URL: 'postgres://u@127.0.0.1/db' }, { queryTimeoutMs: -1 })).toThrow(
+    expect(() =>
+      createDatabase({ DATABASE_URL: 'postgres://u@127.0.0.1/db' }, { queryTimeoutMs: -1 }),
+    ).toThrow(
       expect.objectContaining({
         code: 'KIT_CORE_DATABASE_OPTION_INVALID',
-        message: 'kit.config database.queryTimeoutMs must be a whole number of milliseconds of at least 0, got -1.',
+        message:
+          'kit.config database.queryTimeoutMs must be a whole number of milliseconds of at least 0, got -1.',
       }),
     )
-    expect(() => createDatabase({ DATABASE_URL: 'postgres://u@127.0.0.1/db' }, { connectTimeoutMs: 0 })).toThrow(
-      /database\.connectTimeoutMs must be a whole number of milliseconds of at least 1, got 0/,
-    )
+    expect(() =>
+      createDatabase({ DATABASE_URL: 'postgres://u@127.0.0.1/db' }, { connectTimeoutMs: 0 }),
+    ).toThrow(/database\.connectTimeoutMs must be a whole number of milliseconds of at least 1, got 0/)
   })
 })

@@ -232,7 +232,8 @@ export class Health {
   }
 
   #onOverloadChange(reason: string | undefined): void {
-    if (reason && this.#enforce) this.#log.warn({ reason }, `overloaded (${reason}): shedding requests with 503`)
+    if (reason && this.#enforce)
+      this.#log.warn({ reason }, `overloaded (${reason}): shedding requests with 503`)
     else if (reason) {
       this.#log.warn(
         { reason, wouldShed: true },

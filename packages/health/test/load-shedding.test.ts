@@ -91,7 +91,9 @@ describe.each(FRAMEWORKS)('%s', (framework) => {
       expect(await shed.json()).toMatchObject({ statusCode: 503, error: 'Service Unavailable' })
       expect(live.status).toBe(200)
       expect(ready.status).toBe(503)
-      expect((await ready.json()).output).toBe('overloaded: event-loop delay over 150 ms in 3 samples in a row')
+      expect((await ready.json()).output).toBe(
+        'overloaded: event-loop delay over 150 ms in 3 samples in a row',
+      )
       expect(log.messages('warn')).toContain(
         'overloaded (event-loop delay over 150 ms in 3 samples in a row): shedding requests with 503',
       )
@@ -111,9 +113,9 @@ describe.each(FRAMEWORKS)('%s', (framework) => {
       expect(health!.state.shedding).toBe(false)
       expect((await get(`${url}/api/hello`)).status).toBe(200)
       expect((await get(`${url}/health/ready`)).status).toBe(200)
-      expect(log.messages('warn').some((m) => /would shed requests with 503.*nothing is refused/.test(m))).toBe(
-        true,
-      )
+      expect(
+        log.messages('warn').some((m) => /would shed requests with 503.*nothing is refused/.test(m)),
+      ).toBe(true)
     })
   })
 
