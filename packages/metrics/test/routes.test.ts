@@ -4,7 +4,7 @@ import express from 'express'
 import { afterEach, describe, expect, it } from 'vitest'
 import { metricsMiddleware } from '../src/express.ts'
 import { createMetrics, type Metrics, type MetricsOptions } from '../src/index.ts'
-import { FRAMEWORKS, hit, memoryLogger, samples, serve, sleep, value } from './helpers.ts'
+import { FRAMEWORKS, hit, memoryLogger, samples, serve, value } from './helpers.ts'
 
 const REQUESTS = 'http_requests_total'
 const DURATION = 'http_request_duration_seconds'
