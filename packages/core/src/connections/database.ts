@@ -3,7 +3,11 @@ import { join, resolve } from 'node:path'
 import { createDebug, type KitLogger, requireOptional } from '@kit/internal'
 import type { Knex } from 'knex'
 import { boundQueries, type DriverConnection, explainAcquireErrors, knexLog } from './bounded-knex.ts'
-import { type DatabaseTimeoutOptions, resolveDatabaseTimeouts } from './database-timeouts.ts'
+import {
+  type DatabaseTimeoutOptions,
+  type DatabaseTimeouts,
+  resolveDatabaseTimeouts,
+} from './database-timeouts.ts'
 import { type DatabaseSslMode, parseDatabaseUrl } from './database-url.ts'
 
 const debug = createDebug('core')
@@ -97,21 +101,10 @@ export function createDatabase(
         ssl: url.ssl,
         application_name: url.params.application_name,
       },
-      pool: {
-        min: 0,
-        max: poolMax,
-        afterCreate: (
-          conn: { query(sql: string, cb: (err: Error | null) => void): void },
-          done: (err: Error | null, conn: unknown) => void,
-        ) => {
-          boundQueries(conn as DriverConnection, timeouts, description, destroyPgSocket)
-          const settings = []
-          if (statementTimeout > 0) settings.push(`SET statement_timeout = ${Math.floor(statementTimeout)}`)
-          if (lockTimeout > 0) settings.push(`SET lock_timeout = ${Math.floor(lockTimeout)}`)
-          if (settings.length === 0) return done(null, conn)
-          conn.query(settings.join('; '), (err) => done(err, conn))
-        },
-      },
+      pool: boundedPool(poolMax, timeouts, description, destroyPgSocket, [
+        ...(statementTimeout > 0 ? [`SET statement_timeout = ${Math.floor(statementTimeout)}`] : []),
+        ...(lockTimeout > 0 ? [`SET lock_timeout = ${Math.floor(lockTimeout)}`] : []),
+      ]),
     })
     explainAcquireErrors(db, timeouts, description)
     return { knex: db, kind: 'postgres', description }
@@ -135,29 +128,40 @@ export function createDatabase(
       database: url.database,
       ...(url.ssl ? { ssl: url.ssl } : {}),
     },
-    pool: {
-      min: 0,
-      max: poolMax,
-      afterCreate: (
-        conn: { query(sql: string, cb: (err: Error | null) => void): void },
-        done: (err: Error | null, conn: unknown) => void,
-      ) => {
-        boundQueries(conn as DriverConnection, timeouts, description, (c) =>
-          (c as unknown as { destroy(): void }).destroy(),
-        )
-        // MariaDB names it max_statement_time (seconds), MySQL max_execution_time (ms, SELECT only); lock waits are innodb_lock_wait_timeout (seconds).
-        const settings: string[] = []
-        if (lockTimeout > 0)
-          settings.push(
-            `SET SESSION innodb_lock_wait_timeout = ${Math.max(1, Math.ceil(lockTimeout / 1000))}`,
-          )
-        if (settings.length === 0) return done(null, conn)
-        conn.query(settings.join('; '), (err) => done(err, conn))
-      },
-    },
+    // MariaDB names it max_statement_time (seconds), MySQL max_execution_time (ms, SELECT only); lock waits are innodb_lock_wait_timeout (seconds).
+    pool: boundedPool(
+      poolMax,
+      timeouts,
+      description,
+      (conn) => (conn as unknown as { destroy(): void }).destroy(),
+      lockTimeout > 0
+        ? [`SET SESSION innodb_lock_wait_timeout = ${Math.max(1, Math.ceil(lockTimeout / 1000))}`]
+        : [],
+    ),
   })
   explainAcquireErrors(db, timeouts, description)
   return { knex: db, kind: 'mysql', description }
+}
+
+type SettingsConnection = { query(sql: string, cb: (err: Error | null) => void): void }
+
+/** The pool of both drivers: every query bounded (bounded-knex.ts), then the session settings sent once per connection. */
+function boundedPool(
+  max: number,
+  timeouts: DatabaseTimeouts,
+  description: string,
+  destroy: (conn: DriverConnection) => void,
+  settings: string[],
+): Knex.PoolConfig {
+  return {
+    min: 0,
+    max,
+    afterCreate: (conn: SettingsConnection, done: (err: Error | null, conn: unknown) => void) => {
+      boundQueries(conn as DriverConnection, timeouts, description, destroy)
+      if (settings.length === 0) return done(null, conn)
+      conn.query(settings.join('; '), (err) => done(err, conn))
+    },
+  }
 }
 
 /**
