@@ -95,11 +95,17 @@ describe.each(['express', 'fastify'] as const)('%s', (framework) => {
         expect(answer.ms).toBeLessThan(ROUTE_BOUND_MS + SLACK_MS)
       }
       // Readiness: the check's own timeout (2 s) plus the 1 s result cache.
+      const cut = performance.now()
       expect(await waitForStatus(`${url}/health/ready`, 503, 3000 + SLACK_MS)).toBe(503)
+      const readinessMs = performance.now() - cut
 
       proxy!.heal()
+      const healed = performance.now()
       expect(await waitForStatus(`${url}/db`, 200, 30_000)).toBe(200)
       expect(await waitForStatus(`${url}/health/ready`, 200, 30_000)).toBe(200)
+      console.log(
+        `${framework} ${_name}: 503 after ${answers.map((a) => Math.round(a.ms)).join(', ')} ms (bound ${ROUTE_BOUND_MS}); readiness 503 ${Math.round(readinessMs)} ms after those; route and readiness 200 ${Math.round(performance.now() - healed)} ms after heal`,
+      )
     })
 
     it('says plainly at start-up that the database cannot be reached (not "the pool is probably full")', async () => {

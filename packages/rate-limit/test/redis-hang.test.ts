@@ -102,11 +102,16 @@ describe.each(FRAMEWORKS)('%s', (framework) => {
 
     // The outage is known: nothing but the probe is sent to the store, and nobody waits for it.
     const sent = calls.length
+    const later: number[] = []
     for (let i = 0; i < 3; i++) {
       const next = await timedLogin(url)
       expect(next.status).toBe(200)
       expect(next.ms).toBeLessThan(STORE_TIMEOUT_MS)
+      later.push(Math.round(next.ms))
     }
+    console.log(
+      `${framework}: storeTimeoutMs ${STORE_TIMEOUT_MS}; first login during SIGSTOP ${Math.round(first.ms)} ms, then ${later.join(', ')} ms`,
+    )
     expect(calls.slice(sent).filter((c) => c !== 'ping')).toEqual([])
 
     server.resume()
