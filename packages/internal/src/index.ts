@@ -16,8 +16,9 @@ export {
   KitError,
   type KitErrorOptions,
 } from './kit-error.ts'
-export { isPrivateAddress } from './network.ts'
+export { clientAddress, isPrivateAddress, normalizeAddress, parseAddress } from './network.ts'
 export { importOptional, requireOptional } from './optional-import.ts'
+export { createProbeAccess, type ProbeAccessOptions } from './probe-access.ts'
 export {
   addKnownSecret,
   clearKnownSecrets,
@@ -27,6 +28,14 @@ export {
   REDACTED,
   type RedactOptions,
   redact,
+  redactKnownSecrets,
   redactString,
   SENSITIVE_KEY_SUFFIXES,
 } from './redact.ts'
+export { NO_PATH, pathIsUnder, routedPath, routedPathOf } from './request-target.ts'
+export {
+  DEFAULT_SERVER_TIMEOUTS,
+  MAX_REASONABLE_TIMEOUTS,
+  PROXY_IDLE_TIMEOUT_MS,
+  type ServerTimeouts,
+} from './server-timeouts.ts'

@@ -6,3 +6,4 @@ export { createRedisPrefix, type RedisPrefix, startThrowawayRedis, type Throwawa
 export { canConnect, MARIADB_URL, POSTGRES_URL, REDIS_URL, requireService } from './services.ts'
 export { MemoryStream } from './streams.ts'
 export { startTcpProxy, type TcpProxy } from './tcp-proxy.ts'
+export { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.ts'
