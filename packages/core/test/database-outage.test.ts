@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import {
   createMariaDatabase,
   createPostgresDatabase,
+  freePort,
   MemoryStream,
   startTcpProxy,
   type TcpProxy,
@@ -132,6 +133,43 @@ describe.each(['express', 'fastify'] as const)('%s', (framework) => {
       proxy.heal()
       expect(await waitForStatus(`${kit.url}/health/ready`, 200, 30_000)).toBe(200)
     })
+  })
+})
+
+describe.each(['express', 'fastify'] as const)('%s with the database refusing connections', (framework) => {
+  it.each([
+    ['PostgreSQL', 'postgres://postgres@127.0.0.1'],
+    ['MySQL/MariaDB', 'mysql://root@127.0.0.1'],
+  ])('%s: a database route answers 503 + Retry-After at once, naming the database', async (name, base) => {
+    const port = await freePort()
+    const logs = new MemoryStream()
+    const kit = await startKit(
+      framework,
+      {
+        cwd,
+        logger: { destination: logs },
+        database: BOUNDS,
+        envSource: { NODE_ENV: 'development', DATABASE_URL: `${base}:${port}/app` },
+      },
+      (app, kit) => {
+        app.get('/db', async (_req: unknown, res?: { json(body: unknown): void }) => {
+          await kit.db.raw('select 1 as one')
+          if (res && framework === 'express') return res.json({ ok: true })
+          return { ok: true }
+        })
+      },
+    )
+    try {
+      const res = await fetch(`${kit.url}/db`, { signal: AbortSignal.timeout(60_000) })
+      expect(res.status).toBe(503)
+      expect(res.headers.get('retry-after')).toBe('5')
+      // Outside production the message is shown: it says what and where, not "the pool is probably full".
+      expect(JSON.stringify(await res.json())).toContain(
+        `${name} at 127.0.0.1:${port}/app is unreachable (ECONNREFUSED)`,
+      )
+    } finally {
+      await kit.close()
+    }
   })
 })
 
