@@ -16,6 +16,7 @@ export {
   KitError,
   type KitErrorOptions,
 } from './kit-error.ts'
+export { envSecretValues, isSecretEnvName, looksLikeSecret } from './known-secrets.ts'
 export { isPrivateAddress } from './network.ts'
 export { importOptional, requireOptional } from './optional-import.ts'
 export {
@@ -30,3 +31,10 @@ export {
   redactString,
   SENSITIVE_KEY_SUFFIXES,
 } from './redact.ts'
+export {
+  type DetectedRelease,
+  detectRelease,
+  RELEASE_ENV_NAMES,
+  RELEASE_SOURCES,
+  type ReleaseSource,
+} from './release.ts'

@@ -49,8 +49,8 @@ export function isSensitiveKey(key: string): boolean {
 const knownSecrets = new Set<string>()
 let knownSecretsPattern: RegExp | undefined
 
-/** Secrets shorter than this are not scrubbed by value: they would match ordinary text. */
-export const MIN_KNOWN_SECRET_LENGTH = 6
+/** Values shorter than this are never known secrets: they would match ordinary words (see known-secrets.ts). */
+export const MIN_KNOWN_SECRET_LENGTH = 8
 
 export function addKnownSecret(value: string | undefined): void {
   if (!value || value.length < MIN_KNOWN_SECRET_LENGTH || knownSecrets.has(value)) return

@@ -1,4 +1,4 @@
-import { addKnownSecret, createDebug, isSensitiveKey, silentLogger } from '@kit/internal'
+import { addKnownSecret, createDebug, envSecretValues, silentLogger } from '@kit/internal'
 import { toDataCollection } from './data-collection.ts'
 import { parseSentryOptions, type SentryContext, type SentryEnv, type SentryOptions } from './options.ts'
 import { createScrubbers } from './scrub.ts'
@@ -86,8 +86,8 @@ export function isSentryInitialised(): boolean {
 }
 
 // Errors thrown before @kit/env has loaded must not leak env secrets either.
+// The same values @kit/env registers: secret-looking values under secret
+// names, never PWD (the app's directory must stay in stack frames).
 function registerEnvSecrets(env: SentryEnv): void {
-  for (const [name, value] of Object.entries(env)) {
-    if (typeof value === 'string' && isSensitiveKey(name)) addKnownSecret(value)
-  }
+  for (const value of envSecretValues(env)) addKnownSecret(value)
 }
