@@ -7,6 +7,7 @@ export {
   type SkipRequest,
   silentLogger,
 } from './contracts.ts'
+export { currentRequestId, provideCurrentRequestId } from './current-request.ts'
 export { createDebug, type DebugLogger } from './debug.ts'
 export {
   ERRORS_DOC,
