@@ -55,6 +55,10 @@ export function initSentry(options: SentryOptions = {}, context: SentryContext =
     // Any rate, 0 included, turns the SDK's span machinery on for every request
     // (hasSpansEnabled tests `!= null`): tracing off must mean no rate at all.
     ...(mode === 'full' ? { tracesSampleRate: config.tracesSampleRate } : {}),
+    // The module hooks that rewrite Express, Fastify, router... at load time so they
+    // emit diagnostics channels for spans: every middleware call then goes
+    // through a wrapper. Errors-only mode records no spans, so no rewriting.
+    enableRuntimeChannelInjection: mode === 'full',
     debug: config.debug,
     dataCollection: toDataCollection(config),
     includeLocalVariables: config.collect.localVariables,
