@@ -89,4 +89,32 @@ export function describeDelivery(framework: Framework): void {
       expect(sentry.allText()).not.toContain(marker)
     })
   })
+
+  describe(`${framework} app on each platform`, () => {
+    let sentry: EnvelopeServer
+    beforeAll(async () => {
+      sentry = await startEnvelopeServer()
+    })
+    afterAll(async () => {
+      await sentry?.close()
+    })
+
+    // Heroku and Render are covered above and in capture-suite.ts; Fly.io's was missing.
+    it.each([
+      ['FLY_IMAGE_REF', 'registry.fly.io/shop:deployment-01J2ABCD', 'deployment-01J2ABCD'],
+      ['RAILWAY_GIT_COMMIT_SHA', 'a0b1c2d3e4', 'a0b1c2d3e4'],
+      ['HEROKU_BUILD_COMMIT', 'f5e6d7c8b9', 'f5e6d7c8b9'],
+      ['SOURCE_VERSION', '9a8b7c6d5e', '9a8b7c6d5e'],
+    ])('sets the release from %s', { timeout: 90_000 }, async (name, value, release) => {
+      const app = await startFixture(framework, { env: { SENTRY_DSN: sentry.dsn, [name]: value } })
+      try {
+        const res = await fetch(`${app.url}/boom`, { signal: AbortSignal.timeout(15_000) })
+        const id = res.headers.get('x-request-id')
+        const event = await sentry.waitForEvent((e) => e.tags?.request_id === id)
+        expect(event.release).toBe(release)
+      } finally {
+        await app.stop()
+      }
+    })
+  })
 }
