@@ -25,8 +25,9 @@ export function isSecretEnvName(name: string): boolean {
 
 const FLAG_OR_NUMBER =
   /^(?:true|false|yes|no|on|off|none|null|undefined|enabled|disabled|[-+]?\d+(?:\.\d+)?)$/i
-// One word: all lower case, all upper case or capitalised, and short enough to be in a dictionary.
-const PLAIN_WORD = /^(?:[a-z]{1,19}|[A-Z]{1,19}|[A-Z][a-z]{1,18})$/
+// One word: all lower case, all upper case or capitalised, of at most 10 letters (a longer run of
+// letters may well be a generated passphrase).
+const PLAIN_WORD = /^(?:[a-z]{1,10}|[A-Z]{1,10}|[A-Z][a-z]{1,9})$/
 // Absolute, home-relative or dot-relative paths of plain path characters (base64 keys carry + or =).
 const FILE_PATH = /^(?:(?:~|\.{1,2})?\/|[A-Za-z]:[\\/])[\w.\\/-]*$/
 

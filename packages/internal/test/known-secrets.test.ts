@@ -38,6 +38,7 @@ describe('which env values are known secrets', () => {
     'canary0f3a9be1c7d2',
     'correct horse battery staple',
     'xKqPwLmNzRtYvBnM',
+    'supersecretvalue',
     '/9j4AAQSkZJRg+xy==',
   ])('a value that looks like a secret: %s', (value) => {
     expect(looksLikeSecret(value)).toBe(true)

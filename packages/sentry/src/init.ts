@@ -57,7 +57,8 @@ export function initSentry(options: SentryOptions = {}, context: SentryContext =
     ...(mode === 'full' ? { tracesSampleRate: config.tracesSampleRate } : {}),
     // The module hooks that rewrite Express, Fastify, router... at load time so they
     // emit diagnostics channels for spans: every middleware call then goes
-    // through a wrapper. Errors-only mode records no spans, so no rewriting.
+    // through a wrapper. Errors-only mode records no spans, so no rewriting
+    // (docs/internals/sentry-sdk-facts.md).
     enableRuntimeChannelInjection: mode === 'full',
     debug: config.debug,
     dataCollection: toDataCollection(config),

@@ -3,6 +3,8 @@ import type { SentrySdk } from './state.ts'
 
 type Integration = ReturnType<SentrySdk['getDefaultIntegrationsWithoutPerformance']>[number]
 
+// Facts about the SDK this relies on: docs/internals/sentry-sdk-facts.md.
+
 /**
  * The SDK's Dedupe drops an event that repeats the previous one (same
  * message, same stack): a server sees the same error from many requests, and

@@ -26,7 +26,7 @@ export interface NormalizedRequest {
  * SDK's own HTTP integration would have left on the request's scope. The
  * SDK's RequestData integration then applies `dataCollection` to it (which
  * headers, cookies, query strings), and kit's scrubbers run after that, as
- * in full mode.
+ * in full mode (docs/internals/sentry-sdk-facts.md).
  */
 export function normalizeRequest(
   req: FailedRequest,
