@@ -158,7 +158,7 @@ const TARGETS: { of: Role; against: Role; min: number; label: string; metric?: '
     of: 'kit defaults + Sentry',
     against: 'README-style + Sentry',
     min: 1.5,
-    label: 'issue 20: kit + Sentry ≥ 1.5× README-style + Sentry (as Sentry\'s guides set it up)',
+    label: "issue 20: kit + Sentry ≥ 1.5× README-style + Sentry (as Sentry's guides set it up)",
   },
   { of: 'kit defaults', against: 'README-style', min: 1.5, label: 'productionize() ≥ 1.5× README-style' },
   { of: 'kit defaults', against: 'expert-tuned', min: 1.0, label: 'productionize() ≥ 1.0× expert-tuned' },

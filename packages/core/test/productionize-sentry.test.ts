@@ -16,7 +16,7 @@ beforeAll(async () => {
   sentry = await startEnvelopeServer()
   for (const framework of ['express', 'fastify'] as const) {
     // Load shedding off: on a busy machine it would answer 503 before the route runs.
-    const config = { envSource: { SENTRY_DSN: sentry.dsn }, health: { loadShedding: false } }
+    const config = { envSource: { SENTRY_DSN: sentry.dsn }, health: { loadShedding: false as const } }
     kits[framework] = await startKit(framework, config, (app) => {
       app.get('/boom', async (req: { id: string }) => {
         console.log(`working on ${req.id}`)
@@ -32,23 +32,28 @@ afterAll(async () => {
   await sentry?.close()
 })
 
-describe.each(['express', 'fastify'] as const)('productionize(%s) with SENTRY_DSN, tracing off', (framework) => {
-  it(`sends ${REQUESTS} identical errors from concurrent requests as ${REQUESTS} events, each with its own request id and its own breadcrumbs`, async () => {
-    const url = kits[framework]?.url
-    const responses = await Promise.all(
-      Array.from({ length: REQUESTS }, () => fetch(`${url}/boom`, { signal: AbortSignal.timeout(10_000) })),
-    )
-    expect(responses.map((r) => r.status)).toEqual(Array(REQUESTS).fill(500))
-    const ids = responses.map((r) => r.headers.get('x-request-id') ?? '')
-    expect(new Set(ids).size).toBe(REQUESTS)
+describe.each(['express', 'fastify'] as const)(
+  'productionize(%s) with SENTRY_DSN, tracing off',
+  (framework) => {
+    it(`sends ${REQUESTS} identical errors from concurrent requests as ${REQUESTS} events, each with its own request id and its own breadcrumbs`, async () => {
+      const url = kits[framework]?.url
+      const responses = await Promise.all(
+        Array.from({ length: REQUESTS }, () => fetch(`${url}/boom`, { signal: AbortSignal.timeout(10_000) })),
+      )
+      expect(responses.map((r) => r.status)).toEqual(Array(REQUESTS).fill(500))
+      const ids = responses.map((r) => r.headers.get('x-request-id') ?? '')
+      expect(new Set(ids).size).toBe(REQUESTS)
 
-    for (const id of ids) {
-      const event = await sentry.waitForEvent((e) => e.tags?.request_id === id)
-      expect(event.exception.values[0].value).toBe('database is down')
-      expect(event.request).toMatchObject({ method: 'GET', url: `${url}/boom` })
-      const lines = (event.breadcrumbs ?? []).map((b: { message?: string }) => b.message)
-      expect(lines.filter((m: string | undefined) => m?.startsWith('working on'))).toEqual([`working on ${id}`])
-      expect(JSON.stringify(event.breadcrumbs ?? [])).not.toContain('kit.request_id')
-    }
-  })
-})
+      for (const id of ids) {
+        const event = await sentry.waitForEvent((e) => e.tags?.request_id === id)
+        expect(event.exception.values[0].value).toBe('database is down')
+        expect(event.request).toMatchObject({ method: 'GET', url: `${url}/boom` })
+        const lines = (event.breadcrumbs ?? []).map((b: { message?: string }) => b.message)
+        expect(lines.filter((m: string | undefined) => m?.startsWith('working on'))).toEqual([
+          `working on ${id}`,
+        ])
+        expect(JSON.stringify(event.breadcrumbs ?? [])).not.toContain('kit.request_id')
+      }
+    })
+  },
+)
