@@ -290,7 +290,8 @@ try {
   sentrySink?.close()
 }
 
-const command = `node bench/run.mjs ${SUITE === 'http-sentry' ? 'sentry' : 'http'}${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}`
+const userArgs = process.argv.slice(2).join(' ').replace(/--suite sentry ?/, '').trim()
+const command = `node bench/run.mjs ${SUITE === 'http-sentry' ? 'sentry' : 'http'}${userArgs ? ` ${userArgs}` : ''}`
 const markdown = [
   `Run ${startedAt.toISOString()} with \`${command}\`: ${ROUNDS} rounds × ${DURATION} s per variant and scenario, ${CONNECTIONS} connections, 1 autocannon process on the same machine; @kit/* from ${args.dist ? 'dist (tsc -b)' : 'sources (tsx, --conditions=@kit/source)'}.`,
   `Load average (1/5/15 min) at start ${loadAtStart}, at end ${loadAverage()}. Sentry envelopes received by the local sink: ${envelopes}.`,
