@@ -290,7 +290,11 @@ try {
   sentrySink?.close()
 }
 
-const userArgs = process.argv.slice(2).join(' ').replace(/--suite sentry ?/, '').trim()
+const userArgs = process.argv
+  .slice(2)
+  .join(' ')
+  .replace(/--suite sentry ?/, '')
+  .trim()
 const command = `node bench/run.mjs ${SUITE === 'http-sentry' ? 'sentry' : 'http'}${userArgs ? ` ${userArgs}` : ''}`
 const markdown = [
   `Run ${startedAt.toISOString()} with \`${command}\`: ${ROUNDS} rounds × ${DURATION} s per variant and scenario, ${CONNECTIONS} connections, 1 autocannon process on the same machine; @kit/* from ${args.dist ? 'dist (tsc -b)' : 'sources (tsx, --conditions=@kit/source)'}.`,
