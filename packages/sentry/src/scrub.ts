@@ -27,6 +27,8 @@ export interface ScrubOptions {
 // whatever its field is called.
 const URL_FIELD = /(?:^|[._-])(?:url|uri|href|referr?er|location|target|path)$/i
 const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:\/\/\S*$/i
+// A span or transaction name made from the raw request line: `GET /search?q=…`.
+const REQUEST_LINE = /^[A-Z]+ \/\S*$/
 const QUERY_FIELDS = new Set(['url.query', 'http.query', 'query_string'])
 
 /**
@@ -79,7 +81,9 @@ function dropQueryStrings(fields: Payload): Payload {
 }
 
 function stripIn(value: unknown, urlField: boolean, depth: number): unknown {
-  if (typeof value === 'string') return urlField || ABSOLUTE_URL.test(value) ? stripQuery(value) : value
+  if (typeof value === 'string') {
+    return urlField || ABSOLUTE_URL.test(value) || REQUEST_LINE.test(value) ? stripQuery(value) : value
+  }
   if (value === null || typeof value !== 'object' || depth > 16) return value
   if (Array.isArray(value)) return value.map((item) => stripIn(item, urlField, depth + 1))
   const out: Payload = {}

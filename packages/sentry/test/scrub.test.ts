@@ -161,6 +161,12 @@ describe('spans (beforeSendSpan)', () => {
     expect(JSON.stringify(span)).not.toContain('step=2')
   })
 
+  it('cuts the query string off a span name made from the raw request line', () => {
+    const span = scrub.span({ name: 'GET /search?q=private', attributes: {} })
+    expect(span.name).toBe('GET /search')
+    expect(scrub.span({ name: 'GET /search', attributes: {} }).name).toBe('GET /search')
+  })
+
   it('redacts header attributes and scrubs status messages', () => {
     const span = scrub.span({
       name: 'POST /login',
