@@ -31,3 +31,4 @@ export { type ErrorResponse, type ErrorResponseOptions, errorResponse } from './
 export { fastifyOptions } from './productionize/fastify.ts'
 export type { Kit, ListenOptions } from './productionize/handle.ts'
 export { productionize } from './productionize/productionize.ts'
+export { DEFAULT_SERVER_TIMEOUTS, type ServerTimeoutOptions } from './server/timeouts.ts'

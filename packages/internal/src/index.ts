@@ -9,6 +9,7 @@ export {
 } from './contracts.ts'
 export { currentRequestId, provideCurrentRequestId } from './current-request.ts'
 export { createDebug, type DebugLogger } from './debug.ts'
+export { envSecretValues, isSecretEnvName, looksLikeSecret } from './env-secrets.ts'
 export {
   ERRORS_DOC,
   type ErrorCodeInfo,
@@ -17,9 +18,9 @@ export {
   KitError,
   type KitErrorOptions,
 } from './kit-error.ts'
-export { envSecretValues, isSecretEnvName, looksLikeSecret } from './known-secrets.ts'
-export { isPrivateAddress } from './network.ts'
+export { clientAddress, isPrivateAddress, normalizeAddress, parseAddress } from './network.ts'
 export { importOptional, requireOptional } from './optional-import.ts'
+export { createProbeAccess, type ProbeAccessOptions } from './probe-access.ts'
 export {
   addKnownSecret,
   clearKnownSecrets,
@@ -29,6 +30,7 @@ export {
   REDACTED,
   type RedactOptions,
   redact,
+  redactKnownSecrets,
   redactString,
   SENSITIVE_KEY_SUFFIXES,
 } from './redact.ts'
@@ -39,3 +41,10 @@ export {
   RELEASE_SOURCES,
   type ReleaseSource,
 } from './release.ts'
+export { NO_PATH, pathIsUnder, routedPath, routedPathOf } from './request-target.ts'
+export {
+  DEFAULT_SERVER_TIMEOUTS,
+  MAX_REASONABLE_TIMEOUTS,
+  PROXY_IDLE_TIMEOUT_MS,
+  type ServerTimeouts,
+} from './server-timeouts.ts'

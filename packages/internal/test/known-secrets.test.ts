@@ -1,68 +1,52 @@
+import { addKnownSecret, clearKnownSecrets, redactKnownSecrets, redactString } from '@kit/internal'
 import { afterEach, describe, expect, it } from 'vitest'
-import {
-  addKnownSecret,
-  clearKnownSecrets,
-  envSecretValues,
-  isSecretEnvName,
-  looksLikeSecret,
-  MIN_KNOWN_SECRET_LENGTH,
-  REDACTED,
-  redactString,
-} from '../src/index.ts'
+import { SecretMatcher } from '../src/known-secrets.ts'
 
 afterEach(() => clearKnownSecrets())
 
-describe('which env values are known secrets', () => {
-  it('never the shell working directories, although PWD reads as "password"', () => {
-    expect(isSecretEnvName('PWD')).toBe(false)
-    expect(isSecretEnvName('OLDPWD')).toBe(false)
-    expect(isSecretEnvName('SESSION_SECRET')).toBe(true)
-    const values = envSecretValues({ PWD: '/srv/app-4f9c2e', OLDPWD: '/home/deploy', HOME: '/root' })
-    expect(values).toEqual([])
+// A few secrets take the alternation path, many the rolling hash: each test runs on both.
+const PADDING = Array.from({ length: 40 }, (_, i) => `padding-secret-${i}-zzzz`)
+
+describe.each([
+  ['a few secrets', [] as string[]],
+  ['many secrets', PADDING],
+])('SecretMatcher with %s', (_label, padding) => {
+  const create = () => {
+    const matcher = new SecretMatcher()
+    for (const s of padding) matcher.add(s)
+    return matcher
+  }
+
+  it('replaces every occurrence, overlapping and nested ones as one span', () => {
+    const matcher = create()
+    for (const s of ['abcdef', 'cdefgh', 'xyz123', 'zz9999']) matcher.add(s)
+    expect(matcher.replace('--abcdefgh--xyz123--', '#')).toBe('--#--#--')
+    expect(matcher.replace('no secret here', '#')).toBe('no secret here')
+    expect(matcher.replace('xyz123xyz123', '#')).toBe('#')
   })
 
-  it.each([
-    ['short', 'abc12'],
-    ['a flag', 'false'],
-    ['a number', '123456789'],
-    ['a plain word', 'postgres'],
-    ['a capitalised word', 'Changeme'],
-    ['a file path', '/run/secrets/gcp-credentials.json'],
-    ['a relative path', './keys/private.pem'],
-  ])('never %s (%s)', (_what, value) => {
-    expect(looksLikeSecret(value)).toBe(false)
+  it('finds a secret that starts inside a partial match of another (failure links)', () => {
+    const matcher = create()
+    matcher.add('aaab-secret')
+    matcher.add('aab-other')
+    expect(matcher.replace('aaaab-secret and aab-other', '#')).toBe('a# and #')
   })
 
-  it.each([
-    'sk_live_4eC39HqLyjWDarjtT1zdp7dc',
-    'canary0f3a9be1c7d2',
-    'correct horse battery staple',
-    'xKqPwLmNzRtYvBnM',
-    'supersecretvalue',
-    '/9j4AAQSkZJRg+xy==',
-  ])('a value that looks like a secret: %s', (value) => {
-    expect(looksLikeSecret(value)).toBe(true)
+  it('agrees with a naive search on random text', () => {
+    const matcher = create()
+    const secrets = ['s3cr3t', 'passw0rd-long', 'tok_123456', 'ab12ab12']
+    for (const s of secrets) matcher.add(s)
+    const text = `x${secrets.join('y')}z ab12ab12ab12 tok_12345 s3cr3`
+    const out = matcher.replace(text, '#')
+    for (const s of secrets) expect(out).not.toContain(s)
+    expect(out).toContain('tok_12345 s3cr3')
   })
+})
 
-  it('registers what looks secret under a secret name, and nothing else', () => {
-    const env = {
-      PWD: '/srv/app',
-      API_TOKEN: 'tok-8c1d4f0e9a',
-      SESSION_SECRET: 'is',
-      DB_PASSWORD: 'postgres',
-      APP_NAME: 'shop-4f9c2e1b',
-    }
-    expect(envSecretValues(env)).toEqual(['tok-8c1d4f0e9a'])
-    expect(envSecretValues(env, (name) => name === 'APP_NAME')).toEqual(['shop-4f9c2e1b'])
-  })
-
-  it(`addKnownSecret ignores values shorter than ${MIN_KNOWN_SECRET_LENGTH} characters`, () => {
-    addKnownSecret('is')
-    addKnownSecret('a'.repeat(MIN_KNOWN_SECRET_LENGTH - 1))
-    expect(redactString(`this is ${'a'.repeat(MIN_KNOWN_SECRET_LENGTH - 1)}`)).toBe(
-      `this is ${'a'.repeat(MIN_KNOWN_SECRET_LENGTH - 1)}`,
-    )
-    addKnownSecret('s3cr3t-v4lue')
-    expect(redactString('sent s3cr3t-v4lue')).toBe(`sent ${REDACTED}`)
+describe('known secrets in redaction', () => {
+  it('redactKnownSecrets and redactString scrub registered values, 1,000 of them', () => {
+    for (let i = 0; i < 1000; i++) addKnownSecret(`secret-value-${i}-${'k'.repeat(8)}`)
+    expect(redactKnownSecrets('GET /x/secret-value-517-kkkkkkkk')).toBe('GET /x/[REDACTED]')
+    expect(redactString('ua secret-value-999-kkkkkkkk')).toBe('ua [REDACTED]')
   })
 })

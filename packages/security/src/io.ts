@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http'
+import { pathIsUnder, routedPath } from '@kit/internal'
 
 /**
  * What the framework-neutral core needs from a framework, as static
@@ -47,10 +48,29 @@ export function sendRefusal<Req, Res>(
   io.send(res, status, body)
 }
 
-/** Path without the query string. */
+/**
+ * The path the framework routes `url` by (@kit/internal routedPath: every
+ * request-target form, decoded, lower-cased): what exemptions and the report
+ * path are compared with, so `POST http://host/webhooks/x` is the same
+ * route to kit as to the router.
+ */
 export function pathOf(url: string): string {
-  const q = url.indexOf('?')
-  return q === -1 ? url : url.slice(0, q)
+  return routedPath(url)
+}
+
+/** Exact paths and `prefix/*` patterns, compared as routed paths (see pathOf). */
+export function compilePathList(
+  exact: readonly string[],
+  prefixes: readonly string[],
+): (path: string) => boolean {
+  const exactPaths = new Set(exact.map((p) => routedPath(p)))
+  // '/webhooks/*' covers '/webhooks' and everything under it; '/hooks*' any path starting '/hooks'.
+  const segments = prefixes.filter((p) => p.endsWith('/')).map((p) => routedPath(p))
+  const starts = prefixes.filter((p) => !p.endsWith('/')).map((p) => p.toLowerCase())
+  return (path) =>
+    exactPaths.has(path) ||
+    segments.some((p) => pathIsUnder(path, p)) ||
+    starts.some((p) => path.startsWith(p))
 }
 
 /** Adds a token to a Vary value unless it is already there (or the value is '*'). */

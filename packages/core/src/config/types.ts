@@ -12,6 +12,7 @@ import type { SentryOptions } from '@kit/sentry'
 import type { z } from 'zod'
 import type { DatabaseOptions } from '../connections/database.ts'
 import type { RedisConnectionOptions } from '../connections/redis.ts'
+import type { ServerTimeoutOptions } from '../server/timeouts.ts'
 
 /**
  * kit.config.{ts,mjs,js}: the one source of truth read by productionize()
@@ -52,10 +53,12 @@ export interface KitConfig<
   migrations?: MigrationsConfig
   /** `kit doctor`: silence checks one by one, with a reason: `{ silence: { 'KIT-SEC-012': 'why' } }`. */
   doctor?: DoctorOptions
-  /** Request metrics, the Prometheus endpoint and alert rules. On when set (or METRICS_TOKEN / METRICS_PORT is); `false` turns it off. */
+  /** Request metrics, the Prometheus endpoint and alert rules. On when set, or when METRICS_TOKEN, METRICS_PORT, SLACK_WEBHOOK_URL or ALERT_EMAIL_TO is; `false` turns it off. */
   metrics?: MetricsOptions | false
   /** Timeouts of kit.db connections. */
   database?: DatabaseOptions
   /** Fail-fast settings of kit.redis. */
   redis?: RedisConnectionOptions
+  /** HTTP server timeouts set by kit.listen() (headers, whole request, keep-alive idle); see docs/security.md. */
+  server?: ServerTimeoutOptions
 }

@@ -4,6 +4,7 @@ import { createMailer, type Mailer } from '@kit/mailer'
 import type { z } from 'zod'
 import type { KitConfig } from '../config/types.ts'
 import { type TrustProxyForFrameworks, trustProxyFor } from '../connections/trust-proxy.ts'
+import { resolveServerTimeouts, type ServerTimeouts } from '../server/timeouts.ts'
 import { LazyConnections } from './connections.ts'
 import type { Framework } from './detect.ts'
 
@@ -24,6 +25,8 @@ export interface KitContext {
   features: string[]
   /** Embedded defaults in use (doctor warns until production replaces them). */
   embedded: string[]
+  /** kit.config `server`, resolved: set on the server by kit.listen(). */
+  serverTimeouts: ServerTimeouts
 }
 
 export function resolveEnv(config: KitConfig, cwd: string): KitEnvWith<z.ZodRawShape> {
@@ -69,5 +72,6 @@ export function createContext(
     connections,
     features: [],
     embedded: [],
+    serverTimeouts: resolveServerTimeouts(config.server),
   }
 }

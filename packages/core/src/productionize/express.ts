@@ -16,6 +16,7 @@ import {
 import { sentryErrorHandler } from '@kit/sentry/express'
 import type { KitConfig } from '../config/types.ts'
 import { errorHandler, notFoundHandler } from '../errors/express-handlers.ts'
+import { applyServerTimeouts } from '../server/timeouts.ts'
 import { resolveEnv } from './context.ts'
 import type { Kit, ListenOptions } from './handle.ts'
 import { createKitHandle } from './kit-handle.ts'
@@ -56,9 +57,8 @@ export async function productionizeExpress(input: unknown, config: KitConfig): P
   if (security) {
     // 4. HTTPS redirect, allowed hosts, canonical host
     app.use(httpsAndHosts(security))
-    // 5. security headers and the CSP nonce (res.locals.cspNonce); the CSP report endpoint
+    // 5. security headers and the CSP nonce (res.locals.cspNonce)
     app.use(securityHeaders(security))
-    app.use(cspReportRoute(security))
     // 6. CORS (preflights answered here)
     app.use(corsPolicy(security))
     // 7. CSRF
@@ -66,6 +66,8 @@ export async function productionizeExpress(input: unknown, config: KitConfig): P
   }
   // 8. rate limits: one tier per request, by route prefix
   if (limits) app.use(rateLimits(limits))
+  // the CSP report endpoint, after the limits: it has a tier of its own ('reports')
+  if (security) app.use(cspReportRoute(security))
   // 9. body limits and parsers (JSON, forms, octet-stream)
   if (security) app.use(bodyLimits(security))
   // Failed-login blocking reads the account name from the parsed body, so it comes after the parsers.
@@ -93,6 +95,7 @@ export async function productionizeExpress(input: unknown, config: KitConfig): P
       const s = app.listen(port, host, () => resolve(s))
       s.once('error', reject)
     })
+    applyServerTimeouts(server, ctx.serverTimeouts)
     startConnections(ctx, health, log, flags, metrics)
     health.attach(server)
     health.markStarted()

@@ -13,6 +13,7 @@ import type { z } from 'zod'
 import type { KitConfig } from '../config/types.ts'
 import { trustProxyFor } from '../connections/trust-proxy.ts'
 import { errorResponse, notFoundResponse } from '../errors/error-response.ts'
+import { applyServerTimeouts } from '../server/timeouts.ts'
 import { resolveEnv } from './context.ts'
 import { listenTarget } from './express.ts'
 import type { Kit, ListenOptions } from './handle.ts'
@@ -90,13 +91,12 @@ export async function productionizeFastify(input: unknown, config: KitConfig): P
   await app.register(kitHealth, { health })
   // the metrics endpoint and per-route request metrics (started by kit.listen(), closed by the shutdown)
   if (metrics) await app.register(kitMetrics, { metrics, lifecycle: false })
-  // 4–7. HTTPS and hosts, headers + CSP nonce (reply.cspNonce), CSP reports, CORS, CSRF
-  if (security)
-    await app.register(kitSecurity, { security, steps: ['hosts', 'headers', 'cspReport', 'cors', 'csrf'] })
+  // 4–7. HTTPS and hosts, headers + CSP nonce (reply.cspNonce), CORS, CSRF
+  if (security) await app.register(kitSecurity, { security, steps: ['hosts', 'headers', 'cors', 'csrf'] })
   // 8. rate limits (route config.rateLimit overrides the prefix map)
   if (limits) await app.register(kitRateLimit, { limits, trustProxy: ctx.trustProxy.fastify })
-  // 9. body limits
-  if (security) await app.register(kitSecurity, { security, steps: ['bodyLimit'] })
+  // the CSP report endpoint (its own 'reports' tier, so after the limits), then 9. body limits
+  if (security) await app.register(kitSecurity, { security, steps: ['cspReport', 'bodyLimit'] })
   // request.flags, bound to the request's user on first use
   if (flags)
     await app.register(kitFlags, { flags, ...(config.flagContext ? { context: config.flagContext } : {}) })
@@ -134,6 +134,7 @@ export async function productionizeFastify(input: unknown, config: KitConfig): P
   const listen = async (options: ListenOptions = {}): Promise<Server> => {
     const { port, host } = listenTarget(options, env.PORT, ctx.production)
     await app.listen({ port, host })
+    applyServerTimeouts(app.server, ctx.serverTimeouts)
     startConnections(ctx, health, log, flags, metrics)
     health.attach(app.server)
     health.markStarted()

@@ -7,13 +7,14 @@ import { createHealth, dbCheck, type Health, redisCheck } from '@kit/health'
 import type { HealthCheck } from '@kit/internal'
 import { type Logger, loggerShutdownHook } from '@kit/logger'
 import { createMetrics, type Metrics } from '@kit/metrics'
-import { createRateLimits, type RateLimits } from '@kit/rate-limit'
+import { createRateLimits, type RateLimitOptions, type RateLimits } from '@kit/rate-limit'
 import { createSecurity, type Security, type SecurityOptions } from '@kit/security'
 import { checkInitOrder, initSentry, sentryShutdownHook } from '@kit/sentry'
 import type { z } from 'zod'
 import type { KitConfig } from '../config/types.ts'
 import { createContext, type KitContext } from './context.ts'
 import type { Framework } from './detect.ts'
+import { metricsFeatures, metricsTrigger } from './metrics-switch.ts'
 
 export interface KitSetup {
   ctx: KitContext
@@ -25,7 +26,7 @@ export interface KitSetup {
   limits: RateLimits | undefined
   /** Only when kit.config defines flags. */
   flags: Flags | undefined
-  /** Only when metrics are on (kit.config `metrics`, METRICS_TOKEN or METRICS_PORT). */
+  /** Only when metrics are on (kit.config `metrics`, METRICS_TOKEN, METRICS_PORT, SLACK_WEBHOOK_URL or ALERT_EMAIL_TO). */
   metrics: Metrics | undefined
   /** Requests that bypass logging at info, rate limits and security steps: health probes and the metrics endpoint. */
   skip: (req: IncomingMessage) => boolean
@@ -43,7 +44,11 @@ export function setupKit(
   log: Logger,
   cwd: string,
 ): KitSetup {
-  const health = createHealth(config.health ?? {}, { log, env })
+  // A private-network probe may name a host the app serves (set once security is resolved, below).
+  let security: Security | undefined
+  const allowedHost = (hostname: string): boolean =>
+    security?.config.hosts.allowed?.matches(hostname) ?? false
+  const health = createHealth(config.health ?? {}, { log, env, allowedHost })
   // Registered first so they run last (DESIGN §7: ..., database, Sentry flush, logger flush).
   health.addShutdownHook(loggerShutdownHook(log))
   if (env.SENTRY_DSN) {
@@ -74,16 +79,17 @@ export function setupKit(
     if (env.MAIL_PROVIDER.includes('file'))
       ctx.embedded.push('mail: .eml files under .kit/mail (set MAIL_PROVIDER in production)')
   }
-  const metrics = metricsEnabled(config, env) ? createKitMetrics(config, ctx, log, health) : undefined
+  const metricsOn = metricsTrigger(config, env, log)
+  const metrics = metricsOn ? createKitMetrics(config, ctx, log, health, metricsOn, allowedHost) : undefined
   const skip = metrics
     ? (req: IncomingMessage): boolean => health.isHealthPath(req) || metrics.isMetricsPath(req)
     : (req: IncomingMessage): boolean => health.isHealthPath(req)
-  const security =
+  security =
     config.security === false ? undefined : createSecurity(securityOptions(config), { env, log, skip })
   const limits =
     config.rateLimit === false
       ? undefined
-      : createRateLimits(config.rateLimit ?? {}, {
+      : createRateLimits(withReportTier(config.rateLimit ?? {}, security), {
           env,
           log,
           skip,
@@ -130,6 +136,13 @@ export function startConnections(
         log.warn({ err: { message: error.message } }, 'the database is unreachable at start-up'),
     )
   health.waitFor('database', connected)
+}
+
+/** The CSP report endpoint counts in the built-in 'reports' tier unless `rateLimit.routes` maps its path. */
+function withReportTier(options: RateLimitOptions, security: Security | undefined): RateLimitOptions {
+  const reportPath = security?.config.csp?.reportPath
+  if (reportPath === undefined || options.routes?.[reportPath] !== undefined) return options
+  return { ...options, routes: { ...options.routes, [reportPath]: 'reports' } }
 }
 
 /** config.security with the top-level `csp` shortcut of kit.config merged into it. */
@@ -199,16 +212,20 @@ async function lockEmbeddedDatabase(ctx: KitContext, health: Health, log: Logger
   }
 }
 
-function metricsEnabled(config: KitConfig, env: KitEnvWith<z.ZodRawShape>): boolean {
-  if (config.metrics === false) return false
-  return config.metrics !== undefined || Boolean(env.METRICS_TOKEN) || Boolean(process.env.METRICS_PORT)
-}
-
 /** kit's metrics: requests per route template, database queries, Redis errors, mail; alert mail through kit.mailer. */
-function createKitMetrics(config: KitConfig, ctx: KitContext, log: Logger, health: Health): Metrics {
+function createKitMetrics(
+  config: KitConfig,
+  ctx: KitContext,
+  log: Logger,
+  health: Health,
+  trigger: string,
+  allowedHost: (hostname: string) => boolean,
+): Metrics {
   const metrics = createMetrics(config.metrics || {}, {
     env: { ...process.env, ...ctx.env } as never,
+    cwd: ctx.cwd,
     log,
+    allowedHost,
     skip: (req) => health.isHealthPath(req),
     ...(ctx.mailerConfigured ? { mailer: () => ctx.mailer() } : {}),
     ...(ctx.env.REDIS_URL ? { redis: () => ctx.connections.redis() } : {}),
@@ -229,6 +246,6 @@ function createKitMetrics(config: KitConfig, ctx: KitContext, log: Logger, healt
   if (ctx.env.DATABASE_URL) metrics.observeKnex(ctx.connections.db())
   if (ctx.env.REDIS_URL) metrics.observeRedis(ctx.connections.redis())
   health.addShutdownHook(metrics.shutdownHook())
-  ctx.features.push('metrics')
+  ctx.features.push(...metricsFeatures(metrics, trigger, config, ctx.env))
   return metrics
 }
