@@ -65,4 +65,14 @@ describe('which env values are known secrets', () => {
     addKnownSecret('s3cr3t-v4lue')
     expect(redactString('sent s3cr3t-v4lue')).toBe(`sent ${REDACTED}`)
   })
+
+  it('leaves the prose after a variable name alone, and still redacts its values', () => {
+    const message =
+      '  - SESSION_SECRET: is too easy to guess (repeated, sequential or few distinct characters).'
+    expect(redactString(message)).toBe(message)
+    expect(redactString('password: hunter22 token=abcdef12')).toBe(`password: ${REDACTED} token=${REDACTED}`)
+    expect(redactString('password: hunter')).toBe(`password: ${REDACTED}`)
+    expect(redactString('"password": "is"')).toBe(`"password": "${REDACTED}"`)
+    expect(redactString('password=is now')).toBe(`password=${REDACTED} now`)
+  })
 })
