@@ -71,7 +71,7 @@ export function redactKnownSecrets(text: string): string {
   return knownSecrets.replace(text, REDACTED)
 }
 
-const PATTERNS: readonly [RegExp, string | ((...m: string[]) => string)][] = [
+const PATTERNS: readonly [RegExp, string | ((...m: any[]) => string)][] = [
   // Credentials inside URLs: keep the user name of user:password, drop a lone key (Sentry DSN, redis://:pw@).
   [
     /\b([a-z][a-z0-9+.-]*:\/\/)([^/\s:@]*)(?::([^/\s@]*))?@/gi,
