@@ -1,3 +1,4 @@
+import { captureRequestError } from '@kit/sentry'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type EnvelopeServer, startEnvelopeServer } from '../../sentry/test/helpers/envelope-server.ts'
 import { type StartedKit, startKit } from './helpers/start-kit.ts'
@@ -22,6 +23,12 @@ beforeAll(async () => {
         console.log(`working on ${req.id}`)
         await new Promise((resolve) => setImmediate(resolve))
         throw new Error('database is down')
+      })
+      // The app reports a failure itself, answering 200: no request id given.
+      app.get('/report', (req: { id: string }, res: { send(body: string): void }) => {
+        console.log(`reporting for ${req.id}`)
+        captureRequestError(new Error('payment webhook retried'))
+        res.send('ok')
       })
     })
   }
@@ -54,6 +61,17 @@ describe.each(['express', 'fastify'] as const)(
         ])
         expect(JSON.stringify(event.breadcrumbs ?? [])).not.toContain('kit.request_id')
       }
+    })
+
+    it('tags an event the app captures inside a request with that request id', async () => {
+      const url = kits[framework]?.url
+      const res = await fetch(`${url}/report`, { signal: AbortSignal.timeout(10_000) })
+      const id = res.headers.get('x-request-id')
+      const event = await sentry.waitForEvent(
+        (e) => e.tags?.request_id === id && e.exception?.values?.[0]?.value === 'payment webhook retried',
+      )
+      const lines = (event.breadcrumbs ?? []).map((b: { message?: string }) => b.message)
+      expect(lines).toContain(`reporting for ${id}`)
     })
   },
 )

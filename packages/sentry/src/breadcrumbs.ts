@@ -7,7 +7,11 @@ type WithBreadcrumbs = { breadcrumbs?: WithData[]; tags?: { [key: string]: unkno
 export interface RequestBreadcrumbs {
   /** For beforeBreadcrumb: notes which request (kit's request id) the breadcrumb was added in. */
   tag<T extends object>(breadcrumb: T): T
-  /** For beforeSend: keeps the event's own request's breadcrumbs and those from outside any request. */
+  /**
+   * For beforeSend: keeps the event's own request's breadcrumbs and those from
+   * outside any request; an event captured inside a request without a
+   * request_id tag (the app's own Sentry.captureException) gets one.
+   */
   select<T extends object>(event: T): T
 }
 
@@ -37,8 +41,11 @@ export function requestBreadcrumbs(mode: SentryMode): RequestBreadcrumbs {
     },
     select(event) {
       const { breadcrumbs, tags } = event as WithBreadcrumbs
+      // beforeSend runs in the async context of the capture, so inside the request.
+      const own = tags?.request_id ?? currentRequestId()
+      const tagged = own !== undefined && tags?.request_id === undefined
+      if (tagged) event = { ...event, tags: { ...tags, request_id: own } }
       if (!breadcrumbs?.length) return event
-      const own = tags?.request_id
       const kept = breadcrumbs
         .filter((b) => b.data?.[TAG] === undefined || b.data[TAG] === own)
         .map((b) => {

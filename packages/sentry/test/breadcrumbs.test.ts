@@ -25,6 +25,15 @@ describe('breadcrumbs per request in errors-only mode', () => {
     expect(outside.breadcrumbs).toEqual([{ message: 'process line' }])
   })
 
+  it("tags an event captured inside a request (the app's own capture) with its request id", () => {
+    const crumbs = requestBreadcrumbs('errors-only')
+    current = 'req-c'
+    const crumb = crumbs.tag({ message: 'c says hi' })
+    const event = crumbs.select({ breadcrumbs: [crumb], tags: { tenant: 'acme' } })
+    expect(event.tags).toEqual({ tenant: 'acme', request_id: 'req-c' })
+    expect(event.breadcrumbs).toEqual([{ message: 'c says hi' }])
+  })
+
   it('changes nothing in full mode (the SDK isolates requests itself)', () => {
     const crumbs = requestBreadcrumbs('full')
     current = 'req-a'
