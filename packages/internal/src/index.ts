@@ -11,6 +11,20 @@ export { currentRequestId, provideCurrentRequestId } from './current-request.ts'
 export { createDebug, type DebugLogger } from './debug.ts'
 export { envSecretValues, isSecretEnvName, looksLikeSecret } from './env-secrets.ts'
 export {
+  attachErrorRenderer,
+  type ErrorBody,
+  type ErrorInfo,
+  type ErrorRenderer,
+  errorBody,
+  errorJson,
+  errorRendererOf,
+  errorTitle,
+  escapeHtml,
+  prefersHtml,
+  renderError,
+} from './error-body.ts'
+export { ensureDirectory, ensureDirectoryAsync, KIT_DIRECTORY_GITIGNORE } from './kit-directory.ts'
+export {
   ERRORS_DOC,
   type ErrorCodeInfo,
   type ErrorTable,

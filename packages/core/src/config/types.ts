@@ -2,6 +2,7 @@ import type { DoctorOptions } from '@kit/doctor'
 import type { PresetChoice } from '@kit/env'
 import type { EvaluationContext, FlagDefinitions, FlagsOptions } from '@kit/flags'
 import type { HealthOptions } from '@kit/health'
+import type { ErrorRenderer } from '@kit/internal'
 import type { LoggerOptions } from '@kit/logger'
 import type { MailerOptions } from '@kit/mailer'
 import type { MetricsOptions } from '@kit/metrics'
@@ -12,6 +13,7 @@ import type { SentryOptions } from '@kit/sentry'
 import type { z } from 'zod'
 import type { DatabaseOptions } from '../connections/database.ts'
 import type { RedisConnectionOptions } from '../connections/redis.ts'
+import type { StartupWarning } from '../productionize/startup-warnings.ts'
 import type { ServerTimeoutOptions } from '../server/timeouts.ts'
 
 /**
@@ -59,6 +61,15 @@ export interface KitConfig<
   database?: DatabaseOptions
   /** Fail-fast settings of kit.redis. */
   redis?: RedisConnectionOptions
+  /**
+   * How kit's error responses look. `render(error, req)` gets kit's error
+   * (`{ status, title, message, code?, requestId? }`, already safe for
+   * production) and returns `{ body, status?, contentType? }` in the app's own
+   * shape, or undefined to keep kit's `{ "error": {...} }` body.
+   */
+  errors?: { render?: ErrorRenderer }
+  /** Start-up warnings to stay quiet about, by the name the warning prints, e.g. `['own-error-handler']`. */
+  silenceWarnings?: StartupWarning[]
   /** HTTP server timeouts set by kit.listen() (headers, whole request, keep-alive idle); see docs/security.md. */
   server?: ServerTimeoutOptions
 }
