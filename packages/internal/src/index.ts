@@ -16,6 +16,7 @@ export {
   KitError,
   type KitErrorOptions,
 } from './kit-error.ts'
+export { knexLogOptions } from './knex-log.ts'
 export { isPrivateAddress } from './network.ts'
 export { importOptional, requireOptional } from './optional-import.ts'
 export {

@@ -248,3 +248,50 @@ export async function writeReviewedBaseline(
   const files = await listMigrations(directory)
   return { file, changed: await writeBaseline(file, files), total: files.length }
 }
+
+export interface ResolveOptions extends MigrateOptions {
+  /** The interrupted migration (file name, with or without extension). Required. */
+  name: string
+  /** `applied`: its work is done, record it. `retry`: the next release runs it again. Required. */
+  outcome: 'applied' | 'retry'
+}
+
+/**
+ * `kit migrate resolve <name> --applied|--retry`: settles a migration a
+ * killed release left interrupted (see interrupted.ts), under the release
+ * lock. Returns what it did.
+ */
+export async function migrateResolve(
+  options: ResolveOptions,
+  context: Context = {},
+): Promise<{ name: string; outcome: 'applied' | 'retry'; batch: number | null }> {
+  const { name, outcome, ...rest } = options
+  if (typeof name !== 'string' || name === '') throw invalidOption('name', name, 'a migration name')
+  if (outcome !== 'applied' && outcome !== 'retry')
+    throw invalidOption('outcome', outcome, "'applied' or 'retry'")
+  const config = parseMigrateOptions(rest, context, [], 'migrateResolve()')
+  const session = await openSession(config, new StepTimer(config.report), { advisory: true })
+  try {
+    const key = migrationKey(name)
+    const row = (await session.interrupted.list()).find((r) => migrationKey(r.name) === key)
+    if (!row) {
+      throw new KitError(
+        'KIT_MIGRATE_NOT_FOUND',
+        `No interrupted migration named ${name}: nothing to resolve. \`kit release\` names the interrupted ones when it refuses.`,
+      )
+    }
+    if (outcome === 'retry') {
+      await session.interrupted.finish(session.connection.knex, row.name)
+      return { name: row.name, outcome, batch: null }
+    }
+    await session.history.ensure()
+    const batch = (await session.history.applied()).reduce((max, r) => Math.max(max, r.batch), 0) + 1
+    await session.connection.knex.transaction(async (trx) => {
+      await session.history.record(trx, row.name, batch)
+      await session.interrupted.finish(trx, row.name)
+    })
+    return { name: row.name, outcome, batch }
+  } finally {
+    await session.close()
+  }
+}

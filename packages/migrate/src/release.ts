@@ -5,11 +5,12 @@ import { type BackupOptions, type BackupResult, parseBackupOptions, takeBackup }
 import { baselinePath } from './checks/baseline.ts'
 import { checkMigrations } from './checks/check.ts'
 import type { Finding } from './checks/rules.ts'
+import type { AppliedMigration } from './history.ts'
 import { invalidOption, type MigrateConfig, type MigrateOptions, parseMigrateOptions } from './options.ts'
 import { assertNoMissing, makePlan } from './plan.ts'
 import type { StepResult } from './reporter/events.ts'
 import { openSession, type Session } from './session.ts'
-import { type LoadedMigration, listMigrations, loadMigration } from './source.ts'
+import { type LoadedMigration, listMigrations, loadMigration, migrationKey } from './source.ts'
 import { StepTimer } from './steps.ts'
 
 export interface ReleaseOptions extends MigrateOptions {
@@ -141,7 +142,9 @@ async function listPending(config: MigrateConfig, session: Session, plan: UpPlan
     config.log.warn({ table: session.history.lockTable }, message)
   }
   const files = await listMigrations(config.directory)
-  const state = makePlan(files, await session.history.applied())
+  const applied = await session.history.applied()
+  await refuseInterrupted(session, applied)
+  const state = makePlan(files, applied)
   if (state.missing.length > 0) {
     // Code older than the schema. With nothing pending this is a rollback (Heroku runs the release
     // phase of the release rolled back to): it must go through. With something pending the histories
@@ -158,6 +161,38 @@ async function listPending(config: MigrateConfig, session: Session, plan: UpPlan
     pending = pending.slice(0, index + 1)
   }
   return { value: { pending, batch: state.lastBatch + 1 }, detail: `${pending.length} pending` }
+}
+
+/**
+ * A migration a killed release left half run stops the release: running it
+ * again could apply its work twice (interrupted.ts). A row whose migration
+ * was recorded (killed between the two) is just removed.
+ */
+export async function refuseInterrupted(session: Session, applied: AppliedMigration[]): Promise<void> {
+  const recorded = new Set(applied.map((row) => migrationKey(row.name)))
+  const left = []
+  for (const row of await session.interrupted.list()) {
+    if (recorded.has(migrationKey(row.name)))
+      await session.interrupted.finish(session.connection.knex, row.name)
+    else left.push(row)
+  }
+  if (left.length === 0) return
+  const list = left
+    .map(
+      (row) =>
+        `  - ${row.name}, started ${row.startedAt?.toISOString() ?? 'at an unknown time'} by ${row.ranBy}`,
+    )
+    .join('\n')
+  const first = left[0]!.name
+  throw new KitError(
+    'KIT_MIGRATE_INTERRUPTED',
+    `${left.length === 1 ? 'A migration was' : `${left.length} migrations were`} interrupted: a release was killed (or lost its connection) while running it where it cannot roll back, so some of its statements may have taken effect and others not. Nothing was applied, so nothing runs twice. Check the database, then run \`kit migrate resolve ${first} --applied\` if its work is done (finish it by hand if needed), or \`kit migrate resolve ${first} --retry\` to have the next release run it again.\n${list}`,
+    {
+      details: {
+        interrupted: left.map((row) => ({ ...row, startedAt: row.startedAt?.toISOString() ?? null })),
+      },
+    },
+  )
 }
 
 async function check(

@@ -347,6 +347,44 @@ const unlockCommand = defineCommand({
   },
 })
 
+const resolveCommand = defineCommand({
+  name: 'migrate resolve',
+  summary: 'Settle a migration a killed release left interrupted: --applied (its work is done) or --retry',
+  description: [
+    'A release killed while it ran a migration that cannot roll back (outside a transaction; on MySQL',
+    'any migration) leaves it interrupted, and the next release refuses rather than run it twice.',
+    'Check the database, then: --applied records it as done (finish its work by hand first if needed);',
+    '--retry lets the next release run it again (it must be safe to re-run).',
+  ].join('\n'),
+  positionals: [{ name: 'name', description: 'The interrupted migration, as `kit release` named it' }],
+  options: {
+    applied: { type: 'boolean', description: 'Its work is done: record it as applied' },
+    retry: { type: 'boolean', description: 'Run it again at the next release' },
+  },
+  json: true,
+  examples: ['kit migrate resolve 20260101120000_backfill --applied'],
+  async run(ctx) {
+    if (ctx.positionals.length !== 1)
+      throw new UsageError('Expected one migration name: kit migrate resolve <name> --applied|--retry.')
+    if (Boolean(ctx.values.applied) === Boolean(ctx.values.retry))
+      throw new UsageError('Choose one of --applied (its work is done) and --retry (run it again).')
+    const setup = await migrateSetup(ctx)
+    embeddedNotice(ctx, setup)
+    const { migrateResolve } = await import('@kit/migrate')
+    const result = await migrateResolve({
+      ...setup.base,
+      ...tuning(setup.settings),
+      name: ctx.positionals[0]!,
+      outcome: ctx.values.applied ? 'applied' : 'retry',
+    })
+    if (ctx.json) ctx.out.json({ ok: true, ...result })
+    else if (result.outcome === 'applied')
+      ctx.out.line(`Recorded ${result.name} as applied (batch ${result.batch}).`)
+    else ctx.out.line(`${result.name} will run again at the next release.`)
+    return 0
+  },
+})
+
 const checkCommand = defineCommand({
   name: 'migrate check',
   summary: 'Check pending migrations for unsafe operations without applying them (exit 1 if any)',
@@ -405,5 +443,6 @@ export const migrateCommands: readonly Command<any>[] = [
   toCommand,
   makeCommand,
   unlockCommand,
+  resolveCommand,
   checkCommand,
 ]
