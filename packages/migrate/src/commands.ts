@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { KitError, type KitLogger } from '@kit/internal'
 import { runInOrder } from './apply.ts'
@@ -29,6 +30,8 @@ export interface StatusResult {
   applied: string[]
   missing: string[]
   lastBatch: number
+  /** The default `migrations/` folder does not exist: the app has no migrations. */
+  directoryMissing: boolean
 }
 
 /** `kit migrate status`. Works on a fresh database: it reads, never creates, knex's tables. */
@@ -36,7 +39,7 @@ export async function migrateStatus(options: MigrateOptions, context: Context = 
   const config = parseMigrateOptions(options, context, [], 'migrateStatus()')
   const session = await openSession(config, new StepTimer(config.report), { advisory: false })
   try {
-    const files = await listMigrations(config.directory)
+    const files = await listMigrations(config.directory, { required: config.directoryRequired })
     const applied = (await session.history.exists()) ? await session.history.applied() : []
     const plan = makePlan(files, applied)
     return {
@@ -45,6 +48,7 @@ export async function migrateStatus(options: MigrateOptions, context: Context = 
       applied: plan.migrations.filter((m) => m.state === 'applied').map((m) => m.name),
       missing: plan.missing.map((row) => row.name),
       lastBatch: plan.lastBatch,
+      directoryMissing: !existsSync(config.directory),
     }
   } finally {
     await session.close()
@@ -122,7 +126,7 @@ async function revert(
     if (!(await session.history.exists())) return { reverted: [] }
     await session.history.ensure()
     await session.history.clearStaleKnexLock()
-    const files = await listMigrations(config.directory)
+    const files = await listMigrations(config.directory, { required: config.directoryRequired })
     const applied = await session.history.applied()
     const plan = makePlan(files, applied)
     const targets = choose(applied).reverse()
@@ -225,7 +229,7 @@ export async function migrateCheck(
   const { baseline } = parseReleaseExtras({ knex: config.knex, baseline: options.baseline }, config)
   const session = await openSession(config, new StepTimer(config.report), { advisory: false })
   try {
-    const files = await listMigrations(config.directory)
+    const files = await listMigrations(config.directory, { required: config.directoryRequired })
     const applied = (await session.history.exists()) ? await session.history.applied() : []
     const plan = makePlan(files, applied)
     return await checkMigrations(plan.pending, { dialect: session.connection.dialect, baseline })

@@ -36,8 +36,12 @@ export const errors = {
     fix: 'Create it (`kit migrate make <name>` does) or point `directory` / `migrations.directory` in kit.config at the right folder.',
   },
   KIT_MIGRATE_INVALID_MIGRATION: {
-    when: 'A migration file could not be loaded, or it exports no `up` function, or its `config`/`kit` export is malformed.',
-    fix: 'Export `async function up(knex)` and `down(knex)`; optional `export const config = { transaction: false }` and `export const kit = { acknowledge: [...] }`.',
+    when: 'A migration file could not be loaded (often ESM `export` syntax in a CommonJS project, or the reverse), or it exports no `up` function, or its `config`/`kit` export is malformed, or a .sql migration has no statement after `-- migrate:up`.',
+    fix: 'Follow the hint in the message: for ESM in a CommonJS project rename the file to .mjs (or .ts), add "type": "module" to package.json, or use `exports.up = ...`; `kit migrate make` writes the form the project loads. Export `up(knex)` and `down(knex)`; optional `config = { transaction: false }` and `kit = { acknowledge: [...] }`.',
+  },
+  KIT_MIGRATE_FOREIGN_FILES: {
+    when: "The migrations directory holds files kit cannot load as migrations (another tool's: postgrator, Flyway, golang-migrate, or .sql files without a `-- migrate:up` line); the message names them and the tool they look written for.",
+    fix: 'Convert each to a knex migration (.js/.ts) or to one .sql file with `-- migrate:up` and `-- migrate:down` sections, or move files that are not migrations out of the folder. If another tool already applied them, record them in knex_migrations first (docs/releases.md) so they do not run twice.',
   },
   KIT_MIGRATE_DUPLICATE_MIGRATION: {
     when: 'Two files in the migrations directory have the same name apart from the extension (x.ts and x.js).',

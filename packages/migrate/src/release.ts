@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs'
+import { relative } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { KitError, type KitLogger } from '@kit/internal'
 import { runInOrder } from './apply.ts'
@@ -33,6 +35,8 @@ export interface ReleaseSummary {
   /** Migrations the checks could not compile (their up() read data); review them by hand. */
   notChecked: { migration: string; reason: string }[]
   backup?: BackupResult
+  /** There is no `migrations/` folder (and no `directory` was set): the app has no migrations. */
+  directoryMissing?: boolean
   steps: StepResult[]
   durationMs: number
 }
@@ -102,7 +106,7 @@ export async function runUp(
   try {
     session = await openSession(config, steps, { advisory: true })
     const open = session
-    const { pending, batch } = await steps.run('pending', () => listPending(config, open, plan))
+    const { pending, batch } = await steps.run('pending', () => listPending(config, open, plan, summary))
     if (pending.length === 0) {
       steps.skip('check', 'nothing pending')
       steps.skip('backup', 'nothing pending')
@@ -134,14 +138,15 @@ export async function runUp(
   return summary
 }
 
-async function listPending(config: MigrateConfig, session: Session, plan: UpPlan) {
+async function listPending(config: MigrateConfig, session: Session, plan: UpPlan, summary: ReleaseSummary) {
   await session.history.ensure()
   if (await session.history.clearStaleKnexLock()) {
     const message = `Cleared ${session.history.lockTable}: it was left locked by a process that stopped mid-migration.`
     config.report({ type: 'warning', message })
     config.log.warn({ table: session.history.lockTable }, message)
   }
-  const files = await listMigrations(config.directory)
+  const files = await listMigrations(config.directory, { required: config.directoryRequired })
+  if (files.length === 0 && !existsSync(config.directory)) summary.directoryMissing = true
   const applied = await session.history.applied()
   await refuseInterrupted(session, applied)
   const state = makePlan(files, applied)
@@ -160,7 +165,10 @@ async function listPending(config: MigrateConfig, session: Session, plan: UpPlan
     const index = pending.findIndex((file) => file.key === plan.until)
     pending = pending.slice(0, index + 1)
   }
-  return { value: { pending, batch: state.lastBatch + 1 }, detail: `${pending.length} pending` }
+  const detail = summary.directoryMissing
+    ? `no migrations folder (${config.directory})`
+    : `${pending.length} pending`
+  return { value: { pending, batch: state.lastBatch + 1 }, detail }
 }
 
 /**
@@ -250,9 +258,11 @@ function finish(
 ): void {
   summary.durationMs = Math.round(performance.now() - started)
   const message = ok
-    ? summary.applied.length === 0
-      ? 'Nothing to migrate: the database is up to date.'
-      : `Applied ${summary.applied.length} migration(s) in batch ${summary.batch}.`
+    ? summary.directoryMissing
+      ? `No migrations: there is no ${relative(config.cwd, config.directory) || config.directory} folder, so nothing to migrate.`
+      : summary.applied.length === 0
+        ? 'Nothing to migrate: the database is up to date.'
+        : `Applied ${summary.applied.length} migration(s) in batch ${summary.batch}.`
     : `Release failed: ${error instanceof Error ? error.message.split('\n', 1)[0] : String(error)}`
   config.report({ type: 'summary', ok, durationMs: summary.durationMs, applied: summary.applied, message })
   if (ok) config.log.info({ applied: summary.applied, durationMs: summary.durationMs }, message)
