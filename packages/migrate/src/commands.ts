@@ -32,6 +32,8 @@ export interface StatusResult {
   lastBatch: number
   /** The default `migrations/` folder does not exist: the app has no migrations. */
   directoryMissing: boolean
+  /** Migrations a killed release left half run: the next release refuses until `kit migrate resolve`. */
+  interrupted: string[]
 }
 
 /** `kit migrate status`. Works on a fresh database: it reads, never creates, knex's tables. */
@@ -49,6 +51,7 @@ export async function migrateStatus(options: MigrateOptions, context: Context = 
       missing: plan.missing.map((row) => row.name),
       lastBatch: plan.lastBatch,
       directoryMissing: !existsSync(config.directory),
+      interrupted: (await session.interrupted.list()).map((row) => row.name),
     }
   } finally {
     await session.close()

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { createDebug, type KitLogger, requireOptional } from '@kit/internal'
+import { createDebug, type KitLogger, knexLogOptions, requireOptional } from '@kit/internal'
 import type { Knex } from 'knex'
 import { type DatabaseSslMode, parseDatabaseUrl } from './database-url.ts'
 
@@ -45,6 +45,8 @@ export function createDatabase(
   const statementTimeout = options.statementTimeoutMs ?? 30_000
   const lockTimeout = options.lockTimeoutMs ?? 10_000
   const { knex } = requireOptional<typeof import('knex')>('knex', 'The database connection')
+  // knex's own warnings (a "Connection Error" per pooled connection in an outage) go to the logger, not stdout.
+  const knexLog = context.log ? { log: knexLogOptions(context.log) } : {}
 
   if (!env.DATABASE_URL) {
     const directory = resolve(
@@ -60,6 +62,7 @@ export function createDatabase(
     return {
       knex: knex({
         client: ClientPgLite as Knex.Config['client'],
+        ...knexLog,
         dialect: 'postgres',
         connection: { filename: directory },
       } as Knex.Config),
@@ -81,6 +84,7 @@ export function createDatabase(
     return {
       knex: knex({
         client: 'pg',
+        ...knexLog,
         connection: {
           host: url.host,
           port: url.port,
@@ -115,6 +119,7 @@ export function createDatabase(
   return {
     knex: knex({
       client: 'mysql2',
+      ...knexLog,
       connection: {
         host: url.host,
         port: url.port,

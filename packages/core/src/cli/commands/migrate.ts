@@ -11,7 +11,7 @@ import type {
 } from '@kit/migrate'
 import { createDatabase, type DatabaseEnv } from '../../connections/database.ts'
 import { type Command, type CommandContext, defineCommand, UsageError } from '../command.ts'
-import { formatTable, type Output } from '../output.ts'
+import { formatTable, type Output, stderrLogger } from '../output.ts'
 
 /**
  * `kit migrate status | up | down | to | make | unlock | check`, and the
@@ -59,7 +59,8 @@ export async function migrateSetup(ctx: CommandContext<any>, fullEnv = false): P
   }
   const databaseEnv: DatabaseEnv = { ...env, DYNO: ctx.env.DYNO }
   // The factory runs only once @kit/migrate holds the lock: an embedded PGlite directory is opened by one process at a time.
-  const knex = () => createDatabase(databaseEnv, config.database, { cwd: appRoot }).knex
+  const log = stderrLogger(ctx.out)
+  const knex = () => createDatabase(databaseEnv, config.database, { cwd: appRoot, log }).knex
   const kind: MigrateSetup['kind'] = !env.DATABASE_URL
     ? 'pglite'
     : /^mysql|^mariadb/i.test(env.DATABASE_URL)
@@ -164,8 +165,17 @@ const statusCommand = defineCommand({
     const c = ctx.out.color
     const paint = (state: string) =>
       state === 'applied' ? c.green(state) : state === 'pending' ? c.yellow(state) : c.red(state)
+    for (const name of status.interrupted) {
+      ctx.out.line(
+        `${c.red('interrupted')} ${name}: a killed release left it half run; \`kit release\` refuses until \`kit migrate resolve ${name} --applied|--retry\`.`,
+      )
+    }
     if (status.migrations.length === 0) {
-      ctx.out.line('No migrations yet. Create one with `kit migrate make <name>`.')
+      ctx.out.line(
+        status.directoryMissing
+          ? 'No migrations: there is no migrations folder. Create one with `kit migrate make <name>`.'
+          : 'No migrations yet. Create one with `kit migrate make <name>`.',
+      )
       return 0
     }
     ctx.out.line(
