@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { KitLogger } from '@kit/internal'
-import { createPostgresDatabase, type TestDatabase } from '@kit/test-utils'
+import { createPostgresDatabase, memoryLogger, type TestDatabase } from '@kit/test-utils'
 import knexFactory from 'knex'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { createDatabase } from '../src/connections/database.ts'
@@ -11,32 +10,10 @@ beforeAll(async () => {
 })
 afterAll(() => db.drop())
 
-/** A logger that keeps what it is given. */
-function recordingLogger(lines: { level: string; fields: unknown; message: unknown }[]): KitLogger {
-  const at =
-    (level: string) =>
-    (fields: unknown, message?: unknown): void => {
-      lines.push({ level, fields, message })
-    }
-  const logger: KitLogger = {
-    fatal: at('fatal'),
-    error: at('error'),
-    warn: at('warn'),
-    info: at('info'),
-    debug: at('debug'),
-    trace: at('trace'),
-    child: () => logger,
-  }
-  return logger
-}
-
 it("routes knex's outage warnings (a pooled connection that died) through the app's logger", async () => {
-  const lines: { level: string; fields: unknown; message: unknown }[] = []
-  const { knex } = createDatabase(
-    { DATABASE_URL: db.url, DATABASE_POOL_MAX: 1 },
-    {},
-    { log: recordingLogger(lines) },
-  )
+  const log = memoryLogger()
+  const { lines } = log
+  const { knex } = createDatabase({ DATABASE_URL: db.url, DATABASE_POOL_MAX: 1 }, {}, { log })
   const admin = knexFactory({ client: 'pg', connection: db.url })
   try {
     const pid = (await knex.raw('select pg_backend_pid() as pid')).rows[0].pid as number

@@ -92,7 +92,8 @@ export function singleConnectionKnex(connection: Connection, log: KitLogger): Ru
     ...config,
     connection: (provider ?? connectionSettings(connection.knex)) as Knex.Config['connection'],
     pool: { ...config.pool, min: 1, max: 1, idleTimeoutMillis: NEVER_MS },
-    log: knexLogOptions(log),
+    // The app's knex may route its warnings already (createDatabase does); otherwise, to the release's logger.
+    log: config.log ?? knexLogOptions(log),
   })
   return { knex, pinned: true, close: () => knex.destroy() }
 }

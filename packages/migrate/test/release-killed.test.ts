@@ -29,8 +29,8 @@ export async function down(knex) { await knex('marker').del() }
 async function statementRunning(knex: Knex, dialect: Server): Promise<void> {
   const sql =
     dialect === 'postgres'
-      ? "select count(*) as n from pg_stat_activity where state = 'active' and query like '%pg_sleep(6)%' and pid <> pg_backend_pid()"
-      : "select count(*) as n from information_schema.processlist where info like '%sleep(6)%' and id <> connection_id()"
+      ? "select count(*) as n from pg_stat_activity where datname = current_database() and state = 'active' and query like '%pg_sleep(6)%' and pid <> pg_backend_pid()"
+      : "select count(*) as n from information_schema.processlist where db = database() and info like '%sleep(6)%' and id <> connection_id()"
   const deadline = Date.now() + 90_000
   while (Date.now() < deadline) {
     if (Number((await rows<{ n: number }>(knex, sql))[0]?.n) > 0) return
