@@ -28,7 +28,7 @@ export const errors = {
     fix: 'Let it finish, or cancel it with `select pg_cancel_backend(<pid>)` (the message names the pid and the statement), then release again.',
   },
   KIT_MIGRATE_INTERRUPTED: {
-    when: 'A release was killed (or lost its connection) while it ran a migration that cannot roll back (outside a transaction; on MySQL any migration, DDL commits by itself), so nobody knows how much of it took effect.',
+    when: 'A release was killed (or lost its connection) while it ran a migration that cannot roll back (outside a transaction; on MySQL also one that had run a DDL statement, which commits by itself), so nobody knows how much of it took effect.',
     fix: 'Check the database. If its work is done (finish it by hand if needed) run `kit migrate resolve <name> --applied`; to have the next release run it again (it must be safe to re-run) run `kit migrate resolve <name> --retry`.',
   },
   KIT_MIGRATE_DIRECTORY_NOT_FOUND: {

@@ -20,7 +20,9 @@ export interface InterruptedMigration {
  * row found by the next release means "interrupted": it refuses and asks a
  * human (`kit migrate resolve`). Transactional migrations need no row on
  * Postgres: a killed one commits nothing, history row included. On MySQL
- * DDL commits on its own, so every migration gets one.
+ * DDL commits on its own, so a transactional migration writes its row
+ * inside its transaction: DDL's implicit commit makes the row permanent
+ * together with the work before it (runner.ts).
  */
 export class Interrupted {
   readonly table: string
@@ -55,7 +57,7 @@ export class Interrupted {
   }
 
   /** Before the migration's first statement. */
-  async start(db: Knex, name: string, session: string | undefined): Promise<void> {
+  async start(db: Knex | Knex.Transaction, name: string, session: string | undefined): Promise<void> {
     const ranBy = `${hostname()} pid ${process.pid}${session ? `, database session ${session}` : ''}`
     await db(this.table).where({ name }).del()
     await db(this.table).insert({ name, started_at: new Date(), ran_by: ranBy.slice(0, 255) })

@@ -52,7 +52,7 @@ export async function runMigration(
     lockTimeoutMs: migration.settings.lockTimeoutMs ?? ctx.timeouts.lockTimeoutMs,
     statementTimeoutMs: migration.settings.statementTimeoutMs ?? ctx.timeouts.statementTimeoutMs,
   }
-  // A kill part-way leaves these half done (Postgres: outside a transaction; MySQL: DDL commits by itself).
+  // A kill part-way can leave these half done (Postgres: outside a transaction; MySQL: DDL commits by itself).
   const marked = !migration.transaction || ctx.dialect === 'mysql'
   const bookkeeping = async (db: Knex | Knex.Transaction) => {
     await (direction === 'up'
@@ -72,14 +72,18 @@ export async function runMigration(
   const started = performance.now()
   for (let attempt = 1; ; attempt++) {
     try {
-      if (marked) await ctx.interrupted.start(ctx.db, migration.name, ctx.session)
       if (migration.transaction) {
         await ctx.db.transaction(async (trx) => {
+          // MySQL: the row is written inside the transaction, so it becomes permanent only when a DDL
+          // statement's implicit commit makes the migration's earlier work permanent too. A killed
+          // migration that had run only DML rolls back, row included, and simply runs again.
+          if (marked) await ctx.interrupted.start(trx, migration.name, ctx.session)
           await applyTimeouts(trx, ctx.dialect, timeouts, { local: true, mariadb: ctx.mariadb })
           await fn.call(migration.module, trx)
           await bookkeeping(trx)
         })
       } else {
+        await ctx.interrupted.start(ctx.db, migration.name, ctx.session)
         const restore = await applyTimeouts(ctx.db, ctx.dialect, timeouts, {
           local: false,
           mariadb: ctx.mariadb,

@@ -60,7 +60,7 @@ async function setUp(dialect: Server, transaction: boolean) {
     spawnTs(KIT_BIN, [...args, '--cwd', project.cwd], { env: cliEnv(target) })
   const markers = async () =>
     Number((await rows<{ n: number }>(knex, 'select count(*) as n from marker'))[0]?.n)
-  return { knex, kit, markers }
+  return { knex, kit, markers, target }
 }
 
 /** SIGKILLs the first release while its statement runs and starts the second at once. */
@@ -98,24 +98,38 @@ describe.each(['postgres', 'mariadb'] as const)('a release SIGKILLed mid-stateme
     await setup.knex.destroy()
   }, 300_000)
 
-  it('in a transaction: the orphan commits nothing and the migration runs exactly once', async () => {
+  it('in a transaction: the orphan commits nothing, and the next release waits, then runs it exactly once', async () => {
     const setup = await setUp(dialect, true)
     const second = await killAndRelease(setup, dialect)
-    if (dialect === 'postgres') {
-      // The killed transaction never commits; the next release waits for its session to end, then applies it.
-      expect(second.exit, second.output).toEqual({ code: 0, signal: null })
-      expect(second.output).toContain('Applied 1 migration(s)')
-    } else {
-      // MySQL commits DDL on its own, so kit cannot know a killed migration did nothing: it refuses.
-      expect(second.exit, second.output).toEqual({ code: 1, signal: null })
-      expect(second.output).toContain('KIT_MIGRATE_INTERRUPTED')
-      expect(await setup.markers()).toBe(0)
-      const retried = await finished(setup.kit('migrate', 'resolve', '001_slow_insert.js', '--retry'))
-      expect(retried.exit, retried.output).toEqual({ code: 0, signal: null })
-      const third = await finished(setup.kit('release'))
-      expect(third.exit, third.output).toEqual({ code: 0, signal: null })
-    }
+    // The killed transaction never commits (MySQL: it ran no DDL, so nothing was committed implicitly);
+    // the next release waits for the killed one's session to end, then applies it.
+    expect(second.exit, second.output).toEqual({ code: 0, signal: null })
+    expect(second.output).toContain('Applied 1 migration(s)')
     expect(await setup.markers()).toBe(1)
+    await setup.knex.destroy()
+  }, 300_000)
+})
+
+describe('a release SIGKILLed on mariadb after a DDL statement of a transactional migration', () => {
+  it('is refused: MySQL committed the DDL on its own, so the migration is half done', async () => {
+    const setup = await setUp('mariadb', true)
+    // A new table (DDL: commits implicitly), then the long insert the release is killed in.
+    const project = writeProject('killed_ddl', {
+      '001_ddl_then_insert.js': `
+export async function up(knex) {
+  await knex.schema.createTable('made_first', (t) => { t.increments() })
+  await knex.raw(${JSON.stringify(SLOW_INSERT.mariadb)})
+}
+export async function down(knex) { await knex.schema.dropTable('made_first') }
+`,
+    })
+    const kit = (...args: string[]) =>
+      spawnTs(KIT_BIN, [...args, '--cwd', project.cwd], { env: cliEnv(setup.target) })
+    const second = await killAndRelease({ ...setup, kit }, 'mariadb')
+    expect(second.exit, second.output).toEqual({ code: 1, signal: null })
+    expect(second.output).toContain('KIT_MIGRATE_INTERRUPTED')
+    expect(second.output).toContain('001_ddl_then_insert.js')
+    expect(await setup.knex.schema.hasTable('made_first')).toBe(true)
     await setup.knex.destroy()
   }, 300_000)
 })

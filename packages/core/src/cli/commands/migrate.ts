@@ -362,7 +362,7 @@ const resolveCommand = defineCommand({
   summary: 'Settle a migration a killed release left interrupted: --applied (its work is done) or --retry',
   description: [
     'A release killed while it ran a migration that cannot roll back (outside a transaction; on MySQL',
-    'any migration) leaves it interrupted, and the next release refuses rather than run it twice.',
+    'also after a DDL statement) leaves it interrupted: the next release refuses rather than run it twice.',
     'Check the database, then: --applied records it as done (finish its work by hand first if needed);',
     '--retry lets the next release run it again (it must be safe to re-run).',
   ].join('\n'),
