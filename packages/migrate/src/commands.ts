@@ -16,7 +16,13 @@ import {
   rejectUnknownKeys,
 } from './options.ts'
 import { assertNoMissing, type MigrationStatus, makePlan } from './plan.ts'
-import { parseReleaseExtras, type ReleaseOptions, type ReleaseSummary, runUp } from './release.ts'
+import {
+  parseReleaseExtras,
+  type ReleaseOptions,
+  type ReleaseSummary,
+  refuseInterrupted,
+  runUp,
+} from './release.ts'
 import { openSession } from './session.ts'
 import { type LoadedMigration, listMigrations, loadMigration, migrationKey } from './source.ts'
 import { StepTimer } from './steps.ts'
@@ -131,6 +137,7 @@ async function revert(
     await session.history.clearStaleKnexLock()
     const files = await listMigrations(config.directory, { required: config.directoryRequired })
     const applied = await session.history.applied()
+    await refuseInterrupted(session, applied)
     const plan = makePlan(files, applied)
     const targets = choose(applied).reverse()
     const byKey = new Map(files.map((file) => [file.key, file]))
@@ -271,7 +278,7 @@ export interface ResolveOptions extends MigrateOptions {
 export async function migrateResolve(
   options: ResolveOptions,
   context: Context = {},
-): Promise<{ name: string; outcome: 'applied' | 'retry'; batch: number | null }> {
+): Promise<{ name: string; outcome: 'applied' | 'retry'; direction: 'up' | 'down'; batch: number | null }> {
   const { name, outcome, ...rest } = options
   if (typeof name !== 'string' || name === '') throw invalidOption('name', name, 'a migration name')
   if (outcome !== 'applied' && outcome !== 'retry')
@@ -289,15 +296,20 @@ export async function migrateResolve(
     }
     if (outcome === 'retry') {
       await session.interrupted.finish(session.connection.knex, row.name)
-      return { name: row.name, outcome, batch: null }
+      return { name: row.name, outcome, direction: row.direction, batch: null }
     }
     await session.history.ensure()
-    const batch = (await session.history.applied()).reduce((max, r) => Math.max(max, r.batch), 0) + 1
+    // "Its work is done": an interrupted up is recorded as applied, an interrupted down as rolled back.
+    const batch =
+      row.direction === 'up'
+        ? (await session.history.applied()).reduce((max, r) => Math.max(max, r.batch), 0) + 1
+        : null
     await session.connection.knex.transaction(async (trx) => {
-      await session.history.record(trx, row.name, batch)
+      if (batch === null) await session.history.forget(trx, row.name)
+      else await session.history.record(trx, row.name, batch)
       await session.interrupted.finish(trx, row.name)
     })
-    return { name: row.name, outcome, batch }
+    return { name: row.name, outcome, direction: row.direction, batch }
   } finally {
     await session.close()
   }

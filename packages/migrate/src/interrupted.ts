@@ -4,6 +4,8 @@ import type { Knex } from 'knex'
 /** A migration a release started outside a transaction and never finished (it was killed, or lost its connection). */
 export interface InterruptedMigration {
   name: string
+  /** `up` (being applied) or `down` (being rolled back). */
+  direction: 'up' | 'down'
   startedAt: Date | undefined
   /** Which release ran it: host, process id and database session. */
   ranBy: string
@@ -37,6 +39,7 @@ export class Interrupted {
     if (await this.#knex.schema.hasTable(this.table)) return
     await this.#knex.schema.createTable(this.table, (t) => {
       t.string('name').primary()
+      t.string('direction', 4)
       t.timestamp('started_at')
       t.string('ran_by')
     })
@@ -44,23 +47,32 @@ export class Interrupted {
 
   async list(): Promise<InterruptedMigration[]> {
     if (!(await this.#knex.schema.hasTable(this.table))) return []
-    const rows = (await this.#knex(this.table).select('name', 'started_at', 'ran_by').orderBy('name')) as {
+    const rows = (await this.#knex(this.table)
+      .select('name', 'direction', 'started_at', 'ran_by')
+      .orderBy('name')) as {
       name: string
+      direction: string | null
       started_at: Date | string | null
       ran_by: string | null
     }[]
     return rows.map((row) => ({
       name: row.name,
+      direction: row.direction === 'down' ? 'down' : 'up',
       startedAt: row.started_at ? new Date(row.started_at) : undefined,
       ranBy: row.ran_by ?? 'unknown',
     }))
   }
 
   /** Before the migration's first statement. */
-  async start(db: Knex | Knex.Transaction, name: string, session: string | undefined): Promise<void> {
+  async start(
+    db: Knex | Knex.Transaction,
+    name: string,
+    direction: 'up' | 'down',
+    session: string | undefined,
+  ): Promise<void> {
     const ranBy = `${hostname()} pid ${process.pid}${session ? `, database session ${session}` : ''}`
     await db(this.table).where({ name }).del()
-    await db(this.table).insert({ name, started_at: new Date(), ran_by: ranBy.slice(0, 255) })
+    await db(this.table).insert({ name, direction, started_at: new Date(), ran_by: ranBy.slice(0, 255) })
   }
 
   /** In the transaction that records the migration (or after a failure the server reported). */

@@ -77,13 +77,13 @@ export async function runMigration(
           // MySQL: the row is written inside the transaction, so it becomes permanent only when a DDL
           // statement's implicit commit makes the migration's earlier work permanent too. A killed
           // migration that had run only DML rolls back, row included, and simply runs again.
-          if (marked) await ctx.interrupted.start(trx, migration.name, ctx.session)
+          if (marked) await ctx.interrupted.start(trx, migration.name, direction, ctx.session)
           await applyTimeouts(trx, ctx.dialect, timeouts, { local: true, mariadb: ctx.mariadb })
           await fn.call(migration.module, trx)
           await bookkeeping(trx)
         })
       } else {
-        await ctx.interrupted.start(ctx.db, migration.name, ctx.session)
+        await ctx.interrupted.start(ctx.db, migration.name, direction, ctx.session)
         const restore = await applyTimeouts(ctx.db, ctx.dialect, timeouts, {
           local: false,
           mariadb: ctx.mariadb,

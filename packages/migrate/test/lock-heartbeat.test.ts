@@ -97,7 +97,7 @@ describe('an earlier release still running on Postgres', () => {
       })
 
       // Once it is cancelled, the next release goes through.
-      await watcher.raw('select pg_cancel_backend(?)', [pid])
+      await watcher.raw('select pg_cancel_backend(?)', [pid!])
       await running
       const summary = await release({ knex: target.knex, directory: project.directory })
       expect(summary.applied).toEqual([])

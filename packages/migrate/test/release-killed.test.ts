@@ -133,3 +133,35 @@ export async function down(knex) { await knex.schema.dropTable('made_first') }
     await setup.knex.destroy()
   }, 300_000)
 })
+
+describe('a `kit migrate down` SIGKILLed mid-statement on postgres', () => {
+  it('is refused as "being rolled back", and resolving it as done forgets the migration', async () => {
+    const setup = await setUp('postgres', true)
+    const project = writeProject('killed_down', {
+      '001_slow_down.js': `export const config = { transaction: false }
+export async function up(knex) { await knex('marker').insert({ v: 'up' }) }
+export async function down(knex) { await knex.raw(${JSON.stringify(SLOW_INSERT.postgres)}) }
+`,
+    })
+    const kit = (...args: string[]) =>
+      spawnTs(KIT_BIN, [...args, '--cwd', project.cwd], { env: cliEnv(setup.target) })
+    expect((await finished(kit('release'))).exit).toEqual({ code: 0, signal: null })
+    const down = kit('migrate', 'down')
+    await statementRunning(setup.knex, 'postgres')
+    down.child.kill('SIGKILL')
+    await down.exited
+    const next = await finished(kit('release'))
+    expect(next.exit, next.output).toEqual({ code: 1, signal: null })
+    expect(next.output).toContain('001_slow_down.js (being rolled back)')
+    const resolved = await finished(kit('migrate', 'resolve', '001_slow_down.js', '--applied'))
+    expect(resolved.output).toContain('Recorded 001_slow_down.js as rolled back.')
+    const status = await finished(kit('migrate', 'status', '--json'))
+    expect(JSON.parse(status.output.slice(status.output.indexOf('{')))).toMatchObject({
+      pending: ['001_slow_down.js'],
+      interrupted: [],
+    })
+    // up once, and the down's statement once: never twice.
+    expect(await setup.markers()).toBe(2)
+    await setup.knex.destroy()
+  }, 300_000)
+})

@@ -389,7 +389,11 @@ const resolveCommand = defineCommand({
     })
     if (ctx.json) ctx.out.json({ ok: true, ...result })
     else if (result.outcome === 'applied')
-      ctx.out.line(`Recorded ${result.name} as applied (batch ${result.batch}).`)
+      ctx.out.line(
+        result.direction === 'up'
+          ? `Recorded ${result.name} as applied (batch ${result.batch}).`
+          : `Recorded ${result.name} as rolled back.`,
+      )
     else ctx.out.line(`${result.name} will run again at the next release.`)
     return 0
   },
