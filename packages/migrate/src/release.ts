@@ -180,15 +180,16 @@ export async function refuseInterrupted(session: Session, applied: AppliedMigrat
   const recorded = new Set(applied.map((row) => migrationKey(row.name)))
   const left = []
   for (const row of await session.interrupted.list()) {
-    if (recorded.has(migrationKey(row.name)))
-      await session.interrupted.finish(session.connection.knex, row.name)
+    // Killed after the history change committed but before the row went: it finished after all.
+    const finished = recorded.has(migrationKey(row.name)) === (row.direction === 'up')
+    if (finished) await session.interrupted.finish(session.connection.knex, row.name)
     else left.push(row)
   }
   if (left.length === 0) return
   const list = left
     .map(
       (row) =>
-        `  - ${row.name}, started ${row.startedAt?.toISOString() ?? 'at an unknown time'} by ${row.ranBy}`,
+        `  - ${row.name}${row.direction === 'down' ? ' (being rolled back)' : ''}, started ${row.startedAt?.toISOString() ?? 'at an unknown time'} by ${row.ranBy}`,
     )
     .join('\n')
   const first = left[0]!.name
