@@ -39,6 +39,8 @@ export function describeExampleApp(name: 'express-app' | 'fastify-app'): void {
           MAIL_PROVIDER: 'file',
           MAIL_FROM: 'Kit Example <hello@example.com>',
           AI_RATE_LIMIT_PER_MINUTE: '3',
+          // The hostile-input test sends many login posts; the auth tier itself is tested in @kit/core.
+          AUTH_RATE_LIMIT_PER_MINUTE: '100',
           LOG_LEVEL: 'info',
         },
       })
@@ -124,6 +126,43 @@ export function describeExampleApp(name: 'express-app' | 'fastify-app'): void {
       expect(await first.json()).toEqual({ completion: 'cba', model: 'reverse-1' })
       const statuses = [(await call()).status, (await call()).status, (await call()).status]
       expect(statuses).toEqual([200, 200, 429])
+    })
+
+    it('never answers hostile input with a 500 (issue 17)', async () => {
+      const form = 'application/x-www-form-urlencoded'
+      const json = 'application/json'
+      const cases: [method: string, path: string, headers: Record<string, string>, body?: string][] = [
+        ['POST', '/auth/login', { 'content-type': form }, 'email=a%00b@example.com&password=x'],
+        ['POST', '/auth/login', { 'content-type': form }, 'email=demo@example.com&password=a%00b'],
+        ['POST', '/auth/login', { 'content-type': form }, 'email=%E0%A4%A&password=x'],
+        ['POST', '/auth/login', { 'content-type': form }, `email=${'a'.repeat(5000)}@x.io&password=x`],
+        ['POST', '/auth/login', { 'content-type': form }, 'email[]=a@b.c&password[x]=1'],
+        ['POST', '/auth/login', { 'content-type': json }, '{"email":"a\\u0000b@example.com","password":"x"}'],
+        ['POST', '/auth/login', { 'content-type': json }, '{"email":"\\ud800@example.com","password":"x"}'],
+        ['POST', '/auth/login', { 'content-type': json }, '{"email":{"$gt":""},"password":["x"]}'],
+        ['POST', '/auth/login', { 'content-type': json }, '{"email":'],
+        ['POST', '/auth/login', { 'content-type': json }, 'null'],
+        ['POST', '/auth/login', { 'content-type': 'text/plain' }, 'email=a@b.c'],
+        ['GET', '/', { cookie: '__Host-session=%E0%A4%A' }],
+        ['GET', '/', { cookie: '__Host-session=1.99999999999.forged' }],
+        ['GET', '/', { cookie: '__Host-session=%00; other=%' }],
+        ['GET', '/?q=%00%E0', {}],
+        ['GET', '/%E0%A4%A', {}],
+        ['POST', '/api/ai/complete', { 'content-type': json }, '{"prompt":"a\\u0000b"}'],
+        ['POST', '/api/ai/complete', { 'content-type': json }, '{"prompt":{"toString":1}}'],
+      ]
+      for (const [method, path, headers, body] of cases) {
+        const res = await fetch(`${url}${path}`, {
+          method,
+          headers: { origin: url, ...headers },
+          ...(body === undefined ? {} : { body }),
+          redirect: 'manual',
+        })
+        expect(res.status, `${method} ${path} ${body ?? headers.cookie ?? ''}`).toBeLessThan(500)
+      }
+      // Still up, and nothing was logged as a server error.
+      expect((await fetch(`${url}/api/hello`)).status).toBe(200)
+      expect(app.stdout()).not.toMatch(/"level":(?:50|"error")/)
     })
 
     it('answers readiness with the database check and stops cleanly on SIGTERM', async () => {

@@ -1,9 +1,9 @@
 import { fastifyOptions, productionize } from '@kit/core'
-import { cookieName, secureCookie } from '@kit/security'
+import { cookieName, formText, readCookie, secureCookie } from '@kit/security'
 import Fastify from 'fastify'
 import config from '../kit.config.ts'
 import { homePage, signInMail } from './pages.ts'
-import { createSessions, readCookie } from './sessions.ts'
+import { createSessions } from './sessions.ts'
 import { verifyLogin } from './users.ts'
 
 // Fastify reads its logger and trustProxy only at construction: kit's options
@@ -24,12 +24,16 @@ app.get('/api/hello', async () => ({ hello: 'world' }))
 
 // In the 'auth' rate-limit tier (kit.config: '/auth' → 'auth'); failed logins also count toward the brute-force block.
 app.post('/auth/login', async (request, reply) => {
-  const { email, password } = (request.body ?? {}) as { email?: unknown; password?: unknown }
-  if (typeof email !== 'string' || typeof password !== 'string' || !email || !password) {
+  // formText() refuses what is not plain text (missing, arrays, objects, NUL and other control characters,
+  // too long): hostile input gets a 400 here and never reaches the database.
+  const fields = (request.body ?? {}) as { email?: unknown; password?: unknown }
+  const email = formText(fields.email, { maxLength: 254 })
+  const password = formText(fields.password, { maxLength: 1024 })
+  if (!email?.includes('@') || !password) {
     return reply
       .code(400)
       .type('text/html; charset=utf-8')
-      .send(homePage({ nonce: reply.cspNonce, message: 'Email and password are required.' }))
+      .send(homePage({ nonce: reply.cspNonce, message: 'Enter your email address and password.' }))
   }
   const user = await verifyLogin(kit.db, email, password)
   if (!user) {

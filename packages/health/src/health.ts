@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http'
 import {
   createDebug,
+  createProbeAccess,
   type HealthCheck,
   KitError,
   type KitLogger,
@@ -21,7 +22,6 @@ import { toResponse } from './report.ts'
 import { runShutdown, type ShutdownOutcome } from './shutdown.ts'
 import { onSignals } from './signals.ts'
 import { StartupTasks } from './startup.ts'
-import { createTrust } from './trust.ts'
 import { normaliseCheck, normaliseHook, requireServer } from './validate-inputs.ts'
 
 const debug = createDebug('health')
@@ -64,7 +64,12 @@ export class Health {
     debug('resolved config %o', { ...config, token: config.token ? '[set]' : undefined, exit: undefined })
     this.#match = createPathMatcher(config.paths)
     this.isHealthPath = (req) => this.#match(req) !== undefined
-    this.#trusted = createTrust(config.token, config.trustPrivateNetwork)
+    this.#trusted = createProbeAccess({
+      token: config.token,
+      tokenHeaders: ['x-health-token'],
+      trustPrivateNetwork: config.trustPrivateNetwork,
+      ...(context.allowedHost ? { allowedHost: context.allowedHost } : {}),
+    })
     this.#startup = new StartupTasks(this.#log)
     const shedding = config.loadShedding
     this.#monitor = new LoadMonitor(shedding, shedding ? shedding.sampleIntervalMs : 1000, (reason) => {
@@ -189,7 +194,7 @@ export class Health {
 
   /**
    * Graceful shutdown (what the signals do): readiness 503, readiness delay,
-   * drain, hooks in reverse order. Resolves when done or at the deadline;
+   * drain, hooks phase by phase (SHUTDOWN_PHASES). Resolves when done or at the deadline;
    * ends the process only for an attached instance whose `exit` is not false,
    * and not when called with `{ exit: false }` (kit.shutdown() in tests and scripts).
    */

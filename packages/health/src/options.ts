@@ -82,6 +82,8 @@ export interface HealthEnv {
 export interface HealthContext {
   log?: KitLogger
   env?: HealthEnv
+  /** Host names the app serves: a private-network request naming one may see details (besides IP literals and localhost). */
+  allowedHost?: (hostname: string) => boolean
 }
 
 export interface LoadSheddingConfig {

@@ -9,6 +9,20 @@ export {
 } from './contracts.ts'
 export { createDebug, type DebugLogger } from './debug.ts'
 export {
+  attachErrorRenderer,
+  type ErrorBody,
+  type ErrorInfo,
+  type ErrorRenderer,
+  errorBody,
+  errorJson,
+  errorRendererOf,
+  errorTitle,
+  escapeHtml,
+  prefersHtml,
+  renderError,
+} from './error-body.ts'
+export { ensureDirectory, ensureDirectoryAsync, KIT_DIRECTORY_GITIGNORE } from './kit-directory.ts'
+export {
   ERRORS_DOC,
   type ErrorCodeInfo,
   type ErrorTable,
@@ -17,8 +31,9 @@ export {
   type KitErrorOptions,
 } from './kit-error.ts'
 export { knexLogOptions } from './knex-log.ts'
-export { isPrivateAddress } from './network.ts'
+export { clientAddress, isPrivateAddress, normalizeAddress, parseAddress } from './network.ts'
 export { importOptional, requireOptional } from './optional-import.ts'
+export { createProbeAccess, type ProbeAccessOptions } from './probe-access.ts'
 export {
   addKnownSecret,
   clearKnownSecrets,
@@ -28,6 +43,14 @@ export {
   REDACTED,
   type RedactOptions,
   redact,
+  redactKnownSecrets,
   redactString,
   SENSITIVE_KEY_SUFFIXES,
 } from './redact.ts'
+export { NO_PATH, pathIsUnder, routedPath, routedPathOf } from './request-target.ts'
+export {
+  DEFAULT_SERVER_TIMEOUTS,
+  MAX_REASONABLE_TIMEOUTS,
+  PROXY_IDLE_TIMEOUT_MS,
+  type ServerTimeouts,
+} from './server-timeouts.ts'

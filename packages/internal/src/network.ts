@@ -1,29 +1,87 @@
-import { isIP } from 'node:net'
+import type { IncomingMessage } from 'node:http'
+import ipaddr from 'ipaddr.js'
 
 /**
- * True for loopback, RFC 1918, link-local, CGNAT and IPv6 unique-local
- * addresses (and their IPv4-mapped forms). Used to decide who may see health
- * details or metrics without a token.
+ * Client addresses, normalised once. A forwarded address arrives in many
+ * spellings of one client (`198.20.0.9:1234`, `[::ffff:198.20.0.9]`,
+ * `198.020.000.009`, `0:0:0:0:0:0:0:1`); every component that keys, trusts
+ * or logs by address uses the canonical form, so no spelling buys a new
+ * rate-limit bucket or passes a private-network test it should fail.
+ * Facts about ipaddr.js this relies on: docs/internals/client-addresses.md.
+ */
+
+// Four decimal parts with leading zeros: read as decimal, as the attack run's client meant
+// (ipaddr.js would read `020` as octal, `009` not at all).
+const PADDED_DECIMAL_V4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/
+
+/** The canonical text of an IP address, or undefined when `value` is not one. */
+export function normalizeAddress(value: string | undefined): string | undefined {
+  const parsed = parseAddress(value)
+  return parsed === undefined ? undefined : parsed.toString()
+}
+
+/** Parses an address with an optional port, brackets or zone; IPv4-mapped IPv6 becomes IPv4. */
+export function parseAddress(value: string | undefined): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
+  if (value === undefined) return undefined
+  let text = value.trim()
+  if (text.length === 0 || text.length > 100) return undefined
+  if (text.startsWith('[')) {
+    // [v6] or [v6]:port
+    const close = text.indexOf(']')
+    if (close === -1 || (close !== text.length - 1 && !/^:\d{1,5}$/.test(text.slice(close + 1)))) {
+      return undefined
+    }
+    text = text.slice(1, close)
+  } else if (/^[\d.]+:\d{1,5}$/.test(text)) {
+    text = text.slice(0, text.lastIndexOf(':'))
+  }
+  const zone = text.indexOf('%')
+  if (zone !== -1) text = text.slice(0, zone)
+  const padded = PADDED_DECIMAL_V4.exec(text)
+  if (padded) {
+    const parts = padded.slice(1).map(Number)
+    if (parts.some((part) => part > 255)) return undefined
+    return new ipaddr.IPv4(parts)
+  }
+  if (!ipaddr.isValid(text)) return undefined
+  const address = ipaddr.parse(text)
+  if (address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress()) {
+    return (address as ipaddr.IPv6).toIPv4Address()
+  }
+  return address
+}
+
+// ipaddr.js range names (its `range()`), per family.
+const PRIVATE_V4 = new Set(['private', 'loopback', 'linkLocal', 'carrierGradeNat'])
+const PRIVATE_V6 = new Set(['uniqueLocal', 'loopback', 'linkLocal'])
+
+/**
+ * True for loopback, RFC 1918, link-local and CGNAT IPv4; IPv6 loopback,
+ * unique-local (fc00::/7) and link-local (fe80::/10); and their IPv4-mapped
+ * forms. Decided by ipaddr.js's range tables, not by text prefixes (`fc::1`
+ * is 00fc::1, a public address). Used to decide who may read health details
+ * or metrics without a token.
  */
 export function isPrivateAddress(address: string | undefined): boolean {
-  if (!address) return false
-  let ip = address
-  if (ip.startsWith('::ffff:') && isIP(ip.slice(7)) === 4) ip = ip.slice(7)
-  const family = isIP(ip)
-  if (family === 4) {
-    const [a = 0, b = 0] = ip.split('.').map(Number)
-    return (
-      a === 10 ||
-      a === 127 ||
-      (a === 172 && b >= 16 && b <= 31) ||
-      (a === 192 && b === 168) ||
-      (a === 169 && b === 254) ||
-      (a === 100 && b >= 64 && b <= 127)
-    )
-  }
-  if (family === 6) {
-    const lower = ip.toLowerCase()
-    return lower === '::1' || lower.startsWith('fc') || lower.startsWith('fd') || /^fe[89ab]/.test(lower)
-  }
-  return false
+  const parsed = parseAddress(address)
+  if (parsed === undefined) return false
+  return (parsed.kind() === 'ipv4' ? PRIVATE_V4 : PRIVATE_V6).has(parsed.range())
+}
+
+const kClientAddress = Symbol.for('kit.clientAddress')
+type WithAddress = IncomingMessage & { [kClientAddress]?: string }
+
+/**
+ * The client's address for this request, normalised once and cached on the
+ * raw request: every kit component asks here. `frameworkIp` is the address
+ * the framework derived under its trust-proxy setting (Express `req.ip`,
+ * Fastify `request.ip`). When it is not an IP address (a trusted proxy passed
+ * junk on), the connection's own address is used, so junk cannot rotate keys.
+ */
+export function clientAddress(req: IncomingMessage, frameworkIp: string | undefined): string {
+  const cached = (req as WithAddress)[kClientAddress]
+  if (cached !== undefined) return cached
+  const address = normalizeAddress(frameworkIp) ?? normalizeAddress(req.socket?.remoteAddress) ?? 'unknown'
+  ;(req as WithAddress)[kClientAddress] = address
+  return address
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { clientAddress } from '@kit/internal'
 import type { Logger } from 'pino'
 import { type ActiveRequest, requestStorage } from './context.ts'
 import { assertLoggerArgument } from './logger-argument.ts'
@@ -66,7 +67,7 @@ function onClose(this: TrackedResponse): void {
     url: req.originalUrl ?? req.url,
     route: typeof routePath === 'string' ? (req.baseUrl ?? '') + routePath : undefined,
     status: this.statusCode,
-    ip: req.ip ?? req.socket?.remoteAddress,
+    ip: clientAddress(req, req.ip),
     userAgent: req.headers['user-agent'],
     aborted: !this.writableFinished,
   })

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { performance } from 'node:perf_hooks'
-import { KitError } from '@kit/internal'
+import { clientAddress, KitError } from '@kit/internal'
 import fastifyModule, {
   type FastifyPluginCallback,
   type FastifyReply,
@@ -129,7 +129,7 @@ const plugin: FastifyPluginCallback<KitLoggerPluginOptions> = (fastify, options,
       url: request.raw.url,
       route: request.is404 ? undefined : request.routeOptions.url,
       status: res.statusCode,
-      ip: request.ip,
+      ip: clientAddress(request.raw, request.ip),
       userAgent: request.headers['user-agent'],
       aborted,
     })

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { performance } from 'node:perf_hooks'
+import { redactKnownSecrets } from '@kit/internal'
 import type { Logger } from 'pino'
 import type { ActiveRequest } from './context.ts'
 import type { RequestLoggerConfig } from './request-options.ts'
@@ -62,16 +63,18 @@ export function logRequestLine(
   const line: Record<string | symbol, unknown> = {
     [SAFE_FIELDS]: true,
     method: facts.method,
-    // As received minus the query string (where tokens travel); not scanned: that would double the cost of the line.
-    path: pathOf(facts.url),
+    // The routed path (no query string, where tokens travel). Registered secrets are scrubbed out of it and
+    // the User-Agent by a matcher whose cost does not grow with their number; the full scan of free text
+    // (redactString) is not run on them: kit writes these fields, they hold no key=value pairs.
+    path: redactKnownSecrets(pathOf(facts.url)),
     route: facts.route,
     status: facts.status,
     durationMs: Math.round((performance.now() - request.startedAt) * 100) / 100,
     ip: facts.ip,
     userAgent:
-      facts.userAgent !== undefined && facts.userAgent.length > MAX_USER_AGENT
-        ? facts.userAgent.slice(0, MAX_USER_AGENT)
-        : facts.userAgent,
+      facts.userAgent === undefined
+        ? undefined
+        : redactKnownSecrets(facts.userAgent).slice(0, MAX_USER_AGENT),
   }
   if (facts.aborted) line.aborted = true
   if (level === 'error') {

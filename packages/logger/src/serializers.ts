@@ -1,11 +1,15 @@
+import { routedPath } from '@kit/internal'
 import { pino } from 'pino'
 import type { Redactor } from './redaction.ts'
 
-/** Strips the query string: it may carry tokens, and the route tells more anyway. */
+/**
+ * The path the framework routed by, case kept (@kit/internal routedPath): no
+ * query string (it may carry tokens), and no scheme, user info or host of an
+ * absolute-form target (`http://user:pass@host/path` logs `/path`).
+ */
 export function pathOf(url: string | undefined): string {
   if (url === undefined) return ''
-  const query = url.indexOf('?')
-  return query === -1 ? url : url.slice(0, query)
+  return routedPath(url, true)
 }
 
 interface RequestLike {

@@ -2,6 +2,7 @@ import {
   createDebug,
   KitError,
   type KitLogger,
+  routedPath,
   type ShutdownHook,
   type SkipRequest,
   silentLogger,
@@ -10,7 +11,7 @@ import { BruteForce } from './core/brute-force.ts'
 import { ipKey, userKey } from './core/client-key.ts'
 import { parseOptions, type RateLimitConfig } from './core/config.ts'
 import { OutageReporter } from './core/outage-reporter.ts'
-import { normalizePath, PrefixMap } from './core/paths.ts'
+import { PrefixMap } from './core/paths.ts'
 import { StoreGuard } from './core/store-guard.ts'
 import { Tier } from './core/tier.ts'
 import { hint } from './core/validate.ts'
@@ -112,7 +113,7 @@ export function createRateLimits(options: RateLimitOptions = {}, context: RateLi
     },
     tierForPath(url) {
       if (routes.size === 0) return global
-      return routes.match(normalizePath(url)) ?? global
+      return routes.match(routedPath(url)) ?? global
     },
     clientKey(req, ip) {
       if (keyBy !== undefined) {

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 import { parseHostHeader } from './hosts.ts'
-import { type FrameworkIO, pathOf, refusalBody, sendRefusal } from './io.ts'
+import { compilePathList, type FrameworkIO, pathOf, refusalBody, sendRefusal } from './io.ts'
 import type { EventLog } from './log.ts'
 import type { CsrfOptions, RouteMatcher } from './options.ts'
 import type { OriginMatcher } from './origins.ts'
@@ -24,14 +24,14 @@ export function compileRoutes(
   setting: string,
   fail: Fail,
 ): (req: IncomingMessage, path: string) => boolean {
-  const exact = new Set<string>()
+  const exact: string[] = []
   const prefixes: string[] = []
   const predicates: ((req: IncomingMessage) => boolean)[] = []
   for (const item of list ?? []) {
     if (typeof item === 'function') predicates.push(item)
     else if (typeof item === 'string' && item.startsWith('/')) {
       if (item.endsWith('*')) prefixes.push(item.slice(0, -1))
-      else exact.add(item)
+      else exact.push(item)
     } else {
       fail(
         'KIT_SECURITY_INVALID_OPTION',
@@ -39,9 +39,9 @@ export function compileRoutes(
       )
     }
   }
-  if (exact.size === 0 && prefixes.length === 0 && predicates.length === 0) return () => false
-  return (req, path) =>
-    exact.has(path) || prefixes.some((p) => path.startsWith(p)) || predicates.some((f) => f(req))
+  if (exact.length === 0 && prefixes.length === 0 && predicates.length === 0) return () => false
+  const paths = compilePathList(exact, prefixes)
+  return (req, path) => paths(path) || predicates.some((f) => f(req))
 }
 
 export function parseCsrf(
@@ -63,9 +63,17 @@ export function parseCsrf(
 
 /**
  * Refuses (403) a state-changing request a browser sent on behalf of another
- * site: by `Sec-Fetch-Site` when the browser sends it, else by comparing
- * `Origin` with the app's own origin. Trusted origins (ALLOWED_ORIGINS,
- * APP_URL) pass even cross-site. Returns true when the request was refused.
+ * site (docs/security.md, "CSRF"):
+ * - a browser that says so with Fetch Metadata (`Sec-Fetch-Site: cross-site`,
+ *   or a value no browser sends) is refused whatever its cookies: a cross-site
+ *   form post to a login route carries no cookie (SameSite=Lax) yet signs the
+ *   visitor in to the attacker's account (login CSRF);
+ * - `same-site` is refused when the request carries cookies (or always, with
+ *   `onlyWithCookies: false`);
+ * - without Fetch Metadata (servers, webhooks, old browsers), `Origin` is
+ *   compared with the app's own origin, for requests with cookies.
+ * Trusted origins (ALLOWED_ORIGINS, APP_URL) pass; exempt routes (`exempt`,
+ * Fastify route config `csrf: false`) opt out. Returns true when refused.
  */
 export function applyCsrf<Req, Res>(
   config: CsrfConfig,
@@ -78,10 +86,12 @@ export function applyCsrf<Req, Res>(
   const raw = io.raw(req)
   if (SAFE_METHODS.has(raw.method ?? 'GET')) return false
   const headers = raw.headers
-  if (config.onlyWithCookies && !headers.cookie) return false
+  const site = headers['sec-fetch-site']
+  const saysCrossSite =
+    site !== undefined && site !== 'same-origin' && site !== 'none' && site !== 'same-site'
+  if (!saysCrossSite && config.onlyWithCookies && !headers.cookie) return false
   const origin = headers.origin
   if (origin !== undefined && config.trusted.matches(origin)) return false
-  const site = headers['sec-fetch-site']
   let reason: string
   if (site !== undefined) {
     if (site === 'same-origin' || site === 'none') return false
@@ -93,7 +103,12 @@ export function applyCsrf<Req, Res>(
     reason = 'its Origin is neither this site nor an allowed origin'
   }
   const path = pathOf(io.url(req))
-  if (path === alsoExempt || config.exempt(raw, path) || io.optedOut?.(req, 'csrf')) return false
+  if (
+    (alsoExempt !== undefined && path === pathOf(alsoExempt)) ||
+    config.exempt(raw, path) ||
+    io.optedOut?.(req, 'csrf')
+  )
+    return false
   events.log('csrf', { method: raw.method, path, reason }, 'refused a cross-site request (CSRF)')
   sendRefusal(
     io,

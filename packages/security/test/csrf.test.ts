@@ -48,7 +48,7 @@ describe.each(FRAMEWORKS)('CSRF on %s', (framework) => {
     const res = await post(headers)
     expect(res.status).toBe(status)
     if (status === 403) {
-      expect(res.json()).toMatchObject({ statusCode: 403, code: 'KIT_SECURITY_CROSS_SITE_REQUEST' })
+      expect(res.json()).toMatchObject({ error: { status: 403, code: 'KIT_SECURITY_CROSS_SITE_REQUEST' } })
       expect(server.hits['/echo'] ?? 0).toBe(before)
     }
   })
@@ -79,13 +79,32 @@ describe.each(FRAMEWORKS)('CSRF on %s', (framework) => {
     expect((await post({ ...behindProxy, origin: 'http://shop.example' })).status).toBe(403)
   })
 
-  it('exempts requests without cookies (no ambient authority)', async () => {
-    const res = await send(`${server.url}/echo`, {
+  const cookieless = (headers: Record<string, string>, path = '/echo') =>
+    send(`${server.url}${path}`, {
       method: 'POST',
-      headers: { 'sec-fetch-site': 'cross-site', 'content-type': 'application/json' },
-      body: '{}',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: 'email=attacker%40evil.example',
     })
-    expect(res.status).toBe(200)
+
+  it('refuses a browser that says cross-site even without cookies (login CSRF, issue 17)', async () => {
+    const form = {
+      'sec-fetch-site': 'cross-site',
+      'sec-fetch-mode': 'navigate',
+      origin: 'https://evil.example',
+    }
+    expect((await cookieless(form)).status).toBe(403)
+    expect((await cookieless({ 'sec-fetch-site': 'garbage' })).status).toBe(403)
+    // Trusted origins and opted-out routes still pass.
+    expect((await cookieless({ ...form, origin: 'https://partner.example' })).status).toBe(200)
+    expect((await cookieless(form, '/webhooks/stripe')).status).toBe(200)
+  })
+
+  it('exempts requests without cookies that carry no Fetch Metadata, or say same-site (servers, webhooks, old browsers)', async () => {
+    expect((await cookieless({ origin: 'https://evil.example' })).status).toBe(200)
+    expect((await cookieless({})).status).toBe(200)
+    expect(
+      (await cookieless({ 'sec-fetch-site': 'same-site', origin: 'https://sub.app.example' })).status,
+    ).toBe(200)
   })
 
   it('exempts routes listed in csrf.exempt (webhooks)', async () => {

@@ -4,6 +4,7 @@ import { createMailer, type Mailer } from '@kit/mailer'
 import type { z } from 'zod'
 import type { KitConfig } from '../config/types.ts'
 import { type TrustProxyForFrameworks, trustProxyFor } from '../connections/trust-proxy.ts'
+import { resolveServerTimeouts, type ServerTimeouts } from '../server/timeouts.ts'
 import { LazyConnections } from './connections.ts'
 import type { Framework } from './detect.ts'
 
@@ -24,6 +25,8 @@ export interface KitContext {
   features: string[]
   /** Embedded defaults in use (doctor warns until production replaces them). */
   embedded: string[]
+  /** kit.config `server`, resolved: set on the server by kit.listen(). */
+  serverTimeouts: ServerTimeouts
 }
 
 export function resolveEnv(config: KitConfig, cwd: string): KitEnvWith<z.ZodRawShape> {
@@ -42,11 +45,12 @@ export function createContext(
   log: KitLogger,
   cwd: string,
   addShutdownHook: (hook: ShutdownHook) => void,
+  onEmbeddedDatabase?: (directory: string) => void,
 ): KitContext {
   const connections = new LazyConnections(
     { ...env, DYNO: process.env.DYNO },
     { database: config.database ?? {}, redis: config.redis ?? {} },
-    { cwd, log, onCreate: addShutdownHook },
+    { cwd, log, onCreate: addShutdownHook, ...(onEmbeddedDatabase ? { onEmbeddedDatabase } : {}) },
   )
   let mailer: Mailer | undefined
   const mailOptions = config.mail ?? {}
@@ -56,7 +60,7 @@ export function createContext(
       if (!mailer) {
         const created = createMailer(mailOptions, { env, log, cwd })
         mailer = created
-        addShutdownHook({ name: 'mailer', close: () => created.close() })
+        addShutdownHook({ name: 'mailer', phase: 'mailer', close: () => created.close() })
       }
       return mailer
     },
@@ -69,5 +73,6 @@ export function createContext(
     connections,
     features: [],
     embedded: [],
+    serverTimeouts: resolveServerTimeouts(config.server),
   }
 }

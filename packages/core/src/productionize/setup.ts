@@ -1,19 +1,19 @@
-import { existsSync } from 'node:fs'
 import type { IncomingMessage } from 'node:http'
-import { resolve } from 'node:path'
 import type { KitEnvWith } from '@kit/env'
 import { createFlags, type Flags } from '@kit/flags'
 import { createHealth, dbCheck, type Health, redisCheck } from '@kit/health'
 import type { HealthCheck } from '@kit/internal'
 import { type Logger, loggerShutdownHook } from '@kit/logger'
 import { createMetrics, type Metrics } from '@kit/metrics'
-import { createRateLimits, type RateLimits } from '@kit/rate-limit'
+import { createRateLimits, type RateLimitOptions, type RateLimits } from '@kit/rate-limit'
 import { createSecurity, type Security, type SecurityOptions } from '@kit/security'
 import { checkInitOrder, initSentry, sentryShutdownHook } from '@kit/sentry'
 import type { z } from 'zod'
 import type { KitConfig } from '../config/types.ts'
 import { createContext, type KitContext } from './context.ts'
 import type { Framework } from './detect.ts'
+import { lockEmbeddedDatabase } from './embedded-lock.ts'
+import { metricsFeatures, metricsTrigger } from './metrics-switch.ts'
 
 export interface KitSetup {
   ctx: KitContext
@@ -25,7 +25,7 @@ export interface KitSetup {
   limits: RateLimits | undefined
   /** Only when kit.config defines flags. */
   flags: Flags | undefined
-  /** Only when metrics are on (kit.config `metrics`, METRICS_TOKEN or METRICS_PORT). */
+  /** Only when metrics are on (kit.config `metrics`, METRICS_TOKEN, METRICS_PORT, SLACK_WEBHOOK_URL or ALERT_EMAIL_TO). */
   metrics: Metrics | undefined
   /** Requests that bypass logging at info, rate limits and security steps: health probes and the metrics endpoint. */
   skip: (req: IncomingMessage) => boolean
@@ -43,18 +43,29 @@ export function setupKit(
   log: Logger,
   cwd: string,
 ): KitSetup {
-  const health = createHealth(config.health ?? {}, { log, env })
-  // Registered first so they run last (DESIGN §7: ..., database, Sentry flush, logger flush).
-  health.addShutdownHook(loggerShutdownHook(log))
+  // A private-network probe may name a host the app serves (set once security is resolved, below).
+  let security: Security | undefined
+  const allowedHost = (hostname: string): boolean =>
+    security?.config.hosts.allowed?.matches(hostname) ?? false
+  const health = createHealth(config.health ?? {}, { log, env, allowedHost })
+  // Each hook declares its phase; @kit/health runs them in DESIGN §7's order, whatever the order of creation.
+  health.addShutdownHook({ ...loggerShutdownHook(log), phase: 'logger' })
   if (env.SENTRY_DSN) {
     // A no-op when the preload already started Sentry; otherwise it starts late (a DSN kept in .env) and the warning below says so.
     initSentry(config.sentry ?? {}, { env: { ...process.env, SENTRY_DSN: env.SENTRY_DSN }, log })
-    health.addShutdownHook(sentryShutdownHook())
+    health.addShutdownHook({ ...sentryShutdownHook(), phase: 'sentry' })
     const warning = checkInitOrder({ env: { SENTRY_DSN: env.SENTRY_DSN } })
     if (warning) log.warn(warning)
   }
-  // Connections register their hooks when created, so hooks run in reverse creation order (DESIGN §7).
-  const ctx = createContext(framework, config, env, log, cwd, (hook) => health.addShutdownHook(hook))
+  const ctx = createContext(
+    framework,
+    config,
+    env,
+    log,
+    cwd,
+    (hook) => health.addShutdownHook(hook),
+    (directory) => lockEmbeddedDatabase(directory, health, log),
+  )
 
   if (env.DATABASE_URL) {
     health.addCheck(dbCheck({ raw: (sql: string) => ctx.connections.db().raw(sql) }, { name: 'database' }))
@@ -74,22 +85,24 @@ export function setupKit(
     if (env.MAIL_PROVIDER.includes('file'))
       ctx.embedded.push('mail: .eml files under .kit/mail (set MAIL_PROVIDER in production)')
   }
-  const metrics = metricsEnabled(config, env) ? createKitMetrics(config, ctx, log, health) : undefined
+  const metricsOn = metricsTrigger(config, env, log)
+  const metrics = metricsOn ? createKitMetrics(config, ctx, log, health, metricsOn, allowedHost) : undefined
   const skip = metrics
     ? (req: IncomingMessage): boolean => health.isHealthPath(req) || metrics.isMetricsPath(req)
     : (req: IncomingMessage): boolean => health.isHealthPath(req)
-  const security =
+  security =
     config.security === false ? undefined : createSecurity(securityOptions(config), { env, log, skip })
   const limits =
     config.rateLimit === false
       ? undefined
-      : createRateLimits(config.rateLimit ?? {}, {
+      : createRateLimits(withReportTier(config.rateLimit ?? {}, security), {
           env,
           log,
           skip,
           ...(env.REDIS_URL ? { redis: ctx.connections.redis() } : {}),
         })
-  if (limits) health.addShutdownHook(limits.shutdownHook)
+  // Rate-limit stores close before the Redis client they use (same phase, registered later).
+  if (limits) health.addShutdownHook({ ...limits.shutdownHook, phase: 'redis' })
   if (security) ctx.features.push('security headers', 'CSP nonces', 'CORS', 'CSRF', 'body limits')
   if (limits?.enabled) ctx.features.push(`rate limits (${env.REDIS_URL ? 'Redis' : 'memory'})`)
   const flags = config.flags ? createKitFlags(config, ctx, log, health) : undefined
@@ -112,13 +125,8 @@ export function startConnections(
   if (metrics) health.waitFor('metrics', metrics.start())
   // Flags read the database once and subscribe to changes; readiness waits (start() is bounded by startTimeoutMs).
   if (flags) health.waitFor('flags', flags.start())
-  if (!ctx.env.DATABASE_URL) {
-    // An app with migrations uses the embedded database: hold its lock while it runs.
-    if (existsSync(resolve(ctx.cwd, ctx.config.migrations?.directory ?? 'migrations'))) {
-      health.waitFor('embedded database lock', lockEmbeddedDatabase(ctx, health, log))
-    }
-    return
-  }
+  // The embedded database's lock is taken on the first use of kit.db (embedded-lock.ts), not here.
+  if (!ctx.env.DATABASE_URL) return
   // A database that is down at boot must not keep startup pending for ever:
   // the readiness check reports it, and recovers with it.
   const connected = ctx.connections
@@ -130,6 +138,13 @@ export function startConnections(
         log.warn({ err: { message: error.message } }, 'the database is unreachable at start-up'),
     )
   health.waitFor('database', connected)
+}
+
+/** The CSP report endpoint counts in the built-in 'reports' tier unless `rateLimit.routes` maps its path. */
+function withReportTier(options: RateLimitOptions, security: Security | undefined): RateLimitOptions {
+  const reportPath = security?.config.csp?.reportPath
+  if (reportPath === undefined || options.routes?.[reportPath] !== undefined) return options
+  return { ...options, routes: { ...options.routes, [reportPath]: 'reports' } }
 }
 
 /** config.security with the top-level `csp` shortcut of kit.config merged into it. */
@@ -155,9 +170,7 @@ function lazyMailerCheck(ctx: KitContext): HealthCheck {
 }
 
 /**
- * kit.flags from kit.config `flags`. The connections it uses are created
- * first, so its shutdown hook is registered after theirs and runs before them
- * (DESIGN §7: flags, mailer, Redis, database...). `FLAG_*` variables are not in
+ * kit.flags from kit.config `flags`. `FLAG_*` variables are not in
  * the parsed env, so the flags read the raw environment.
  */
 function createKitFlags(config: KitConfig, ctx: KitContext, log: Logger, health: Health): Flags {
@@ -170,45 +183,25 @@ function createKitFlags(config: KitConfig, ctx: KitContext, log: Logger, health:
     ...(knex ? { knex } : {}),
     ...(redis ? { redis } : {}),
   })
-  health.addShutdownHook(flags.shutdownHook)
+  health.addShutdownHook({ ...flags.shutdownHook, phase: 'flags' })
   ctx.features.push(`feature flags (${knex ? 'database' : 'code, file and env'})`)
   return flags
 }
 
-/**
- * PGlite allows one process per data directory. The app holds the same lock
- * file `kit release` and `kit migrate` take, so a release started next to a
- * running app waits or fails with a clear message instead of corrupting
- * .kit/pgdata. A release that is running when the app starts is waited for.
- */
-async function lockEmbeddedDatabase(ctx: KitContext, health: Health, log: Logger): Promise<void> {
-  const path = `${ctx.connections.embeddedDirectory}.lock`
-  try {
-    // Loaded here, not at start-up: only apps on the embedded database need it.
-    const { acquireFileLock } = await import('@kit/migrate')
-    const lock = await acquireFileLock(path, {
-      waitMs: 60_000,
-      onWait: ({ holder }) => log.warn({ holder }, `waiting for ${holder} to release the embedded database`),
-    })
-    health.addShutdownHook({ name: 'embedded database lock', close: () => lock.release() })
-  } catch (error) {
-    log.error(
-      { err: error },
-      'the embedded database is in use by another process; stop it, or set DATABASE_URL',
-    )
-  }
-}
-
-function metricsEnabled(config: KitConfig, env: KitEnvWith<z.ZodRawShape>): boolean {
-  if (config.metrics === false) return false
-  return config.metrics !== undefined || Boolean(env.METRICS_TOKEN) || Boolean(process.env.METRICS_PORT)
-}
-
 /** kit's metrics: requests per route template, database queries, Redis errors, mail; alert mail through kit.mailer. */
-function createKitMetrics(config: KitConfig, ctx: KitContext, log: Logger, health: Health): Metrics {
+function createKitMetrics(
+  config: KitConfig,
+  ctx: KitContext,
+  log: Logger,
+  health: Health,
+  trigger: string,
+  allowedHost: (hostname: string) => boolean,
+): Metrics {
   const metrics = createMetrics(config.metrics || {}, {
     env: { ...process.env, ...ctx.env } as never,
+    cwd: ctx.cwd,
     log,
+    allowedHost,
     skip: (req) => health.isHealthPath(req),
     ...(ctx.mailerConfigured ? { mailer: () => ctx.mailer() } : {}),
     ...(ctx.env.REDIS_URL ? { redis: () => ctx.connections.redis() } : {}),
@@ -228,7 +221,7 @@ function createKitMetrics(config: KitConfig, ctx: KitContext, log: Logger, healt
   }
   if (ctx.env.DATABASE_URL) metrics.observeKnex(ctx.connections.db())
   if (ctx.env.REDIS_URL) metrics.observeRedis(ctx.connections.redis())
-  health.addShutdownHook(metrics.shutdownHook())
-  ctx.features.push('metrics')
+  health.addShutdownHook({ ...metrics.shutdownHook(), phase: 'metrics' })
+  ctx.features.push(...metricsFeatures(metrics, trigger, config, ctx.env))
   return metrics
 }

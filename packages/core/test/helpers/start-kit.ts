@@ -1,3 +1,4 @@
+import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { MemoryStream } from '@kit/test-utils'
 import express from 'express'
@@ -9,6 +10,7 @@ export interface StartedKit {
   kit: Kit<any>
   app: any
   url: string
+  server: Server
   close(): Promise<void>
 }
 
@@ -34,7 +36,7 @@ export async function startKit(
   routes(app, kit)
   const server = await kit.listen({ port: 0, host: '127.0.0.1' })
   const { port } = server.address() as AddressInfo
-  return { kit, app, url: `http://127.0.0.1:${port}`, close: () => kit.shutdown() }
+  return { kit, app, url: `http://127.0.0.1:${port}`, server, close: () => kit.shutdown() }
 }
 
 /** Polls `url` until it answers `status` (readiness is eventually consistent: checks are cached ~1 s). */

@@ -1,8 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { KitLogger } from '@kit/internal'
+import { createProbeAccess, type KitLogger, routedPath, routedPathOf } from '@kit/internal'
 import type { Registry } from 'prom-client'
 import type { MetricsConfig } from '../config.ts'
-import { createAccessCheck } from './access.ts'
 
 export interface EndpointResponse {
   status: number
@@ -16,16 +15,25 @@ export interface EndpointResponse {
  */
 export class MetricsEndpoint {
   readonly path: string
-  readonly #pathLower: string
+  readonly #routed: string
   readonly #allowed: (req: IncomingMessage) => boolean
   readonly #registry: Registry
   readonly #log: KitLogger
   readonly #refusal: { status: number; headers: Record<string, string>; body: string }
 
-  constructor(config: MetricsConfig, registry: Registry, log: KitLogger) {
+  constructor(
+    config: MetricsConfig,
+    registry: Registry,
+    log: KitLogger,
+    allowedHost?: (hostname: string) => boolean,
+  ) {
     this.path = config.path
-    this.#pathLower = config.path.toLowerCase()
-    this.#allowed = createAccessCheck(config.token, config.trustPrivateNetwork)
+    this.#routed = routedPath(config.path)
+    this.#allowed = createProbeAccess({
+      token: config.token,
+      trustPrivateNetwork: config.trustPrivateNetwork,
+      ...(allowedHost ? { allowedHost } : {}),
+    })
     this.#registry = registry
     this.#log = log
     // Built once: a refused request costs no string work.
@@ -42,26 +50,11 @@ export class MetricsEndpoint {
         }
   }
 
-  /** GET or HEAD of the metrics path (query string ignored, case-insensitive, trailing slash tolerated). */
+  /** GET or HEAD of the metrics path, compared as the frameworks route it (routedPath: any request-target form, case-insensitive, trailing slash tolerated). */
   matches(req: IncomingMessage): boolean {
     const method = req.method
     if (method !== 'GET' && method !== 'HEAD') return false
-    const url = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? ''
-    const length = this.#pathLower.length
-    if (url.length < length) return false
-    const next = url.charCodeAt(length)
-    // End of URL, '?', '#' or a trailing '/' (followed by the end or a query).
-    if (
-      !(
-        Number.isNaN(next) ||
-        next === 63 ||
-        next === 35 ||
-        (next === 47 && /^\/*(?:[?#]|$)/.test(url.slice(length)))
-      )
-    ) {
-      return false
-    }
-    return url.slice(0, length).toLowerCase() === this.#pathLower
+    return routedPathOf(req) === this.#routed
   }
 
   /** The response for a request `matches()` accepted: refused, the metrics, or a collection failure. */

@@ -1,3 +1,4 @@
+import { routedPath } from '@kit/internal'
 import { UNMATCHED_ROUTE } from './labels.ts'
 
 interface ExpressRequestLike {
@@ -65,10 +66,10 @@ function urlSegments(url: string): number {
 
 function mountFromUrl(url: string, routePath: string): string {
   const { segments } = shapeOf(routePath)
-  // The common case, a route of the app itself, costs one scan of the URL.
-  if (segments < 0 || urlSegments(url) <= segments) return ''
-  const query = url.search(/[?#]/)
-  const pathname = (query === -1 ? url : url.slice(0, query)).replace(/\/+$/, '')
-  const parts = pathname.split('/')
+  // The common case, an origin-form URL of a route of the app itself, costs one scan of the URL.
+  if (segments < 0 || (url.charCodeAt(0) === 47 && urlSegments(url) <= segments)) return ''
+  // The path Express routed by (never the scheme and host of an absolute-form target: no label injection).
+  const parts = routedPath(url).split('/')
+  if (parts.length - 1 <= segments) return ''
   return parts.slice(0, parts.length - segments).join('/')
 }

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto'
+import { routedPath } from '@kit/internal'
 import type { RateLimitStore } from '../stores/types.ts'
 import type { BruteForceConfig } from './config.ts'
 import { secondsUntil } from './headers.ts'
-import { normalizePath } from './paths.ts'
 import type { StoreGuard } from './store-guard.ts'
 
 export interface LoginAttempt {
@@ -46,13 +46,13 @@ export class BruteForce {
     this.#accountPrefix = `${prefix}login/account:`
   }
 
-  /** True for a request to one of the login paths with a login method. */
+  /** True for a request to one of the login paths (as routed: any request-target form) with a login method. */
   applies(method: string | undefined, url: string | undefined): boolean {
     return (
       method !== undefined &&
       url !== undefined &&
       this.config.methods.has(method) &&
-      this.config.paths.has(normalizePath(url))
+      this.config.paths.has(routedPath(url))
     )
   }
 

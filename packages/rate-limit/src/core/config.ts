@@ -1,7 +1,6 @@
-import { KitError } from '@kit/internal'
+import { KitError, routedPath } from '@kit/internal'
 import type { BruteForceOptions, KeyBy, RateLimitEnv, RateLimitOptions, TierOptions } from '../options.ts'
 import { BUILT_IN_TIERS, envEnabled, envPerMinute } from './env.ts'
-import { normalizePath } from './paths.ts'
 import {
   assertKnownKeys,
   assertObject,
@@ -112,7 +111,7 @@ function parseTiers(input: unknown, env: RateLimitEnv): Map<string, TierConfig> 
   assertObject(given, 'rateLimit.tiers')
   const tiers = new Map<string, TierConfig>()
   for (const [name, builtIn] of Object.entries(BUILT_IN_TIERS)) {
-    const perMinute = envPerMinute(env, builtIn.env) ?? builtIn.perMinute
+    const perMinute = (builtIn.env && envPerMinute(env, builtIn.env)) || builtIn.perMinute
     tiers.set(name, { name, limit: perMinute, windowMs: 60_000, failClosed: false })
   }
   for (const [name, options] of Object.entries(given)) {
@@ -259,7 +258,7 @@ function parseBruteForce(input: unknown): BruteForceConfig {
     )
   }
   return {
-    paths: new Set(paths.map(normalizePath)),
+    paths: new Set(paths.map((path) => routedPath(path))),
     methods: new Set(
       stringList(options.methods ?? ['POST'], 'rateLimit.bruteForce.methods').map((m) => m.toUpperCase()),
     ),

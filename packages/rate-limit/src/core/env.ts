@@ -2,10 +2,12 @@ import { KitError } from '@kit/internal'
 import type { RateLimitEnv } from '../options.ts'
 
 /** The built-in tiers and where their defaults come from (DESIGN §3). */
-export const BUILT_IN_TIERS: Readonly<Record<string, { env: keyof RateLimitEnv; perMinute: number }>> = {
+export const BUILT_IN_TIERS: Readonly<Record<string, { env?: keyof RateLimitEnv; perMinute: number }>> = {
   global: { env: 'RATE_LIMIT_PER_MINUTE', perMinute: 100 },
   auth: { env: 'AUTH_RATE_LIMIT_PER_MINUTE', perMinute: 5 },
   ai: { env: 'AI_RATE_LIMIT_PER_MINUTE', perMinute: 20 },
+  // Browser reports (CSP violations): one page load can send a few; a flood is someone else.
+  reports: { perMinute: 30 },
 }
 
 const TRUE = new Set(['true', '1', 'yes', 'on'])

@@ -1,36 +1,19 @@
-/**
- * The path a limiter compares with its prefixes: no query string, decoded,
- * lower-case, single slashes, no trailing slash. Express matches routes
- * case-insensitively and Fastify decodes `%61uth` to `auth`, so comparing raw
- * paths would let `/AUTH/login` or `/%61uth/login` skip the `auth` tier.
- */
-export function normalizePath(url: string): string {
-  let end = url.length
-  const query = url.indexOf('?')
-  if (query !== -1) end = query
-  const hash = url.indexOf('#')
-  if (hash !== -1 && hash < end) end = hash
-  let path = end === url.length ? url : url.slice(0, end)
-  if (path.includes('%')) {
-    try {
-      path = decodeURIComponent(path)
-    } catch {
-      // A malformed escape matches no prefix; the router will reject it too.
-    }
-  }
-  path = path.toLowerCase()
-  if (path.includes('//')) path = path.replace(/\/{2,}/g, '/')
-  if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1)
-  return path
-}
+import { pathIsUnder, routedPath } from '@kit/internal'
 
-/** Longest-prefix lookup over whole path segments: '/auth' matches '/auth' and '/auth/login', not '/authors'. */
+/**
+ * Longest-prefix lookup over whole path segments: '/auth' matches '/auth' and
+ * '/auth/login', not '/authors'. Prefixes and request paths are both put
+ * through @kit/internal's routedPath(): the path Express and Fastify route by
+ * for every request-target form (absolute-form `http://host/auth/login`
+ * included), decoded and lower-cased, so no spelling of a path the router
+ * answers can skip its tier.
+ */
 export class PrefixMap<T> {
   readonly #entries: [string, T][]
 
   constructor(entries: Iterable<[string, T]>) {
     this.#entries = [...entries]
-      .map(([prefix, value]): [string, T] => [normalizePath(prefix), value])
+      .map(([prefix, value]): [string, T] => [routedPath(prefix), value])
       .sort((a, b) => b[0].length - a[0].length)
   }
 
@@ -38,17 +21,9 @@ export class PrefixMap<T> {
     return this.#entries.length
   }
 
-  /** `path` must already be normalised. */
+  /** `path` must already be a routedPath(). */
   match(path: string): T | undefined {
-    for (const [prefix, value] of this.#entries) {
-      if (
-        prefix === '/' ||
-        path === prefix ||
-        (path.startsWith(prefix) && path.charCodeAt(prefix.length) === 47)
-      ) {
-        return value
-      }
-    }
+    for (const [prefix, value] of this.#entries) if (pathIsUnder(path, prefix)) return value
     return undefined
   }
 }

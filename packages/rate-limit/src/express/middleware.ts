@@ -4,7 +4,7 @@ import { FAIL_CLOSED_RETRY_AFTER } from '../core/constants.ts'
 import { sendRefusal } from '../core/response.ts'
 import type { Tier } from '../core/tier.ts'
 import type { RateLimits } from '../rate-limits.ts'
-import { ExpressTierLimiter } from './tier-limiter.ts'
+import { ExpressTierLimiter, useClientAddress } from './tier-limiter.ts'
 
 const limitersByLimits = new WeakMap<RateLimits, Map<Tier, ExpressTierLimiter>>()
 
@@ -98,6 +98,7 @@ export function bruteForce(limits: RateLimits): RequestHandler {
       next()
       return
     }
+    useClientAddress(req)
     const attempt = guard.attempt(limits.ipKey(req.ip), req)
     guard
       .begin(attempt)

@@ -1,3 +1,4 @@
+import { clientAddress } from '@kit/internal'
 import type { NextFunction, Request, Response } from 'express'
 import { type RateLimitInfo, type RateLimitRequestHandler, rateLimit } from 'express-rate-limit'
 import { FAIL_CLOSED_RETRY_AFTER } from '../core/constants.ts'
@@ -27,6 +28,23 @@ function markCounted(req: CountedRequest, tier: Tier): boolean {
 // Kept apart from keyOf so that express-rate-limit's source check of the key
 // generator (it looks for a bare request IP without its IPv6 helper) sees none.
 const ipOf = (request: Request): string | undefined => request.ip
+
+/**
+ * Puts the normalised client address (@kit/internal clientAddress: one
+ * client, one spelling) in `req.ip`, so express-rate-limit's own key
+ * generator, with its trust-proxy checks, keys by it, and so does the app.
+ */
+export function useClientAddress(request: Request): void {
+  const address = clientAddress(request, request.ip)
+  if (request.ip !== address) {
+    Object.defineProperty(request, 'ip', {
+      value: address,
+      configurable: true,
+      enumerable: true,
+      writable: true,
+    })
+  }
+}
 
 /**
  * One tier on Express: an express-rate-limit instance (its key generator and
@@ -65,6 +83,7 @@ export class ExpressTierLimiter {
       return
     }
     const tier = this.tier
+    useClientAddress(req)
     this.#erl(req, res, (error?: unknown) => {
       if (error === undefined || error === null) {
         const info = (req as CountedRequest).rateLimit

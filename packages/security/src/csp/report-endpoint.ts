@@ -26,6 +26,7 @@ export function createCspReportEndpoint(
 ): CspReportEndpoint | undefined {
   const path = config.reportPath
   if (path === undefined) return undefined
+  const routed = pathOf(path)
   const violations = createEventLog(log, config.reportLogsPerMinute)
   const seen = new Set<string>()
   const maxBytes = config.reportMaxBytes
@@ -73,7 +74,7 @@ export function createCspReportEndpoint(
     path,
     handle(io, req, res) {
       const raw = io.raw(req)
-      if (raw.method !== 'POST' || pathOf(io.url(req)) !== path) return undefined
+      if (raw.method !== 'POST' || pathOf(io.url(req)) !== routed) return undefined
       return answer(io, req, res).catch(() => {
         // Reached only if the response itself failed (client gone): nothing left to answer.
       })

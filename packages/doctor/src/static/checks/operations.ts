@@ -1,3 +1,4 @@
+import { DEFAULT_SERVER_TIMEOUTS, MAX_REASONABLE_TIMEOUTS, PROXY_IDLE_TIMEOUT_MS } from '@kit/internal'
 import { type CheckDefinition, fail, pass, skip } from '../../types.ts'
 import type { DoctorContext } from '../context.ts'
 
@@ -66,6 +67,33 @@ export const OPERATIONS_CHECKS: readonly StaticCheck[] = [
         : fail(
             `SHUTDOWN_READINESS_DELAY_MS + SHUTDOWN_TIMEOUT_MS = ${total} ms, but the platform kills after ${limit} ms: in-flight requests are cut`,
           )
+    },
+  },
+  {
+    id: 'KIT-DEPLOY-003',
+    title: 'Server timeouts cut slow clients and outlast the proxy’s keep-alive',
+    severity: 'low',
+    fix: 'Leave kit.config `server` at its defaults or keep headersTimeoutMs ≤ 60 s, requestTimeoutMs ≤ 120 s and keepAliveTimeoutMs above the proxy idle timeout (Heroku 90 s, AWS ALB 60 s, Google Cloud 600 s); see docs/security.md.',
+    run(ctx) {
+      const timeouts = { ...DEFAULT_SERVER_TIMEOUTS, ...ctx.config.server }
+      const problems: string[] = []
+      if (timeouts.headersTimeoutMs > MAX_REASONABLE_TIMEOUTS.headersTimeoutMs)
+        problems.push(
+          `headersTimeoutMs ${timeouts.headersTimeoutMs} ms lets slow-header clients hold connections`,
+        )
+      if (timeouts.requestTimeoutMs > MAX_REASONABLE_TIMEOUTS.requestTimeoutMs)
+        problems.push(`requestTimeoutMs ${timeouts.requestTimeoutMs} ms lets slow bodies hold connections`)
+      const idle = ctx.platform ? PROXY_IDLE_TIMEOUT_MS[ctx.platform] : undefined
+      const floor = idle ?? 60_000
+      if (timeouts.keepAliveTimeoutMs <= floor)
+        problems.push(
+          `keepAliveTimeoutMs ${timeouts.keepAliveTimeoutMs} ms is not above the ${idle ? `${ctx.platform} router's` : 'usual load balancer'} idle timeout (${floor} ms): requests on reused connections can fail`,
+        )
+      return problems.length === 0
+        ? pass(
+            `headers ${timeouts.headersTimeoutMs} ms, request ${timeouts.requestTimeoutMs} ms, keep-alive ${timeouts.keepAliveTimeoutMs} ms`,
+          )
+        : fail(problems.join('; '))
     },
   },
 ]
