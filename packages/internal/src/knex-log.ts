@@ -14,7 +14,12 @@ export function knexLogOptions(log: KitLogger): {
 } {
   const text = (message: unknown) => (typeof message === 'string' ? message : String(message))
   return {
-    warn: (message) => log.warn({ source: 'knex' }, text(message)),
+    warn: (message) => {
+      // One per pooled connection during an outage: the readiness check and the 503s already report it.
+      if (/^(Acquire connection error|Connection Error)/.test(text(message)))
+        log.debug({ source: 'knex' }, text(message))
+      else log.warn({ source: 'knex' }, text(message))
+    },
     error: (message) => log.error({ source: 'knex' }, text(message)),
     deprecate: (method, alternative) =>
       log.warn({ source: 'knex' }, `${text(method)} is deprecated, use ${text(alternative)}`),
