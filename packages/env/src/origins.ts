@@ -12,9 +12,9 @@ export const ORIGINS_FIX =
  */
 export function parseOrigin(entry: string): { origin: string } | { problem: string } {
   const quoted = JSON.stringify(entry)
-  if (entry === '*') {
-    return { problem: '"*" allows every site; list the origins that may call the API' }
-  }
+  // Every origin, for a public API without credentials (what cors's `origin: '*'` means);
+  // the rules refuse it with CORS_ALLOW_CREDENTIALS, as @kit/security does.
+  if (entry === '*') return { origin: '*' }
   const wildcard = /^([a-z][a-z0-9+.-]*):\/\/\*\.(.+)$/i.exec(entry)
   const candidate = wildcard ? `${wildcard[1]}://wildcard.${wildcard[2]}` : entry
   let parsed: URL
@@ -39,7 +39,7 @@ export function parseOrigin(entry: string): { origin: string } | { problem: stri
   return { origin: parsed.origin }
 }
 
-/** ALLOWED_ORIGINS: a comma-separated list of origins or https://*.example.com patterns. */
+/** ALLOWED_ORIGINS: a comma-separated list of origins or https://*.example.com patterns, or `*` alone. */
 export function origins(): EnvType<string[]> {
   return z.string().transform((raw, ctx) => {
     const out: string[] = []
@@ -47,6 +47,9 @@ export function origins(): EnvType<string[]> {
       const result = parseOrigin(entry)
       if ('problem' in result) ctx.addIssue({ code: 'custom', message: result.problem })
       else if (!out.includes(result.origin)) out.push(result.origin)
+    }
+    if (out.includes('*') && out.length > 1) {
+      ctx.addIssue({ code: 'custom', message: '"*" already allows every origin; give either "*" alone or a list of origins' })
     }
     return out
   })

@@ -39,3 +39,5 @@ export {
   PROXY_IDLE_TIMEOUT_MS,
   type ServerTimeouts,
 } from './server-timeouts.ts'
+export { type ClosestOptions, closestName, didYouMean, editDistance } from './suggest.ts'
+export { parseBytes, parseDurationMs } from './units.ts'
