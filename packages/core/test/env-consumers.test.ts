@@ -25,7 +25,8 @@ interface Case {
 }
 
 const security = (env: Env) => createSecurity({}, { env: { NODE_ENV: 'development', ...env } as never })
-const mailer = (env: Env) => createMailer({}, { env: { NODE_ENV: 'development', ...env } as never, cwd: '/tmp' })
+const mailer = (env: Env) =>
+  createMailer({}, { env: { NODE_ENV: 'development', ...env } as never, cwd: '/tmp' })
 const health = (env: Env) => createHealth({}, { env: env as never })
 const rateLimits = (env: Env) => createRateLimits({}, { env: env as never })
 
@@ -39,7 +40,11 @@ const CASES: readonly Case[] = [
   { name: 'FORCE_HTTPS', values: ['true', 'false', 'yes', 'no'], consume: security },
   { name: 'HSTS_MAX_AGE', values: ['63072000', '2y', '180d', '1w', '0'], consume: security },
   { name: 'APP_URL', values: ['https://example.com', 'http://localhost:3000'], consume: security },
-  { name: 'MAX_UPLOAD_SIZE', values: ['1048576', '10m', '10mb', '512kb', '512k', '1.5 MB', '1g'], consume: security },
+  {
+    name: 'MAX_UPLOAD_SIZE',
+    values: ['1048576', '10m', '10mb', '512kb', '512k', '1.5 MB', '1g'],
+    consume: security,
+  },
   { name: 'MAIL_PROVIDER', values: ['file', 'log', 'memory', 'log,file'], consume: mailer },
   {
     name: 'MAIL_PROVIDER',
@@ -87,7 +92,13 @@ describe.each(ROWS)('%s=%j', (name, value, c) => {
 
 describe('values refused by both', () => {
   it.each([
-    ['ALLOWED_ORIGINS', '*', { CORS_ALLOW_CREDENTIALS: 'true' }, security, 'KIT_SECURITY_CORS_WILDCARD_CREDENTIALS'],
+    [
+      'ALLOWED_ORIGINS',
+      '*',
+      { CORS_ALLOW_CREDENTIALS: 'true' },
+      security,
+      'KIT_SECURITY_CORS_WILDCARD_CREDENTIALS',
+    ],
     ['MAX_UPLOAD_SIZE', 'ten megs', {}, security, 'KIT_SECURITY_INVALID_ENV'],
     ['HSTS_MAX_AGE', 'forever', {}, security, 'KIT_SECURITY_INVALID_ENV'],
     ['MAIL_PROVIDER', 'sendgird', {}, mailer, 'KIT_MAILER_UNKNOWN_PROVIDER'],

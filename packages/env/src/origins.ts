@@ -49,7 +49,10 @@ export function origins(): EnvType<string[]> {
       else if (!out.includes(result.origin)) out.push(result.origin)
     }
     if (out.includes('*') && out.length > 1) {
-      ctx.addIssue({ code: 'custom', message: '"*" already allows every origin; give either "*" alone or a list of origins' })
+      ctx.addIssue({
+        code: 'custom',
+        message: '"*" already allows every origin; give either "*" alone or a list of origins',
+      })
     }
     return out
   })

@@ -68,7 +68,8 @@ export function parseMailerOptions(options: MailerOptions = {}, context: MailerC
       case 'file':
         return createFileTransport({ ...defined(options.file), cwd: context.cwd ?? process.cwd(), log })
       case 'log':
-        if (nodeEnv === 'production') log.warn('mailer: MAIL_PROVIDER=log writes mail to the log; nothing is delivered')
+        if (nodeEnv === 'production')
+          log.warn('mailer: MAIL_PROVIDER=log writes mail to the log; nothing is delivered')
         return createLogTransport({ log })
       case 'memory':
         return createMemoryTransport()

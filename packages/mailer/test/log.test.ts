@@ -8,9 +8,16 @@ import { outgoing } from './conformance.ts'
 describe('log transport (MAIL_PROVIDER=log)', () => {
   it('is what MAIL_PROVIDER=log builds, as @kit/env accepts and documents it', async () => {
     const stream = new MemoryStream()
-    const mailer = createMailer({}, { env: { NODE_ENV: 'development', MAIL_PROVIDER: 'log' }, log: pino(stream) })
+    const mailer = createMailer(
+      {},
+      { env: { NODE_ENV: 'development', MAIL_PROVIDER: 'log' }, log: pino(stream) },
+    )
     expect(mailer.providers).toEqual(['log'])
-    const result = await mailer.send({ to: 'ada@example.com', subject: 'Your login link', text: 'Open https://x.test/l/1' })
+    const result = await mailer.send({
+      to: 'ada@example.com',
+      subject: 'Your login link',
+      text: 'Open https://x.test/l/1',
+    })
     expect(result.accepted).toEqual(['ada@example.com'])
     const line = stream.lines().find((l) => l.mail !== undefined)
     expect(line).toMatchObject({
@@ -21,7 +28,10 @@ describe('log transport (MAIL_PROVIDER=log)', () => {
   })
 
   it('reads the chain as the array @kit/env parses it into', () => {
-    const mailer = createMailer({}, { env: { NODE_ENV: 'development', MAIL_PROVIDER: ['log', 'file'] }, cwd: '/tmp' })
+    const mailer = createMailer(
+      {},
+      { env: { NODE_ENV: 'development', MAIL_PROVIDER: ['log', 'file'] }, cwd: '/tmp' },
+    )
     expect(mailer.providers).toEqual(['log', 'file'])
   })
 
@@ -38,7 +48,7 @@ describe('log transport (MAIL_PROVIDER=log)', () => {
     const transport = createLogTransport({ log: pino(stream) })
     await transport.send(await outgoing({ text: 'x'.repeat(LOG_TEXT_LIMIT + 50) }))
     const [line] = stream.lines()
-    expect((line?.mail as { text: string }).text).toHaveLength(LOG_TEXT_LIMIT + 1)
+    expect((line!.mail as { text: string }).text).toHaveLength(LOG_TEXT_LIMIT + 1)
     expect(await transport.verify()).toBe('written to the log')
   })
 })

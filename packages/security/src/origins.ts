@@ -1,3 +1,5 @@
+import { checkOriginRegExp } from './origin-code.ts'
+
 type Fail = (code: string, message: string) => never
 
 const LABELS = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/
@@ -25,7 +27,18 @@ export interface OriginMatcher {
   matches(origin: string): boolean
 }
 
-export function createOriginMatcher(entries: readonly string[], setting: string, fail: Fail): OriginMatcher {
+/** True for an origin as browsers serialise it (lower-case scheme and host, no path): what code-given origins see. */
+export function isSerialisedOrigin(origin: string): boolean {
+  return SERIALISED.test(origin)
+}
+
+export function createOriginMatcher(
+  entries: readonly string[],
+  setting: string,
+  fail: Fail,
+  regexps: readonly RegExp[] = [],
+): OriginMatcher {
+  const codePatterns = regexps.map((re) => checkOriginRegExp(re, setting, fail))
   let any = false
   const exact = new Set<string>()
   const patterns: Pattern[] = []
@@ -58,14 +71,16 @@ export function createOriginMatcher(entries: readonly string[], setting: string,
     }
     return false
   }
+  const matchCode = (origin: string): boolean =>
+    SERIALISED.test(origin) && codePatterns.some((re) => re.test(origin))
   return {
     any,
     exact,
-    patterns: patternTexts,
+    patterns: [...patternTexts, ...codePatterns.map(String)],
     matches:
-      patterns.length === 0
+      patterns.length === 0 && codePatterns.length === 0
         ? (origin) => exact.has(origin)
-        : (origin) => exact.has(origin) || matchPattern(origin),
+        : (origin) => exact.has(origin) || matchPattern(origin) || matchCode(origin),
   }
 }
 

@@ -322,7 +322,12 @@ describe('methods, headers and maxAge', () => {
     [{ methods: ['GET', 'BAD METHOD'] }, /cors\.methods: "BAD METHOD" is not a method or header name/],
     [{ allowedHeaders: ['x:y'] }, /cors\.allowedHeaders/],
     [{ maxAge: -1 }, /cors\.maxAge must be a whole number of seconds/],
-    [{ origin: ['https://a.example'] }, /unknown option 'origin'.*Did you mean 'origins'\?/],
+    [{ orign: ['https://a.example'] }, /unknown option 'orign'.*Did you mean 'origin'\?/],
+    [{ origin: ['https://a.example'], origins: ['https://b.example'] }, /both 'origins' and 'origin'/],
+    [{ origin: 42 }, /cors\.origin must be an origin, a list of origins or RegExps, a function or a boolean/],
+    [{ origin: [42] }, /cors\.origin: 42 is not an origin/],
+    [{ optionsSuccessStatus: 302 }, /cors\.optionsSuccessStatus must be a 2xx status/],
+    [{ preflightContinue: 'yes' }, /cors\.preflightContinue must be true or false/],
   ])('refuses %j', (cors, message) => {
     expect(() => createSecurity({ cors: cors as never }, { env: {} })).toThrow(message)
   })
