@@ -3,6 +3,7 @@
  * function or boolean; comma-separated strings for methods and headers;
  * optionsSuccessStatus, preflightContinue) read into one form, beside kit's
  * own `origins`. Every entry still goes through kit's origin rules.
+ * What cors means by each shape: docs/internals/option-dialects.md.
  */
 import { envList } from '../env.ts'
 import type { CorsOptions, CorsOriginFunction, SecurityEnv } from '../options.ts'

@@ -3,6 +3,7 @@
  * of an existing `helmet({...})` (or @fastify/helmet) call can be passed to
  * createSecurity() as they are. Only names that mean the same thing are
  * taken; kit's stricter defaults stay for everything not given.
+ * What helmet means by each shape: docs/internals/option-dialects.md.
  */
 import type {
   CspOptions,
