@@ -29,7 +29,7 @@ export const errors = {
   },
   KIT_SECURITY_CORS_UNSAFE_PATTERN: {
     when: 'A RegExp given as a CORS origin (cors.origin / cors.origins) also matches origins anyone can register: every origin, or a look-alike of the domain it names (evil-example.com, example.com.attacker.example, an unescaped dot).',
-    fix: "Anchor the pattern with ^ and $, escape the dots and match whole labels (`/^https:\\/\\/([a-z0-9-]+\\.)*example\\.com$/`), or write `https://*.example.com` instead.",
+    fix: 'Anchor the pattern with ^ and $, escape the dots and match whole labels (`/^https:\\/\\/([a-z0-9-]+\\.)*example\\.com$/`), or write `https://*.example.com` instead.',
   },
   KIT_SECURITY_CORS_ASYNC_ORIGIN: {
     when: 'Logged (not thrown) when a cors-style origin function did not answer before returning (it returned a Promise or called its callback later): the origin is refused.',
