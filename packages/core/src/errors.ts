@@ -25,6 +25,14 @@ export const errors: ErrorTable = {
     when: "TRUST_PROXY is set but the Fastify instance was created without kit's options, so Fastify would not trust the proxy (trustProxy is read only at construction).",
     fix: 'Create the instance with `Fastify(fastifyOptions(config))` from @kit/core, then call productionize(app, config).',
   },
+  KIT_CORE_PORT_IN_USE: {
+    when: 'kit.listen() could not listen because another process already listens on the port (EADDRINUSE).',
+    fix: 'Stop the other process (the message names it when it can; `lsof -nP -iTCP:<port> -sTCP:LISTEN` finds it), or set PORT to a free port.',
+  },
+  KIT_CORE_LISTEN_FAILED: {
+    when: 'kit.listen() could not listen for another reason: a privileged port (EACCES), or a HOST that is not an address of this machine.',
+    fix: 'Use PORT=3000 or higher, and HOST=0.0.0.0 (or unset) unless you mean one interface.',
+  },
   KIT_CORE_SERVER_TIMEOUT_INVALID: {
     when: 'kit.config `server` has an unknown key, a timeout that is not a positive whole number of milliseconds, or a headers timeout longer than the request timeout.',
     fix: 'Use `server: { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs }` with milliseconds; keep keepAliveTimeoutMs above your load balancer idle timeout (see docs/security.md).',

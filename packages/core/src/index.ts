@@ -1,5 +1,6 @@
 // The env building blocks kit.config.ts needs, so an app imports them from one place.
 export { bool, bytes, duration, int, type KitEnv, list, oneOf, secret, url } from '@kit/env'
+export type { ErrorInfo, ErrorRenderer } from '@kit/internal'
 // Fastify type augmentations (reply.cspNonce, route config.rateLimit / config.csrf) come with @kit/core.
 export type { KitRateLimitOptions } from '@kit/rate-limit/fastify'
 export type { KitSecurityPluginOptions } from '@kit/security/fastify'
@@ -29,6 +30,7 @@ export {
 } from './connections/trust-proxy.ts'
 export { type ErrorResponse, type ErrorResponseOptions, errorResponse } from './errors/error-response.ts'
 export { fastifyOptions } from './productionize/fastify.ts'
-export type { Kit, ListenOptions } from './productionize/handle.ts'
+export type { Kit, ListenOptions, OnShutdownOptions, ShutdownPhase } from './productionize/handle.ts'
 export { productionize } from './productionize/productionize.ts'
+export type { StartupWarning } from './productionize/startup-warnings.ts'
 export { DEFAULT_SERVER_TIMEOUTS, type ServerTimeoutOptions } from './server/timeouts.ts'

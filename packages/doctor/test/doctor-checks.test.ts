@@ -27,6 +27,18 @@ const CASES: Record<string, Case[]> = {
       'fail',
       /^2 problems: (?=.*APP_URL must use https)(?=.*OPENAI_API_KEY is required)/,
     ],
+    [
+      'an http Slack webhook and METRICS_PORT = PORT',
+      {
+        env: env({
+          SLACK_WEBHOOK_URL: 'http://hooks.slack.com/services/T0/B0/s3cr3tWebhookPath',
+          PORT: '8080',
+          METRICS_PORT: '8080',
+        }),
+      },
+      'fail',
+      /^2 problems: (?=.*SLACK_WEBHOOK_URL must be an https URL)(?=.*METRICS_PORT is 8080, the same as PORT)(?!.*s3cr3t)/,
+    ],
   ],
   'KIT-ENV-003': [
     ['no inspector', {}, 'pass'],
@@ -409,6 +421,60 @@ const CASES: Record<string, Case[]> = {
       'pass',
     ],
     ['nothing to read', { files: { 'src/app.ts': '' } }, 'skip'],
+  ],
+  'KIT-ALERT-001': [
+    ['a Slack webhook', {}, 'pass', /Slack/],
+    [
+      'mail only',
+      { env: env({ SLACK_WEBHOOK_URL: undefined, ALERT_EMAIL_TO: 'ops@example.com' }) },
+      'pass',
+      /mail/,
+    ],
+    ['no notifier', { env: env({ SLACK_WEBHOOK_URL: undefined }) }, 'fail', /neither SLACK_WEBHOOK_URL/],
+    ['a webhook that metrics: false silences', { config: { metrics: false } }, 'fail', /KIT-ALERT-002/],
+    ['development', { env: env({ NODE_ENV: 'development', SLACK_WEBHOOK_URL: undefined }) }, 'pass'],
+  ],
+  'KIT-ALERT-002': [
+    ['nothing turned off', {}, 'pass', /Slack on/],
+    [
+      'metrics: false',
+      { config: { metrics: false } },
+      'fail',
+      /SLACK_WEBHOOK_URL is set but .*`metrics: false`/,
+    ],
+    ['enabled: false', { config: { metrics: { enabled: false } } }, 'fail', /`metrics.enabled: false`/],
+    ['alerts: false', { config: { metrics: { alerts: false } } }, 'fail', /`metrics.alerts: false`/],
+    [
+      'mail turned off',
+      {
+        env: env({ ALERT_EMAIL_TO: 'ops@example.com' }),
+        config: { metrics: { alerts: { notify: { mail: false } } } },
+      },
+      'fail',
+      /^ALERT_EMAIL_TO is set but .*notify.mail: false/,
+    ],
+    ['no notifier', { env: env({ SLACK_WEBHOOK_URL: undefined }) }, 'skip'],
+  ],
+  'KIT-ALERT-003': [
+    ['SendGrid', { env: env({ ALERT_EMAIL_TO: 'ops@example.com' }) }, 'pass', /sendgrid/],
+    [
+      'no provider',
+      { env: env({ ALERT_EMAIL_TO: 'ops@example.com', MAIL_PROVIDER: undefined }) },
+      'fail',
+      /no MAIL_PROVIDER/,
+    ],
+    [
+      'files in production',
+      { env: env({ ALERT_EMAIL_TO: 'ops@example.com', MAIL_PROVIDER: 'file' }) },
+      'fail',
+      /never delivered/,
+    ],
+    ['no recipients', {}, 'skip'],
+  ],
+  'KIT-ALERT-004': [
+    ['unset', {}, 'skip'],
+    ['on Fly.io', { env: env({ METRICS_PORT: '9100', FLY_APP_NAME: 'shop' }) }, 'pass', /9100/],
+    ['on Heroku', { env: env({ METRICS_PORT: '9100', DYNO: 'web.1' }) }, 'fail', /only PORT is routed/],
   ],
   'KIT-DEPLOY-001': [
     ['kit release', {}, 'pass'],

@@ -51,6 +51,12 @@ export interface KitEnv {
   SHUTDOWN_READINESS_DELAY_MS: number
   KIT_HEALTH_TOKEN?: string
   METRICS_TOKEN?: string
+  /** Port of a separate metrics server; unset, the app serves /metrics itself. */
+  METRICS_PORT?: number
+  /** Slack incoming webhook for alert notices; setting it turns metrics and alerts on. */
+  SLACK_WEBHOOK_URL?: string
+  /** Alert mail recipients (through kit.mailer); [] unless set. Setting it turns metrics and alerts on. */
+  ALERT_EMAIL_TO: string[]
 }
 
 /**
@@ -282,6 +288,27 @@ export const BUILTIN_SHAPE: Readonly<Record<keyof KitEnv, z.ZodType>> = Object.f
     description:
       'Bearer token required to read the Prometheus metrics endpoint from outside the private network.',
     fix: SECRET_FIX,
+  }),
+  METRICS_PORT: env(int({ min: 0, max: 65535 }).optional(), {
+    group: 'Operations',
+    description:
+      'Serve the Prometheus metrics on their own server on this port (9100 is usual) instead of the app. Setting it turns metrics on. Must differ from PORT.',
+    defaultText: 'none (the app serves /metrics when metrics are on)',
+    example: '9100',
+  }),
+  SLACK_WEBHOOK_URL: env(url({ protocols: ['https', 'http'] }).optional(), {
+    group: 'Operations',
+    secret: true,
+    description:
+      'Slack incoming-webhook URL that receives alert notices. Setting it turns metrics and the default alert rules on (docs/metrics-and-alerts.md).',
+    fix: 'Paste the https://hooks.slack.com/services/... URL Slack shows under Incoming Webhooks.',
+  }),
+  ALERT_EMAIL_TO: env(list(mailFrom()).default([]), {
+    group: 'Operations',
+    description:
+      'Who receives alert mail, comma-separated (sent through the mailer: needs MAIL_PROVIDER). Setting it turns metrics and the default alert rules on.',
+    defaultText: 'none',
+    example: 'ops@example.com',
   }),
 })
 

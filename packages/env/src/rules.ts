@@ -89,10 +89,38 @@ function checkCors(ctx: RuleContext): void {
   }
 }
 
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]'])
+
+/** The webhook is a secret in its path: plain http is for local test receivers only (as @kit/metrics enforces). */
+function checkAlerts(ctx: RuleContext): void {
+  const webhook = ctx.parsed.SLACK_WEBHOOK_URL
+  if (typeof webhook === 'string') {
+    const url = new URL(webhook)
+    if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname)) {
+      ctx.problem(
+        'SLACK_WEBHOOK_URL',
+        'must be an https URL (plain http is accepted for 127.0.0.1 and localhost only)',
+        'Use the https://hooks.slack.com/services/... URL Slack gave you: over http the webhook travels in clear text.',
+        'invalid',
+      )
+    }
+  }
+  const port = ctx.parsed.METRICS_PORT
+  if (typeof port === 'number' && port !== 0 && port === ctx.parsed.PORT) {
+    ctx.problem(
+      'METRICS_PORT',
+      `is ${port}, the same as PORT: the metrics server needs a port of its own`,
+      'Pick another port for METRICS_PORT (9100 is usual), or unset it to serve /metrics on the app.',
+      'invalid',
+    )
+  }
+}
+
 /** Rules that involve more than one variable, run after each variable was parsed on its own. */
 export function applyRules(ctx: RuleContext): void {
   fillComputedDefaults(ctx)
   checkMail(ctx)
   checkAppUrl(ctx)
   checkCors(ctx)
+  checkAlerts(ctx)
 }

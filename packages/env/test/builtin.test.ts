@@ -35,6 +35,9 @@ describe('defaults', () => {
       SHUTDOWN_READINESS_DELAY_MS: 0,
       KIT_HEALTH_TOKEN: undefined,
       METRICS_TOKEN: undefined,
+      METRICS_PORT: undefined,
+      SLACK_WEBHOOK_URL: undefined,
+      ALERT_EMAIL_TO: [],
     })
   })
 
@@ -406,6 +409,61 @@ describe('limits and shutdown', () => {
   })
   it('rejects a zero upload size', () => {
     expect(checkEnv({ MAX_UPLOAD_SIZE: '0' }).problems[0]?.name).toBe('MAX_UPLOAD_SIZE')
+  })
+})
+
+describe('metrics and alerts', () => {
+  const webhook = 'https://hooks.slack.com/services/T000/B000/s3cr3tWebhookPath'
+
+  it('reads METRICS_PORT, SLACK_WEBHOOK_URL and ALERT_EMAIL_TO', () => {
+    expect(
+      loadEnvFrom({
+        METRICS_PORT: '9100',
+        SLACK_WEBHOOK_URL: webhook,
+        ALERT_EMAIL_TO: 'ops@example.com, On Call <oncall@example.com>,',
+      }),
+    ).toMatchObject({
+      METRICS_PORT: 9100,
+      SLACK_WEBHOOK_URL: webhook,
+      ALERT_EMAIL_TO: ['ops@example.com', 'On Call <oncall@example.com>'],
+    })
+  })
+
+  it('refuses a webhook over plain http except to a local receiver, never echoing it', () => {
+    const { problems } = checkEnv({ SLACK_WEBHOOK_URL: 'http://hooks.slack.com/services/T0/B0/s3cr3tPath' })
+    expect(problems).toEqual([
+      {
+        name: 'SLACK_WEBHOOK_URL',
+        problem: 'must be an https URL (plain http is accepted for 127.0.0.1 and localhost only)',
+        fix: expect.stringContaining('https://hooks.slack.com/services/'),
+      },
+    ])
+    expect(JSON.stringify(problems)).not.toContain('s3cr3tPath')
+    expect(loadEnvFrom({ SLACK_WEBHOOK_URL: 'http://127.0.0.1:4000/hook' }).SLACK_WEBHOOK_URL).toBe(
+      'http://127.0.0.1:4000/hook',
+    )
+    expect(checkEnv({ SLACK_WEBHOOK_URL: 'hooks.slack.com/services/x' }).problems[0]).toMatchObject({
+      name: 'SLACK_WEBHOOK_URL',
+      problem: 'expected a URL starting with https:// or http://',
+    })
+  })
+
+  it('refuses a recipient that is not an address', () => {
+    expect(checkEnv({ ALERT_EMAIL_TO: 'ops@example.com,oncall' }).problems[0]).toMatchObject({
+      name: 'ALERT_EMAIL_TO',
+      problem: expect.stringContaining('item "oncall"'),
+    })
+  })
+
+  it('refuses a METRICS_PORT equal to PORT, or out of range', () => {
+    expect(checkEnv({ PORT: '8080', METRICS_PORT: '8080' }).problems).toEqual([
+      {
+        name: 'METRICS_PORT',
+        problem: 'is 8080, the same as PORT: the metrics server needs a port of its own',
+        fix: 'Pick another port for METRICS_PORT (9100 is usual), or unset it to serve /metrics on the app.',
+      },
+    ])
+    expect(checkEnv({ METRICS_PORT: '70000' }).problems[0]?.name).toBe('METRICS_PORT')
   })
 })
 

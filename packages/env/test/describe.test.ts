@@ -57,6 +57,7 @@ describe('describeEnv()', () => {
       'SMTP_URL',
       'KIT_HEALTH_TOKEN',
       'METRICS_TOKEN',
+      'SLACK_WEBHOOK_URL',
     ])
   })
 

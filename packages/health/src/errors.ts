@@ -12,8 +12,8 @@ export const errors = {
     fix: 'Pass the promise readiness should wait for: `health.waitFor("db", knex.raw("select 1"))`.',
   },
   KIT_HEALTH_INVALID_HOOK: {
-    when: 'A shutdown hook has no name or no close function.',
-    fix: 'Pass `{ name, close }`, e.g. `{ name: "database", close: () => knex.destroy() }`.',
+    when: 'A shutdown hook has no name, no close function, or a phase kit does not know.',
+    fix: 'Pass `{ name, close }`, e.g. `{ name: "database", close: () => knex.destroy() }`, with `phase` one of framework, app, flags, metrics, mailer, redis, database, sentry, logger (or none: app).',
   },
   KIT_HEALTH_NOT_A_SERVER: {
     when: 'attach() was given something that is not a listening node:http server (often the Express app or the Fastify instance).',

@@ -194,7 +194,7 @@ export class Health {
 
   /**
    * Graceful shutdown (what the signals do): readiness 503, readiness delay,
-   * drain, hooks in reverse order. Resolves when done or at the deadline;
+   * drain, hooks phase by phase (SHUTDOWN_PHASES). Resolves when done or at the deadline;
    * ends the process only for an attached instance whose `exit` is not false,
    * and not when called with `{ exit: false }` (kit.shutdown() in tests and scripts).
    */

@@ -21,3 +21,4 @@ export type {
 export type { HealthEndpoint } from './paths.ts'
 export type { HealthCheckEntry, HealthReport, HealthResponse } from './report.ts'
 export type { ShutdownOutcome } from './shutdown.ts'
+export { SHUTDOWN_PHASES, type ShutdownPhase } from './shutdown-phases.ts'

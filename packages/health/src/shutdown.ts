@@ -1,6 +1,7 @@
 import type { KitLogger, ShutdownHook } from '@kit/internal'
 import { describeError } from './check-runner.ts'
 import type { ServerDrain } from './drain.ts'
+import { orderHooks } from './shutdown-phases.ts'
 
 export interface ShutdownOutcome {
   /** 0 when everything closed in time, 1 when a hook failed or the deadline passed. */
@@ -17,14 +18,14 @@ export interface ShutdownPlan {
   deadlineMs: number
   hookTimeoutMs: number
   drains: readonly ServerDrain[]
-  /** In registration order; they run in reverse. */
+  /** In registration order; they run phase by phase (shutdown-phases.ts), in reverse within a phase. */
   hooks: readonly ShutdownHook[]
   log: KitLogger
 }
 
 /**
  * DESIGN §7: readiness is already 503 when this starts → readiness delay →
- * stop accepting and drain → hooks in reverse order, each with its own
+ * stop accepting and drain → hooks phase by phase, each with its own
  * timeout → done. A hard deadline resolves with exit code 1 and a log line
  * naming what hung, whatever the sequence is waiting for.
  */
@@ -71,7 +72,7 @@ export function runShutdown(plan: ShutdownPlan): Promise<ShutdownOutcome> {
       log.info({ inFlight }, `stopped accepting connections; ${inFlight} request(s) in flight`)
       await draining
       log.info({ durationMs: Date.now() - startedAt }, 'server closed: every request in flight has finished')
-      for (const hook of [...plan.hooks].reverse()) {
+      for (const hook of orderHooks(plan.hooks)) {
         if (cancelled) return
         enter(`running shutdown hook "${hook.name}"`)
         const error = await runHook(hook, hook.timeoutMs ?? plan.hookTimeoutMs)
@@ -80,7 +81,7 @@ export function runShutdown(plan: ShutdownPlan): Promise<ShutdownOutcome> {
           failedHooks.push(hook.name)
           log.error({ hook: hook.name, durationMs, error }, `shutdown hook "${hook.name}" failed: ${error}`)
         } else {
-          log.info({ hook: hook.name, durationMs }, `shutdown hook "${hook.name}" closed`)
+          log.info({ hook: hook.name, phase: hook.phase, durationMs }, `shutdown hook "${hook.name}" closed`)
         }
       }
     }

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http'
 import { type HealthCheck, KitError, type ShutdownHook } from '@kit/internal'
 import type { HealthCheckInput } from './options.ts'
+import { isShutdownPhase, SHUTDOWN_PHASES } from './shutdown-phases.ts'
 import { describe } from './validators.ts'
 
 /** Turns `{ name: fn }` / `{ name: { check } }` config entries and addCheck() arguments into valid checks. */
@@ -55,6 +56,12 @@ export function normaliseHook(hook: ShutdownHook): ShutdownHook {
     throw new KitError(
       'KIT_HEALTH_INVALID_HOOK',
       `Shutdown hook "${hook.name}": timeoutMs must be a whole number of milliseconds, got ${describe(t)}.`,
+    )
+  }
+  if (hook.phase !== undefined && !isShutdownPhase(hook.phase)) {
+    throw new KitError(
+      'KIT_HEALTH_INVALID_HOOK',
+      `Shutdown hook "${hook.name}": phase must be one of ${SHUTDOWN_PHASES.join(', ')}, got ${describe(hook.phase)}.`,
     )
   }
   return { ...hook }

@@ -56,12 +56,17 @@ export interface HealthCheck {
   check(): Promise<HealthCheckResult | undefined | void> | HealthCheckResult | undefined | void
 }
 
-/** A resource closed during graceful shutdown; hooks run in reverse order of registration. */
+/**
+ * A resource closed during graceful shutdown. Hooks run phase by phase in
+ * @kit/health's declared order (DESIGN §7); within a phase, in reverse order of registration.
+ */
 export interface ShutdownHook {
   name: string
   close(): Promise<unknown> | unknown
   /** @default 5000 */
   timeoutMs?: number
+  /** 'framework' | 'app' | 'flags' | 'metrics' | 'mailer' | 'redis' | 'database' | 'sentry' | 'logger'. @default 'app' */
+  phase?: string
 }
 
 /** Decides that a request bypasses a feature (health routes bypass HTTPS redirects, rate limits...). */

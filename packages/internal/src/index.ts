@@ -9,6 +9,20 @@ export {
 } from './contracts.ts'
 export { createDebug, type DebugLogger } from './debug.ts'
 export {
+  attachErrorRenderer,
+  type ErrorBody,
+  type ErrorInfo,
+  type ErrorRenderer,
+  errorBody,
+  errorJson,
+  errorRendererOf,
+  errorTitle,
+  escapeHtml,
+  prefersHtml,
+  renderError,
+} from './error-body.ts'
+export { ensureDirectory, ensureDirectoryAsync, KIT_DIRECTORY_GITIGNORE } from './kit-directory.ts'
+export {
   ERRORS_DOC,
   type ErrorCodeInfo,
   type ErrorTable,

@@ -3,14 +3,14 @@ import type { MetricsEnv } from './options.ts'
 
 /**
  * The labels every series carries, so that dashboards can tell apps,
- * environments, releases and dynos apart: service (HEROKU_APP_NAME, the
- * package name, or 'app'), environment (SENTRY_ENVIRONMENT, else NODE_ENV),
- * release (SENTRY_RELEASE, which @kit/env fills from the platform) and
- * instance (DYNO on Heroku, else the host name).
+ * environments, releases and dynos apart: service (see serviceName()),
+ * environment (SENTRY_ENVIRONMENT, else NODE_ENV), release (SENTRY_RELEASE,
+ * which @kit/env fills from the platform) and instance (DYNO on Heroku, else
+ * the host name).
  */
-export function defaultLabels(env: MetricsEnv, service: string | undefined): Record<string, string> {
+export function defaultLabels(env: MetricsEnv, service: string): Record<string, string> {
   return {
-    service: service ?? (env.HEROKU_APP_NAME || env.npm_package_name || 'app'),
+    service,
     environment: env.SENTRY_ENVIRONMENT || env.NODE_ENV || 'development',
     release: env.SENTRY_RELEASE || 'unknown',
     instance: instanceName(env),

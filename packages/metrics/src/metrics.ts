@@ -29,6 +29,13 @@ import { parseOptions } from './parse-options.ts'
 const debug = createDebug('metrics')
 const CLOSE_WAIT_MS = 2000
 
+export interface AlertingSummary {
+  rules: string[]
+  notifiers: string[]
+  /** The `service` label: the app's name in notices. */
+  service: string
+}
+
 export interface Metrics {
   /** False when created with `enabled: false`: adapters pass requests through. */
   readonly enabled: boolean
@@ -36,6 +43,12 @@ export interface Metrics {
   readonly registry: Registry
   /** Where the endpoint answers. */
   readonly path: string
+  /**
+   * What alerting does, for a start-up line: the rules and the notifiers
+   * (`log`, `slack`, `mail`); undefined when alerting is off or metrics are
+   * disabled.
+   */
+  readonly alerting: AlertingSummary | undefined
   /** The port of the separate metrics server, once start() has bound it (METRICS_PORT). */
   readonly port: number | undefined
   /**
@@ -77,7 +90,10 @@ export interface Metrics {
 export function createMetrics(options: MetricsOptions = {}, context: MetricsContext = {}): Metrics {
   const log = context.log ?? silentLogger
   const env = context.env ?? process.env
-  const config = parseOptions(options, env, log, context.redis !== undefined)
+  const config = parseOptions(options, env, log, context.redis !== undefined, {
+    entry: process.argv[1],
+    cwd: context.cwd ?? process.cwd(),
+  })
   debug('resolved %o', {
     enabled: config.enabled,
     path: config.path,
@@ -126,6 +142,14 @@ export function createMetrics(options: MetricsOptions = {}, context: MetricsCont
     enabled: config.enabled,
     registry: instruments.registry,
     path: config.path,
+    alerting:
+      alerts && config.enabled
+        ? {
+            rules: config.alerts ? config.alerts.rules.map((rule) => rule.name) : [],
+            notifiers: alerts.notifiers,
+            service: config.labels.service ?? 'app',
+          }
+        : undefined,
     get port() {
       return server?.port
     },
@@ -192,7 +216,7 @@ function createEngine(
   instruments: ReturnType<typeof createInstruments>,
   context: MetricsContext,
   log: KitLogger,
-): { engine: AlertEngine; dispatcher: Dispatcher } {
+): { engine: AlertEngine; dispatcher: Dispatcher; notifiers: string[] } {
   const notifiers: Notifier[] = []
   const notify = alerts.notify
   if (notify.log) notifiers.push(logNotifier(log))
@@ -213,7 +237,7 @@ function createEngine(
       ? new AlertLock(lazy<LockClient>(context.redis), alerts.lock.prefix, alerts.lock.timeoutMs, owner, log)
       : undefined
   const engine = new AlertEngine(alerts, windows, dispatcher, lock, config.labels, config.appUrl, log)
-  return { engine, dispatcher }
+  return { engine, dispatcher, notifiers: notifiers.map((notifier) => notifier.name) }
 }
 
 /** A value, or a function called once on first use (kit.mailer and kit.redis are created lazily). */

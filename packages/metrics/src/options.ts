@@ -105,7 +105,10 @@ export interface MetricsOptions {
   prefix?: string
   /** Labels on every series, over the computed service, environment, release and instance. @default {} */
   labels?: Record<string, string>
-  /** The `service` label. @default env HEROKU_APP_NAME, else npm_package_name, else 'app' */
+  /**
+   * The `service` label, and the app's name in alert notices.
+   * @default the platform's app name (HEROKU_APP_NAME, FLY_APP_NAME, RENDER_SERVICE_NAME, RAILWAY_SERVICE_NAME, K_SERVICE), else the name in the app's package.json (nearest to the entry script, else to `cwd`), else npm_package_name, else 'app'
+   */
   service?: string
   /** Buckets of the request-duration histogram, in seconds. @default [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10] */
   durationBuckets?: number[]
@@ -136,6 +139,11 @@ export interface MetricsEnv {
   SLACK_WEBHOOK_URL?: string
   ALERT_EMAIL_TO?: string | string[]
   HEROKU_APP_NAME?: string
+  FLY_APP_NAME?: string
+  RENDER_SERVICE_NAME?: string
+  RAILWAY_SERVICE_NAME?: string
+  /** Google Cloud Run. */
+  K_SERVICE?: string
   DYNO?: string
   HOSTNAME?: string
   npm_package_name?: string
@@ -154,6 +162,8 @@ export interface LockClient {
 export interface MetricsContext {
   /** @default process.env */
   env?: MetricsEnv
+  /** Where the app's package.json is looked for (for the service name) when the entry script has none nearer. @default process.cwd() */
+  cwd?: string
   log?: KitLogger
   /** Sends alert mail; a function is called only when the first mail is sent (lazy mailers). */
   mailer?: MailerLike | (() => MailerLike)

@@ -1,8 +1,9 @@
 import type { KitLogger } from '@kit/internal'
-import { parseAlerts } from './alerts/parse-alerts.ts'
+import { parseAlerts, warnUnusedNotifiers } from './alerts/parse-alerts.ts'
 import type { MetricsConfig } from './config.ts'
 import { defaultLabels, isLabelName } from './labels.ts'
 import type { MetricsEnv, MetricsOptions } from './options.ts'
+import { type ServiceNameSources, serviceName } from './service-name.ts'
 import { describe, flag, invalid, path, plainObject, rejectUnknown, text, wholeNumber } from './validators.ts'
 
 const OPTION_NAMES: readonly string[] = [
@@ -33,6 +34,7 @@ export function parseOptions(
   env: MetricsEnv,
   log: KitLogger,
   hasRedis: boolean,
+  where: ServiceNameSources,
 ): MetricsConfig {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw invalid(`createMetrics() options must be an object, got ${describe(options)}.`)
@@ -75,15 +77,17 @@ export function parseOptions(
   ) {
     throw invalid(`registry must be a prom-client Registry, got ${describe(options.registry)}.`)
   }
+  const enabled = flag('enabled', options.enabled, true)
+  if (!enabled) warnUnusedNotifiers(env, '`metrics.enabled: false` turns metrics and alerts off', log)
   return {
-    enabled: flag('enabled', options.enabled, true),
+    enabled,
     path: options.path === undefined ? '/metrics' : path('path', options.path),
     token,
     trustPrivateNetwork: flag('trustPrivateNetwork', options.trustPrivateNetwork, true),
     port,
     host: text('host', options.host) ?? (production ? '0.0.0.0' : '127.0.0.1'),
     prefix,
-    labels: labels(options, env),
+    labels: labels(options, env, where),
     durationBuckets: buckets('durationBuckets', options.durationBuckets) ?? DURATION_BUCKETS,
     queryBuckets: buckets('queryBuckets', options.queryBuckets) ?? QUERY_BUCKETS,
     processMetrics: flag('processMetrics', options.processMetrics, true),
@@ -96,7 +100,7 @@ export function parseOptions(
   }
 }
 
-function labels(options: MetricsOptions, env: MetricsEnv): Record<string, string> {
+function labels(options: MetricsOptions, env: MetricsEnv, where: ServiceNameSources): Record<string, string> {
   const extra = plainObject('labels', options.labels) ?? {}
   for (const [name, value] of Object.entries(extra)) {
     if (!isLabelName(name)) {
@@ -106,7 +110,8 @@ function labels(options: MetricsOptions, env: MetricsEnv): Record<string, string
     }
     if (typeof value !== 'string') throw invalid(`labels.${name} must be a string, got ${describe(value)}.`)
   }
-  return { ...defaultLabels(env, text('service', options.service)), ...(extra as Record<string, string>) }
+  const service = text('service', options.service) ?? serviceName(env, where)
+  return { ...defaultLabels(env, service), ...(extra as Record<string, string>) }
 }
 
 function buckets(name: string, value: unknown): number[] | undefined {

@@ -1,7 +1,12 @@
-import { Agent, createServer, type IncomingMessage, request, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { Agent, request } from 'node:http'
 import type { KitLogger } from '@kit/internal'
-import { type ListeningApp, listenExpress, listenFastify } from '@kit/test-utils'
+import {
+  type ListeningApp,
+  listenExpress,
+  listenFastify,
+  startWebhookReceiver,
+  type WebhookReceiver,
+} from '@kit/test-utils'
 import express from 'express'
 import Fastify from 'fastify'
 import { metricsMiddleware } from '../src/express.ts'
@@ -138,6 +143,27 @@ export async function hit(base: string, paths: (i: number) => string, count: num
   return statuses
 }
 
+/**
+ * Keeps traffic flowing (`batch` requests to `path`, again and again) until
+ * `condition` holds: a rule recovers only on enough observations below its
+ * threshold, so recovery needs live traffic, as in production.
+ */
+export async function driveUntil(
+  base: string,
+  path: string,
+  condition: () => boolean,
+  what: string,
+  { batch = 5, timeoutMs = 20_000 }: { batch?: number; timeoutMs?: number } = {},
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!condition()) {
+    if (Date.now() > deadline)
+      throw new Error(`Timed out after ${timeoutMs} ms driving traffic until ${what}`)
+    await hit(base, () => path, batch, batch)
+    await sleep(20)
+  }
+}
+
 /** The sample lines of one metric family in Prometheus text, optionally filtered by a label substring. */
 export function samples(text: string, name: string, ...including: string[]): string[] {
   return text
@@ -156,45 +182,9 @@ export function value(text: string, name: string, ...including: string[]): numbe
   return Number(lines[0]!.slice(lines[0]!.lastIndexOf(' ') + 1))
 }
 
-export interface Receiver {
-  url: string
-  /** JSON bodies received, oldest first. */
-  received: any[]
-  /** Requests that arrived (answered or not). */
-  arrivals: number
-  close(): Promise<void>
-}
-
-/**
- * A local Slack incoming-webhook stand-in on 127.0.0.1: answers 200 "ok"
- * (Slack's own answer), a given status, or never (`hang`).
- */
-export async function startReceiver(mode: 'ok' | 'hang' | number = 'ok'): Promise<Receiver> {
-  const receiver = { received: [] as any[], arrivals: 0 }
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    receiver.arrivals++
-    let body = ''
-    req.on('data', (chunk: Buffer) => {
-      body += chunk.toString()
-    })
-    req.on('end', () => {
-      if (mode === 'hang') return
-      if (mode === 'ok') receiver.received.push(JSON.parse(body))
-      const status = mode === 'ok' ? 200 : mode
-      res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'ok' : 'no_service')
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
-  const { port } = server.address() as AddressInfo
-  return Object.assign(receiver, {
-    url: `http://127.0.0.1:${port}/services/T000/B000/s3cr3tWebhookPath`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  })
-}
+/** The local Slack webhook stand-in of @kit/test-utils. */
+export type Receiver = WebhookReceiver
+export const startReceiver = startWebhookReceiver
 
 export interface MemoryLogger extends KitLogger {
   lines: { level: string; message: string; data: Record<string, unknown> | undefined }[]

@@ -8,7 +8,16 @@ import {
 import { Redis } from 'ioredis'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { type AlertRuleOptions, createMetrics, type Metrics, type MetricsContext } from '../src/index.ts'
-import { hit, memoryLogger, type Receiver, serve, sleep, startReceiver, waitFor } from './helpers.ts'
+import {
+  driveUntil,
+  hit,
+  memoryLogger,
+  type Receiver,
+  serve,
+  sleep,
+  startReceiver,
+  waitFor,
+} from './helpers.ts'
 
 const ERROR_RATE: AlertRuleOptions = {
   kind: 'errorRate',
@@ -35,7 +44,7 @@ function instance(webhookUrl: string, lockPrefix: string, context: MetricsContex
   )
 }
 
-describe('the alert lock (option alerts.lock)', () => {
+describe('the alert lock (option alerts.lock)', { timeout: 60_000 }, () => {
   let prefix: RedisPrefix
   let redis: Redis
   let receiver: Receiver | undefined
@@ -82,11 +91,13 @@ describe('the alert lock (option alerts.lock)', () => {
     const skipped = (await first.metrics()) + (await second.metrics())
     expect(skipped).toMatch(/alert_notifications_total\{notifier="slack",result="skipped".*\} 1/)
 
+    // Both see healthy traffic again; only the instance that announced the incident sends its recovery.
+    const recovered = () => !first.alertStatus()[0]!.firing && !second.alertStatus()[0]!.firing
+    await Promise.all([
+      driveUntil(a.url, '/hello', recovered, 'both to recover'),
+      driveUntil(b.url, '/hello', recovered, 'both to recover'),
+    ])
     await waitFor(() => receiver!.received.length >= 2, 'the recovery notice')
-    await waitFor(
-      () => !first.alertStatus()[0]!.firing && !second.alertStatus()[0]!.firing,
-      'both to recover',
-    )
     await sleep(300)
     expect(receiver.received.map((m) => /Critical|Resolved/.exec(m.text)?.[0])).toEqual([
       'Critical',

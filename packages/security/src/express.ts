@@ -30,6 +30,7 @@ const expressIO: FrameworkIO<Request, Response> = {
   setNonce: (res, nonce) => {
     res.locals.cspNonce = nonce
   },
+  rawResponse: (res) => res,
 }
 
 type Input = Security | SecurityOptions | undefined

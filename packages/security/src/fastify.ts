@@ -38,6 +38,7 @@ const fastifyIO: FrameworkIO<FastifyRequest, FastifyReply> = {
   },
   optedOut: (request, step) => request.routeOptions.config?.[step] === false,
   routeBodyLimit: (request) => request.routeOptions.bodyLimit,
+  rawResponse: (reply) => reply.raw,
 }
 
 export interface KitSecurityPluginOptions {

@@ -1,5 +1,12 @@
-import type { IncomingMessage } from 'node:http'
-import { pathIsUnder, routedPath } from '@kit/internal'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import {
+  type ErrorInfo,
+  errorJson,
+  errorRendererOf,
+  pathIsUnder,
+  renderError,
+  routedPath,
+} from '@kit/internal'
 
 /**
  * What the framework-neutral core needs from a framework, as static
@@ -28,13 +35,20 @@ export interface FrameworkIO<Req, Res> {
   optedOut?(req: Req, step: 'csrf'): boolean
   /** The body limit the framework applies to this route, when it knows one. */
   routeBodyLimit?(req: Req): number | undefined
+  /** The node:http response: refusals read the request (Accept, the app's error renderer) through it. */
+  rawResponse?(res: Res): ServerResponse
 }
 
-/** The JSON body kit sends when it refuses a request: the same fields Fastify's errors have. */
-export function refusalBody(statusCode: number, error: string, code: string, message: string): string {
-  return JSON.stringify({ statusCode, error, code, message })
+/** The JSON body kit sends when it refuses a request: kit's one error shape, `{ error: { status, title, code, message } }`. */
+export function refusalBody(status: number, title: string, code: string, message: string): string {
+  return errorJson({ status, title, code, message })
 }
 
+/**
+ * Sends a refusal built by refusalBody(). With the raw response at hand, it
+ * gets the request id, HTML for browsers and the app's error renderer
+ * (@kit/core `errors.render`), like every other kit error.
+ */
 export function sendRefusal<Req, Res>(
   io: FrameworkIO<Req, Res>,
   res: Res,
@@ -42,10 +56,19 @@ export function sendRefusal<Req, Res>(
   body: string,
   closeConnection = false,
 ): void {
-  io.setHeader(res, 'Content-Type', 'application/json; charset=utf-8')
+  let sent = { status, contentType: 'application/json; charset=utf-8', body }
+  const req = io.rawResponse?.(res).req
+  // Only kit's own refusal bodies are re-rendered; anything else is sent as given.
+  if (req && body.startsWith('{"error":')) {
+    const info = (JSON.parse(body) as { error: ErrorInfo }).error
+    const requestId = io.getHeader(res, 'x-request-id')
+    if (typeof requestId === 'string' && requestId) info.requestId = requestId
+    sent = renderError(info, req, errorRendererOf(req))
+  }
+  io.setHeader(res, 'Content-Type', sent.contentType)
   io.setHeader(res, 'Cache-Control', 'no-store')
   if (closeConnection) io.setHeader(res, 'Connection', 'close')
-  io.send(res, status, body)
+  io.send(res, sent.status, sent.body)
 }
 
 /**

@@ -41,10 +41,12 @@ describe.each(FRAMEWORKS)('body limits on %s', (framework) => {
       const res = await echo(headers, 'x'.repeat(1025))
       expect(res.status).toBe(413)
       expect(res.json()).toEqual({
-        statusCode: 413,
-        error: 'Payload Too Large',
-        code: 'KIT_SECURITY_BODY_TOO_LARGE',
-        message: 'The request body is larger than the 1024 bytes this server accepts (MAX_UPLOAD_SIZE).',
+        error: {
+          status: 413,
+          title: 'Payload Too Large',
+          code: 'KIT_SECURITY_BODY_TOO_LARGE',
+          message: 'The request body is larger than the 1024 bytes this server accepts (MAX_UPLOAD_SIZE).',
+        },
       })
     }
     expect(server.hits['/echo'] ?? 0).toBe(before)
@@ -203,7 +205,7 @@ describe('exempt routes', () => {
         body: Buffer.alloc(10_001),
       })
       expect(tooBig.status).toBe(413)
-      expect(tooBig.json().message).toContain('10000 bytes')
+      expect(tooBig.json().error.message).toContain('10000 bytes')
       expect(
         (await send(`${server.url}/small`, { method: 'POST', headers, body: Buffer.alloc(5000) })).status,
       ).toBe(413)

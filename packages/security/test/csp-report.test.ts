@@ -142,7 +142,7 @@ describe.each(FRAMEWORKS)('CSP report endpoint on %s', (framework) => {
   ])('answers junk body %j with 400, never 500', async (body) => {
     const res = await report(body)
     expect(res.status).toBe(400)
-    expect(res.json()).toMatchObject({ statusCode: 400, code: 'KIT_SECURITY_BAD_CSP_REPORT' })
+    expect(res.json()).toMatchObject({ error: { status: 400, code: 'KIT_SECURITY_BAD_CSP_REPORT' } })
   })
 
   it('logs refused reports (rate-limited)', () => {

@@ -48,7 +48,7 @@ describe.each(FRAMEWORKS)('CSRF on %s', (framework) => {
     const res = await post(headers)
     expect(res.status).toBe(status)
     if (status === 403) {
-      expect(res.json()).toMatchObject({ statusCode: 403, code: 'KIT_SECURITY_CROSS_SITE_REQUEST' })
+      expect(res.json()).toMatchObject({ error: { status: 403, code: 'KIT_SECURITY_CROSS_SITE_REQUEST' } })
       expect(server.hits['/echo'] ?? 0).toBe(before)
     }
   })

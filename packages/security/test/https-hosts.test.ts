@@ -61,7 +61,7 @@ describe.each(FRAMEWORKS)('forceHttps on %s (behind a trusted proxy)', (framewor
     for (const host of ['exa mple.com', 'example.com@evil.com', 'a/b', '[zz]:1']) {
       const res = await send(`${server.url}/`, { headers: { host } })
       expect([host, res.status]).toEqual([host, 400])
-      expect(res.json().code).toBe('KIT_SECURITY_BAD_HOST')
+      expect(res.json().error.code).toBe('KIT_SECURITY_BAD_HOST')
     }
   })
 })
@@ -221,7 +221,7 @@ describe.each(FRAMEWORKS)('allowed hosts on %s', (framework) => {
     for (const host of ['evil.com', '127.0.0.1', 'example.com.evil.com', 'example.org', 'evilexample.com']) {
       const res = await send(`${server.url}/api/hello`, { headers: { host } })
       expect([host, res.status]).toEqual([host, 421])
-      expect(res.json()).toMatchObject({ statusCode: 421, code: 'KIT_SECURITY_UNKNOWN_HOST' })
+      expect(res.json()).toMatchObject({ error: { status: 421, code: 'KIT_SECURITY_UNKNOWN_HOST' } })
     }
     expect(server.hits['/api/hello'] ?? 0).toBe(before)
   })

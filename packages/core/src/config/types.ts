@@ -2,6 +2,7 @@ import type { DoctorOptions } from '@kit/doctor'
 import type { PresetChoice } from '@kit/env'
 import type { EvaluationContext, FlagDefinitions, FlagsOptions } from '@kit/flags'
 import type { HealthOptions } from '@kit/health'
+import type { ErrorRenderer } from '@kit/internal'
 import type { LoggerOptions } from '@kit/logger'
 import type { MailerOptions } from '@kit/mailer'
 import type { MetricsOptions } from '@kit/metrics'
@@ -12,6 +13,7 @@ import type { SentryOptions } from '@kit/sentry'
 import type { z } from 'zod'
 import type { DatabaseOptions } from '../connections/database.ts'
 import type { RedisConnectionOptions } from '../connections/redis.ts'
+import type { StartupWarning } from '../productionize/startup-warnings.ts'
 import type { ServerTimeoutOptions } from '../server/timeouts.ts'
 
 /**
@@ -53,12 +55,21 @@ export interface KitConfig<
   migrations?: MigrationsConfig
   /** `kit doctor`: silence checks one by one, with a reason: `{ silence: { 'KIT-SEC-012': 'why' } }`. */
   doctor?: DoctorOptions
-  /** Request metrics, the Prometheus endpoint and alert rules. On when set (or METRICS_TOKEN / METRICS_PORT is); `false` turns it off. */
+  /** Request metrics, the Prometheus endpoint and alert rules. On when set, or when METRICS_TOKEN, METRICS_PORT, SLACK_WEBHOOK_URL or ALERT_EMAIL_TO is; `false` turns it off. */
   metrics?: MetricsOptions | false
   /** Timeouts of kit.db connections. */
   database?: DatabaseOptions
   /** Fail-fast settings of kit.redis. */
   redis?: RedisConnectionOptions
+  /**
+   * How kit's error responses look. `render(error, req)` gets kit's error
+   * (`{ status, title, message, code?, requestId? }`, already safe for
+   * production) and returns `{ body, status?, contentType? }` in the app's own
+   * shape, or undefined to keep kit's `{ "error": {...} }` body.
+   */
+  errors?: { render?: ErrorRenderer }
+  /** Start-up warnings to stay quiet about, by the name the warning prints, e.g. `['own-error-handler']`. */
+  silenceWarnings?: StartupWarning[]
   /** HTTP server timeouts set by kit.listen() (headers, whole request, keep-alive idle); see docs/security.md. */
   server?: ServerTimeoutOptions
 }

@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { createDebug, type KitLogger, requireOptional } from '@kit/internal'
+import { createDebug, ensureDirectory, type KitLogger, requireOptional } from '@kit/internal'
 import type { Knex } from 'knex'
 import { type DatabaseSslMode, parseDatabaseUrl } from './database-url.ts'
 
@@ -51,7 +50,7 @@ export function createDatabase(
       context.cwd ?? process.cwd(),
       options.embeddedDirectory ?? join('.kit', 'pgdata'),
     )
-    mkdirSync(directory, { recursive: true })
+    ensureDirectory(directory)
     const feature = 'The embedded database (used when DATABASE_URL is unset)'
     requireOptional('@electric-sql/pglite', feature)
     const pgliteDialect = requireOptional<{ default?: unknown }>('knex-pglite', feature)

@@ -1,11 +1,7 @@
-import { STATUS_CODES } from 'node:http'
-import { redactString } from '@kit/internal'
+import { type ErrorBody, type ErrorInfo, errorBody, errorTitle, redactString } from '@kit/internal'
 
-export interface ErrorResponse {
-  status: number
-  contentType: string
-  body: string
-}
+/** A rendered error response (kept under this name for @kit/core's public API). */
+export type ErrorResponse = ErrorBody
 
 export interface ErrorResponseOptions {
   /** Production hides stack traces and the messages of 5xx errors. */
@@ -33,66 +29,48 @@ export function statusOf(error: unknown): number {
 }
 
 /**
- * A response that never leaks internals in production: 5xx bodies carry only
- * the status text and the request id (so a user can quote it to support);
- * 4xx bodies carry the error's message only when it was meant for the client
- * (http-errors' `expose`, Fastify validation errors). Outside production the
- * message and stack are shown, secrets scrubbed.
+ * What the client may learn about `error`: 5xx bodies in production carry
+ * only the status text and the request id (so a user can quote it to
+ * support); 4xx bodies carry the error's message only when it was meant for
+ * the client (http-errors' `expose`, Fastify's own 4xx errors). Outside
+ * production the message and stack are shown, secrets scrubbed. A `KIT_*`
+ * or Fastify `FST_*` code is kept: it names what was wrong, never a secret.
  */
-export function errorResponse(error: unknown, options: ErrorResponseOptions): ErrorResponse {
+export function errorInfo(error: unknown, options: ErrorResponseOptions): ErrorInfo {
   const status = statusOf(error)
   const e = (error ?? {}) as HttpErrorLike
-  const title = STATUS_CODES[status] ?? 'Error'
-  const clientSafe = status < 500 && (e.expose === true || e.validation !== undefined)
+  const title = errorTitle(status)
+  const clientSafe =
+    status < 500 && (e.expose === true || e.validation !== undefined || isFrameworkCode(e.code))
   const message =
     !options.production || clientSafe
       ? redactString(typeof e.message === 'string' && e.message ? e.message : title)
       : title
-  const stack = !options.production && typeof e.stack === 'string' ? redactString(e.stack) : undefined
-
-  if (prefersHtml(options.accept)) {
-    return {
-      status,
-      contentType: 'text/html; charset=utf-8',
-      body: htmlPage(status, title, message, options.requestId, stack),
-    }
-  }
-  const payload: Record<string, unknown> = { error: { status, title, message } }
-  if (options.requestId) (payload.error as Record<string, unknown>).requestId = options.requestId
-  if (stack) (payload.error as Record<string, unknown>).stack = stack
-  return { status, contentType: 'application/json; charset=utf-8', body: JSON.stringify(payload) }
+  const info: ErrorInfo = { status, title, message }
+  if (status < 500 && isFrameworkCode(e.code)) info.code = e.code
+  if (options.requestId) info.requestId = options.requestId
+  if (!options.production && typeof e.stack === 'string') info.stack = redactString(e.stack)
+  return info
 }
 
-function prefersHtml(accept: string | undefined): boolean {
-  if (!accept) return false
-  const html = accept.indexOf('text/html')
-  if (html === -1) return false
-  const json = accept.indexOf('application/json')
-  return json === -1 || html < json
+function isFrameworkCode(code: unknown): code is string {
+  return typeof code === 'string' && /^(KIT|FST)_[A-Z0-9_]+$/.test(code)
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+/** kit's own error body (DESIGN §5: no internals in production), JSON or HTML by Accept. */
+export function errorResponse(error: unknown, options: ErrorResponseOptions): ErrorResponse {
+  return errorBody(errorInfo(error, options), options.accept)
 }
 
-function htmlPage(
-  status: number,
-  title: string,
-  message: string,
-  requestId?: string,
-  stack?: string,
-): string {
-  const id = requestId ? `<p>Request id: <code>${escapeHtml(requestId)}</code></p>` : ''
-  const trace = stack ? `<pre>${escapeHtml(stack)}</pre>` : ''
-  const detail = message !== title ? `<p>${escapeHtml(message)}</p>` : ''
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${status} ${escapeHtml(title)}</title></head><body><h1>${status} ${escapeHtml(title)}</h1>${detail}${id}${trace}</body></html>`
-}
-
-/** The 404 every unmatched route gets, in the same shapes as errors. */
-export function notFoundResponse(method: string, path: string, options: ErrorResponseOptions): ErrorResponse {
+/** The 404 every unmatched route gets, in the same shape as errors. */
+export function notFoundInfo(method: string, path: string, options: ErrorResponseOptions): ErrorInfo {
   const error = Object.assign(new Error(`No route for ${method} ${path.split('?')[0]}`), {
     status: 404,
     expose: true,
   })
-  return errorResponse(error, options)
+  return errorInfo(error, options)
+}
+
+export function notFoundResponse(method: string, path: string, options: ErrorResponseOptions): ErrorResponse {
+  return errorBody(notFoundInfo(method, path, options), options.accept)
 }

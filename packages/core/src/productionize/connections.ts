@@ -10,22 +10,31 @@ import {
 } from '../connections/database.ts'
 import { createRedis, type RedisConnectionOptions, type RedisEnv } from '../connections/redis.ts'
 
+/** What LazyConnections needs from productionize(). */
+export interface ConnectionsContext {
+  cwd: string
+  log: KitLogger
+  onCreate(hook: ShutdownHook): void
+  /** Called once, just before the embedded PGlite is opened (the first use of kit.db without DATABASE_URL). */
+  onEmbeddedDatabase?(directory: string): void
+}
+
 /**
  * `kit.db` and `kit.redis`, created on first use: an app that never touches
- * the database does not load knex or open PGlite. Each registers its own
- * shutdown hook when it is created, so hooks run in reverse creation order.
+ * the database does not load knex, open PGlite or take its lock. Each
+ * registers its shutdown hook in its phase (DESIGN §7) when it is created.
  */
 export class LazyConnections {
   #database: Database | undefined
   #redis: Redis | undefined
   readonly #env: DatabaseEnv & RedisEnv
   readonly #options: { database?: DatabaseOptions; redis?: RedisConnectionOptions }
-  readonly #context: { cwd: string; log: KitLogger; onCreate(hook: ShutdownHook): void }
+  readonly #context: ConnectionsContext
 
   constructor(
     env: DatabaseEnv & RedisEnv,
     options: { database?: DatabaseOptions; redis?: RedisConnectionOptions },
-    context: { cwd: string; log: KitLogger; onCreate(hook: ShutdownHook): void },
+    context: ConnectionsContext,
   ) {
     this.#env = env
     this.#options = options
@@ -43,10 +52,11 @@ export class LazyConnections {
 
   database(): Database {
     if (!this.#database) {
+      if (!this.#env.DATABASE_URL) this.#context.onEmbeddedDatabase?.(this.embeddedDirectory)
       const database = createDatabase(this.#env, this.#options.database, this.#context)
       this.#database = database
       this.#context.log.debug({ database: database.description }, 'database connection pool created')
-      this.#context.onCreate({ name: 'database', close: () => database.knex.destroy() })
+      this.#context.onCreate({ name: 'database', phase: 'database', close: () => database.knex.destroy() })
     }
     return this.#database
   }
@@ -61,6 +71,7 @@ export class LazyConnections {
       this.#redis = redis
       this.#context.onCreate({
         name: 'redis',
+        phase: 'redis',
         close: async () => {
           // QUIT waits for pending replies; if Redis is down, do not wait for it.
           await Promise.race([redis.quit().catch(() => {}), new Promise((r) => setTimeout(r, 1000).unref())])

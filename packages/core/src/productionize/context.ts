@@ -45,11 +45,12 @@ export function createContext(
   log: KitLogger,
   cwd: string,
   addShutdownHook: (hook: ShutdownHook) => void,
+  onEmbeddedDatabase?: (directory: string) => void,
 ): KitContext {
   const connections = new LazyConnections(
     { ...env, DYNO: process.env.DYNO },
     { database: config.database ?? {}, redis: config.redis ?? {} },
-    { cwd, log, onCreate: addShutdownHook },
+    { cwd, log, onCreate: addShutdownHook, ...(onEmbeddedDatabase ? { onEmbeddedDatabase } : {}) },
   )
   let mailer: Mailer | undefined
   const mailOptions = config.mail ?? {}
@@ -59,7 +60,7 @@ export function createContext(
       if (!mailer) {
         const created = createMailer(mailOptions, { env, log, cwd })
         mailer = created
-        addShutdownHook({ name: 'mailer', close: () => created.close() })
+        addShutdownHook({ name: 'mailer', phase: 'mailer', close: () => created.close() })
       }
       return mailer
     },

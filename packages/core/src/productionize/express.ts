@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { flagsMiddleware } from '@kit/flags/express'
 import { healthRoutes, loadShedding } from '@kit/health/express'
+import { attachErrorRenderer } from '@kit/internal'
 import { createLogger, setResponseError } from '@kit/logger'
 import { requestLogger } from '@kit/logger/express'
 import { metricsMiddleware } from '@kit/metrics/express'
@@ -15,21 +16,26 @@ import {
 } from '@kit/security/express'
 import { sentryErrorHandler } from '@kit/sentry/express'
 import type { KitConfig } from '../config/types.ts'
-import { errorHandler, notFoundHandler } from '../errors/express-handlers.ts'
+import { createErrorPages, errorRendererFrom } from '../errors/error-pages.ts'
+import { finalHandler } from '../errors/express-handlers.ts'
 import { applyServerTimeouts } from '../server/timeouts.ts'
 import { resolveEnv } from './context.ts'
+import { countRoutes, type ExpressRouterLike, handlesOf, inspectExpressApp } from './express-inspect.ts'
 import type { Kit, ListenOptions } from './handle.ts'
 import { createKitHandle } from './kit-handle.ts'
+import { listenError } from './port-holder.ts'
 import { setupKit, startConnections } from './setup.ts'
 import { logStartup } from './startup-line.ts'
+import { createStartupWarnings } from './startup-warnings.ts'
 
 type Handler = (...args: any[]) => unknown
-interface ExpressApp {
+interface ExpressApp extends ExpressRouterLike {
   (req: IncomingMessage, res: ServerResponse): void
   use(...handlers: Handler[]): unknown
   set(setting: string, value: unknown): unknown
   disable(setting: string): unknown
-  listen(port: number, host: string, cb: () => void): Server
+  handle(req: IncomingMessage, res: ServerResponse, callback?: (error?: unknown) => void): void
+  listen(port: number, host: string, cb: (error?: Error) => void): Server
 }
 
 /** DESIGN §6 on Express: each step is `app.use(namedMiddleware)`, in order. */
@@ -39,6 +45,9 @@ export async function productionizeExpress(input: unknown, config: KitConfig): P
   const env = resolveEnv(config, cwd)
   const log = createLogger(config.logger ?? {}, { env })
   const { ctx, health, security, limits, flags, metrics, skip } = setupKit('express', config, env, log, cwd)
+  const warn = createStartupWarnings(log, config.silenceWarnings)
+  const routesBefore = countRoutes(app)
+  if (routesBefore > 0) warn('routes-before-productionize', `${routesBefore} route(s) on the router`)
 
   // Express 5 announces itself and believes X-Forwarded-For from anyone unless told otherwise.
   app.disable('x-powered-by')
@@ -46,6 +55,14 @@ export async function productionizeExpress(input: unknown, config: KitConfig): P
   app.set('env', env.NODE_ENV)
 
   ctx.features.push('request logging', 'health routes', 'graceful shutdown')
+  const render = errorRendererFrom(config.errors)
+  // The app's error shape, for every refusal below (security, rate limits) and kit's 404 and error handler.
+  if (render) {
+    app.use(function kitErrorRenderer(req: IncomingMessage, _res: ServerResponse, next: () => void) {
+      attachErrorRenderer(req, render)
+      next()
+    })
+  }
   // 1. request id, request logging, request context
   app.use(requestLogger(log, { skip }))
   // 2. health routes, answered before anything below can refuse them
@@ -75,25 +92,43 @@ export async function productionizeExpress(input: unknown, config: KitConfig): P
   // req.flags, bound to the request's user on first use
   if (flags) app.use(flagsMiddleware(flags, config.flagContext ? { context: config.flagContext } : {}))
 
+  // 11. 404 and the safe error handler, as the app's final handler: no listen() needed (supertest, serverless).
+  const kitHandles = handlesOf(app)
+  let inspected = false
+  const inspect = (): void => {
+    if (inspected) return
+    inspected = true
+    const { duplicates, ownErrorHandler } = inspectExpressApp(app, kitHandles)
+    for (const duplicate of duplicates) warn(duplicate)
+    if (ownErrorHandler) warn('own-error-handler')
+  }
+  const final = finalHandler({
+    pages: createErrorPages({ production: ctx.production, log, render }),
+    requestId: (_req, res) => res.getHeader('x-request-id') as string | undefined,
+    attachError: setResponseError,
+    ...(env.SENTRY_DSN ? { report: sentryErrorHandler() } : {}),
+  })
+  const handle = app.handle
+  // Express calls app.handle(req, res) for every request of a server made from the app; a mounted app gets its parent's `next`.
+  app.handle = function kitHandle(req, res, callback) {
+    if (!inspected) inspect()
+    return handle.call(this, req, res, callback ?? final(req, res))
+  }
+
   let listening = false
   const listen = async (options: ListenOptions = {}): Promise<Server> => {
     if (listening) throw new Error('kit.listen() was already called')
     listening = true
-    // 11. 404 and the safe error handler, after the app's routes.
-    const handlers = {
-      production: ctx.production,
-      log,
-      requestId: (_req: IncomingMessage, res: ServerResponse) =>
-        res.getHeader('x-request-id') as string | undefined,
-      attachError: setResponseError,
-    }
-    app.use(notFoundHandler(handlers))
-    if (env.SENTRY_DSN) app.use(sentryErrorHandler())
-    app.use(errorHandler(handlers))
+    inspect()
     const { port, host } = listenTarget(options, env.PORT, ctx.production)
     const server = await new Promise<Server>((resolve, reject) => {
-      const s = app.listen(port, host, () => resolve(s))
-      s.once('error', reject)
+      // Express 5 passes a listen error to this callback (it is also the 'error' listener) instead of emitting it (docs/internals/framework-facts.md).
+      const s = app.listen(port, host, (error) =>
+        error ? reject(listenError(error, port, host)) : resolve(s),
+      )
+    }).catch((error: unknown) => {
+      listening = false
+      throw error
     })
     applyServerTimeouts(server, ctx.serverTimeouts)
     startConnections(ctx, health, log, flags, metrics)

@@ -1,9 +1,10 @@
 import type { IncomingMessage, Server } from 'node:http'
 import type { KitEnvWith } from '@kit/env'
 import { kitFlags } from '@kit/flags/fastify'
+import type { Health } from '@kit/health'
 import { kitHealth } from '@kit/health/fastify'
-import { KitError } from '@kit/internal'
-import { createLogger, type Logger, setResponseError } from '@kit/logger'
+import { attachErrorRenderer, KitError } from '@kit/internal'
+import { createLogger, type Logger } from '@kit/logger'
 import { fastifyLoggerOptions, kitLoggerPlugin } from '@kit/logger/fastify'
 import { kitMetrics } from '@kit/metrics/fastify'
 import { kitRateLimit } from '@kit/rate-limit/fastify'
@@ -12,14 +13,18 @@ import { sentryFastify } from '@kit/sentry/fastify'
 import type { z } from 'zod'
 import type { KitConfig } from '../config/types.ts'
 import { trustProxyFor } from '../connections/trust-proxy.ts'
-import { errorResponse, notFoundResponse } from '../errors/error-response.ts'
+import { createErrorPages, errorRendererFrom } from '../errors/error-pages.ts'
 import { applyServerTimeouts } from '../server/timeouts.ts'
 import { resolveEnv } from './context.ts'
 import { listenTarget } from './express.ts'
+import { type FastifyErrorsHost, installFastifyErrorPages } from './fastify-errors.ts'
+import { watchReplacedPlugins } from './fastify-inspect.ts'
 import type { Kit, ListenOptions } from './handle.ts'
 import { createKitHandle } from './kit-handle.ts'
+import { listenError } from './port-holder.ts'
 import { setupKit, startConnections } from './setup.ts'
 import { logStartup } from './startup-line.ts'
+import { createStartupWarnings } from './startup-warnings.ts'
 
 interface Prepared {
   env: KitEnvWith<z.ZodRawShape>
@@ -58,14 +63,16 @@ function findPrepared(log: unknown): Prepared | undefined {
   return undefined
 }
 
-interface FastifyLike {
+interface FastifyLike extends FastifyErrorsHost {
   log: unknown
   server: Server
   initialConfig: { trustProxy?: unknown }
   register(plugin: unknown, options?: unknown): PromiseLike<unknown>
-  setNotFoundHandler(handler: (request: any, reply: any) => unknown): unknown
-  setErrorHandler(handler: (error: any, request: any, reply: any) => unknown): unknown
+  addHook(name: 'onReady' | 'onClose' | 'onRequest', hook: (...args: any[]) => Promise<void>): unknown
+  hasPlugin(name: string): boolean
+  printRoutes(): string
   listen(options: { port: number; host: string }): Promise<string>
+  close(): Promise<void>
 }
 
 /** DESIGN §6 on Fastify: plugins registered in order; their onRequest hooks run in that order. */
@@ -76,6 +83,7 @@ export async function productionizeFastify(input: unknown, config: KitConfig): P
   const env = found?.env ?? resolveEnv(config, cwd)
   const log = found?.log ?? createLogger(config.logger ?? {}, { env })
   const { ctx, health, security, limits, flags, metrics, skip } = setupKit('fastify', config, env, log, cwd)
+  const warn = createStartupWarnings(log, config.silenceWarnings)
 
   if (!found && ctx.trustProxy.fastify !== false && !app.initialConfig.trustProxy) {
     throw new KitError(
@@ -83,8 +91,17 @@ export async function productionizeFastify(input: unknown, config: KitConfig): P
       `TRUST_PROXY is set (${ctx.trustProxy.description}) but this Fastify instance was created without it, so request.ip would be the proxy's address for every client. Create the instance with kit's options: \`const app = Fastify(fastifyOptions(config))\`.`,
     )
   }
+  // Routes registered before kit's plugins: those in encapsulated plugins never get kit's hooks, none get its error handler.
+  if (app.printRoutes().trim() !== '(empty tree)') warn('routes-before-productionize')
 
   ctx.features.push('request logging', 'health routes', 'graceful shutdown')
+  const render = errorRendererFrom(config.errors)
+  // The app's error shape, for every refusal below (security, rate limits) and kit's 404 and error handler.
+  if (render) {
+    app.addHook('onRequest', async function kitErrorRenderer(request: { raw: IncomingMessage }) {
+      attachErrorRenderer(request.raw, render)
+    })
+  }
   // 1. request id, request logging, request context
   await app.register(kitLoggerPlugin, { log, skip })
   // 2–3. health routes and load shedding
@@ -102,38 +119,17 @@ export async function productionizeFastify(input: unknown, config: KitConfig): P
     await app.register(kitFlags, { flags, ...(config.flagContext ? { context: config.flagContext } : {}) })
 
   if (env.SENTRY_DSN) await app.register(sentryFastify)
-  // 11. 404 and the safe error handler.
-  const requestIdOf = (reply: { getHeader(name: string): unknown }) =>
-    reply.getHeader('x-request-id') as string | undefined
-  app.setNotFoundHandler((request, reply) => {
-    const response = notFoundResponse(request.method, request.url, {
-      production: ctx.production,
-      requestId: requestIdOf(reply),
-      accept: request.headers.accept,
-    })
-    return reply
-      .code(response.status)
-      .header('cache-control', 'no-store')
-      .type(response.contentType)
-      .send(response.body)
-  })
-  app.setErrorHandler((error, request, reply) => {
-    const response = errorResponse(error, {
-      production: ctx.production,
-      requestId: requestIdOf(reply),
-      accept: request.headers.accept,
-    })
-    if (response.status >= 500) setResponseError(reply.raw, error)
-    return reply
-      .code(response.status)
-      .header('cache-control', 'no-store')
-      .type(response.contentType)
-      .send(response.body)
-  })
+  // 11. 404 and the safe error handler, unless the app brings its own.
+  const pages = createErrorPages({ production: ctx.production, log, render })
+  installFastifyErrorPages(app, pages, warn)
+  watchReplacedPlugins(app, warn)
+  installFastifyClose(app, health)
 
   const listen = async (options: ListenOptions = {}): Promise<Server> => {
     const { port, host } = listenTarget(options, env.PORT, ctx.production)
-    await app.listen({ port, host })
+    await app.listen({ port, host }).catch((error: unknown) => {
+      throw listenError(error, port, host)
+    })
     applyServerTimeouts(app.server, ctx.serverTimeouts)
     startConnections(ctx, health, log, flags, metrics)
     health.attach(app.server)
@@ -142,4 +138,29 @@ export async function productionizeFastify(input: unknown, config: KitConfig): P
     return app.server
   }
   return createKitHandle(ctx, log, health, listen, flags)
+}
+
+/**
+ * DESIGN §7 on Fastify: after the drain, `app.close()` runs (phase
+ * 'framework'), so the app's `onClose` hooks (`knex.destroy()`) run before kit
+ * closes its own resources. An app that calls `app.close()` itself (a test's
+ * teardown) gets kit's resources closed too, instead of a process kept alive
+ * by an open Redis connection.
+ */
+function installFastifyClose(app: FastifyLike, health: Health): void {
+  let closing = false
+  health.addShutdownHook({
+    name: 'fastify app.close()',
+    phase: 'framework',
+    close: () => {
+      if (closing) return
+      closing = true
+      return app.close()
+    },
+  })
+  app.addHook('onClose', async () => {
+    if (closing) return
+    closing = true
+    await health.shutdown('fastify app.close()', { exit: false })
+  })
 }

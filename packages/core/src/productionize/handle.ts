@@ -1,9 +1,20 @@
 import type { Server } from 'node:http'
 import type { FlagDefinitions, Flags } from '@kit/flags'
+import type { ShutdownPhase } from '@kit/health'
 import type { KitLogger } from '@kit/internal'
 import type { Mailer } from '@kit/mailer'
 import type { Redis } from 'ioredis'
 import type { Knex } from 'knex'
+
+/** The shutdown phases of DESIGN §7, in the order they run after the drain (see @kit/health SHUTDOWN_PHASES). */
+export type { ShutdownPhase } from '@kit/health'
+
+export interface OnShutdownOptions {
+  /** When the step runs: with the app's own steps by default, before kit closes flags, mail, Redis and the database. @default 'app' */
+  phase?: ShutdownPhase
+  /** The step fails (exit code 1) past this. @default 5000 */
+  timeoutMs?: number
+}
 
 export interface ListenOptions {
   /** @default PORT from env (3000) */
@@ -33,8 +44,20 @@ export interface Kit<Env = Record<string, unknown>, F extends FlagDefinitions = 
   readonly flags?: Flags<F>
   /** Express only: a per-route rate-limit tier, `app.post('/x', kit.limit('ai'), handler)`. On Fastify use route `config: { rateLimit: 'ai' }`. */
   limit?(tier: string): (req: any, res: any, next: (error?: unknown) => void) => void
-  /** Starts the HTTP server: adds the 404 and error handlers, attaches graceful shutdown. */
+  /**
+   * Starts the HTTP server and attaches graceful shutdown. Rejects with a
+   * KitError (KIT_CORE_PORT_IN_USE) when the port is taken, so the process
+   * exits non-zero. The 404 and error handlers do not need it (tests and
+   * serverless handlers can use the app directly).
+   */
   listen(options?: ListenOptions): Promise<Server>
+  /**
+   * Adds a step to graceful shutdown, e.g. `kit.onShutdown('queue', () => queue.close())`.
+   * Steps run after in-flight requests finished, phase by phase (DESIGN §7:
+   * framework close, app steps, flags, metrics, mailer, Redis, database, Sentry,
+   * logger); within a phase, the last one added runs first.
+   */
+  onShutdown(name: string, close: () => unknown, options?: OnShutdownOptions): void
   /** Graceful shutdown (what SIGTERM does), without exiting the process. */
   shutdown(): Promise<void>
 }

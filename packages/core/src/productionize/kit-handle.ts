@@ -3,7 +3,7 @@ import type { Flags } from '@kit/flags'
 import type { Health } from '@kit/health'
 import type { KitLogger } from '@kit/internal'
 import type { KitContext } from './context.ts'
-import type { Kit, ListenOptions } from './handle.ts'
+import type { Kit, ListenOptions, OnShutdownOptions } from './handle.ts'
 
 /**
  * Builds the object productionize() returns. `db` and `redis` are getters so
@@ -21,6 +21,15 @@ export function createKitHandle(
     env: ctx.env,
     log,
     listen,
+    onShutdown(name: string, close: () => unknown, options: OnShutdownOptions = {}): void {
+      // @kit/health validates the name, the function and the phase (KIT_HEALTH_INVALID_HOOK).
+      health.addShutdownHook({
+        name,
+        close,
+        phase: options.phase ?? 'app',
+        ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      })
+    },
     async shutdown(): Promise<void> {
       // The process stays up: SIGTERM is what ends it; this is for tests, scripts and embedding.
       await health.shutdown('kit.shutdown()', { exit: false })

@@ -1,6 +1,4 @@
-import { existsSync } from 'node:fs'
 import type { IncomingMessage } from 'node:http'
-import { resolve } from 'node:path'
 import type { KitEnvWith } from '@kit/env'
 import { createFlags, type Flags } from '@kit/flags'
 import { createHealth, dbCheck, type Health, redisCheck } from '@kit/health'
@@ -14,6 +12,8 @@ import type { z } from 'zod'
 import type { KitConfig } from '../config/types.ts'
 import { createContext, type KitContext } from './context.ts'
 import type { Framework } from './detect.ts'
+import { lockEmbeddedDatabase } from './embedded-lock.ts'
+import { metricsFeatures, metricsTrigger } from './metrics-switch.ts'
 
 export interface KitSetup {
   ctx: KitContext
@@ -25,7 +25,7 @@ export interface KitSetup {
   limits: RateLimits | undefined
   /** Only when kit.config defines flags. */
   flags: Flags | undefined
-  /** Only when metrics are on (kit.config `metrics`, METRICS_TOKEN or METRICS_PORT). */
+  /** Only when metrics are on (kit.config `metrics`, METRICS_TOKEN, METRICS_PORT, SLACK_WEBHOOK_URL or ALERT_EMAIL_TO). */
   metrics: Metrics | undefined
   /** Requests that bypass logging at info, rate limits and security steps: health probes and the metrics endpoint. */
   skip: (req: IncomingMessage) => boolean
@@ -48,17 +48,24 @@ export function setupKit(
   const allowedHost = (hostname: string): boolean =>
     security?.config.hosts.allowed?.matches(hostname) ?? false
   const health = createHealth(config.health ?? {}, { log, env, allowedHost })
-  // Registered first so they run last (DESIGN §7: ..., database, Sentry flush, logger flush).
-  health.addShutdownHook(loggerShutdownHook(log))
+  // Each hook declares its phase; @kit/health runs them in DESIGN §7's order, whatever the order of creation.
+  health.addShutdownHook({ ...loggerShutdownHook(log), phase: 'logger' })
   if (env.SENTRY_DSN) {
     // A no-op when the preload already started Sentry; otherwise it starts late (a DSN kept in .env) and the warning below says so.
     initSentry(config.sentry ?? {}, { env: { ...process.env, SENTRY_DSN: env.SENTRY_DSN }, log })
-    health.addShutdownHook(sentryShutdownHook())
+    health.addShutdownHook({ ...sentryShutdownHook(), phase: 'sentry' })
     const warning = checkInitOrder({ env: { SENTRY_DSN: env.SENTRY_DSN } })
     if (warning) log.warn(warning)
   }
-  // Connections register their hooks when created, so hooks run in reverse creation order (DESIGN §7).
-  const ctx = createContext(framework, config, env, log, cwd, (hook) => health.addShutdownHook(hook))
+  const ctx = createContext(
+    framework,
+    config,
+    env,
+    log,
+    cwd,
+    (hook) => health.addShutdownHook(hook),
+    (directory) => lockEmbeddedDatabase(directory, health, log),
+  )
 
   if (env.DATABASE_URL) {
     health.addCheck(dbCheck({ raw: (sql: string) => ctx.connections.db().raw(sql) }, { name: 'database' }))
@@ -78,9 +85,8 @@ export function setupKit(
     if (env.MAIL_PROVIDER.includes('file'))
       ctx.embedded.push('mail: .eml files under .kit/mail (set MAIL_PROVIDER in production)')
   }
-  const metrics = metricsEnabled(config, env)
-    ? createKitMetrics(config, ctx, log, health, allowedHost)
-    : undefined
+  const metricsOn = metricsTrigger(config, env, log)
+  const metrics = metricsOn ? createKitMetrics(config, ctx, log, health, metricsOn, allowedHost) : undefined
   const skip = metrics
     ? (req: IncomingMessage): boolean => health.isHealthPath(req) || metrics.isMetricsPath(req)
     : (req: IncomingMessage): boolean => health.isHealthPath(req)
@@ -95,7 +101,8 @@ export function setupKit(
           skip,
           ...(env.REDIS_URL ? { redis: ctx.connections.redis() } : {}),
         })
-  if (limits) health.addShutdownHook(limits.shutdownHook)
+  // Rate-limit stores close before the Redis client they use (same phase, registered later).
+  if (limits) health.addShutdownHook({ ...limits.shutdownHook, phase: 'redis' })
   if (security) ctx.features.push('security headers', 'CSP nonces', 'CORS', 'CSRF', 'body limits')
   if (limits?.enabled) ctx.features.push(`rate limits (${env.REDIS_URL ? 'Redis' : 'memory'})`)
   const flags = config.flags ? createKitFlags(config, ctx, log, health) : undefined
@@ -118,13 +125,8 @@ export function startConnections(
   if (metrics) health.waitFor('metrics', metrics.start())
   // Flags read the database once and subscribe to changes; readiness waits (start() is bounded by startTimeoutMs).
   if (flags) health.waitFor('flags', flags.start())
-  if (!ctx.env.DATABASE_URL) {
-    // An app with migrations uses the embedded database: hold its lock while it runs.
-    if (existsSync(resolve(ctx.cwd, ctx.config.migrations?.directory ?? 'migrations'))) {
-      health.waitFor('embedded database lock', lockEmbeddedDatabase(ctx, health, log))
-    }
-    return
-  }
+  // The embedded database's lock is taken on the first use of kit.db (embedded-lock.ts), not here.
+  if (!ctx.env.DATABASE_URL) return
   // A database that is down at boot must not keep startup pending for ever:
   // the readiness check reports it, and recovers with it.
   const connected = ctx.connections
@@ -170,9 +172,7 @@ function lazyMailerCheck(ctx: KitContext): HealthCheck {
 }
 
 /**
- * kit.flags from kit.config `flags`. The connections it uses are created
- * first, so its shutdown hook is registered after theirs and runs before them
- * (DESIGN §7: flags, mailer, Redis, database...). `FLAG_*` variables are not in
+ * kit.flags from kit.config `flags`. `FLAG_*` variables are not in
  * the parsed env, so the flags read the raw environment.
  */
 function createKitFlags(config: KitConfig, ctx: KitContext, log: Logger, health: Health): Flags {
@@ -185,38 +185,9 @@ function createKitFlags(config: KitConfig, ctx: KitContext, log: Logger, health:
     ...(knex ? { knex } : {}),
     ...(redis ? { redis } : {}),
   })
-  health.addShutdownHook(flags.shutdownHook)
+  health.addShutdownHook({ ...flags.shutdownHook, phase: 'flags' })
   ctx.features.push(`feature flags (${knex ? 'database' : 'code, file and env'})`)
   return flags
-}
-
-/**
- * PGlite allows one process per data directory. The app holds the same lock
- * file `kit release` and `kit migrate` take, so a release started next to a
- * running app waits or fails with a clear message instead of corrupting
- * .kit/pgdata. A release that is running when the app starts is waited for.
- */
-async function lockEmbeddedDatabase(ctx: KitContext, health: Health, log: Logger): Promise<void> {
-  const path = `${ctx.connections.embeddedDirectory}.lock`
-  try {
-    // Loaded here, not at start-up: only apps on the embedded database need it.
-    const { acquireFileLock } = await import('@kit/migrate')
-    const lock = await acquireFileLock(path, {
-      waitMs: 60_000,
-      onWait: ({ holder }) => log.warn({ holder }, `waiting for ${holder} to release the embedded database`),
-    })
-    health.addShutdownHook({ name: 'embedded database lock', close: () => lock.release() })
-  } catch (error) {
-    log.error(
-      { err: error },
-      'the embedded database is in use by another process; stop it, or set DATABASE_URL',
-    )
-  }
-}
-
-function metricsEnabled(config: KitConfig, env: KitEnvWith<z.ZodRawShape>): boolean {
-  if (config.metrics === false) return false
-  return config.metrics !== undefined || Boolean(env.METRICS_TOKEN) || Boolean(process.env.METRICS_PORT)
 }
 
 /** kit's metrics: requests per route template, database queries, Redis errors, mail; alert mail through kit.mailer. */
@@ -225,10 +196,12 @@ function createKitMetrics(
   ctx: KitContext,
   log: Logger,
   health: Health,
+  trigger: string,
   allowedHost: (hostname: string) => boolean,
 ): Metrics {
   const metrics = createMetrics(config.metrics || {}, {
     env: { ...process.env, ...ctx.env } as never,
+    cwd: ctx.cwd,
     log,
     allowedHost,
     skip: (req) => health.isHealthPath(req),
@@ -250,7 +223,7 @@ function createKitMetrics(
   }
   if (ctx.env.DATABASE_URL) metrics.observeKnex(ctx.connections.db())
   if (ctx.env.REDIS_URL) metrics.observeRedis(ctx.connections.redis())
-  health.addShutdownHook(metrics.shutdownHook())
-  ctx.features.push('metrics')
+  health.addShutdownHook({ ...metrics.shutdownHook(), phase: 'metrics' })
+  ctx.features.push(...metricsFeatures(metrics, trigger, config, ctx.env))
   return metrics
 }

@@ -1,6 +1,13 @@
 import type { MailerOptions } from '@kit/mailer'
 import type { SecurityOptions } from '@kit/security'
 
+export interface MetricsSection {
+  enabled?: boolean
+  alerts?:
+    | false
+    | { notify?: { slack?: false | { webhookUrl?: string }; mail?: false | { to?: string | string[] } } }
+}
+
 /**
  * The part of kit.config `kit doctor` reads, typed structurally so
  * @kit/doctor does not depend on @kit/core (which depends on it). A loaded
@@ -15,6 +22,8 @@ export interface DoctorConfig {
   rateLimit?: false | { enabled?: boolean; store?: unknown }
   mail?: MailerOptions
   health?: { paths?: { ready?: string } }
+  /** kit.config `metrics`, as the alert checks read it. */
+  metrics?: false | MetricsSection
   /** `kit doctor` itself: checks silenced with a reason. */
   doctor?: { silence?: Readonly<Record<string, string>> }
   /** kit.config `server`: the timeouts kit.listen() sets. */

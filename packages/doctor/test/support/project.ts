@@ -19,6 +19,7 @@ export const PRODUCTION_ENV: Record<string, string> = {
   MAIL_FROM: 'Example <hello@example.com>',
   SENDGRID_API_KEY: 'SG.f3Kq9ZrT1wXb2LmN7pVd.Hy4Jc8Ue0Ra6Ws5Qo2Ti9Gk1Zn3Xv7Bm4Lp',
   SENTRY_DSN: 'https://public@o1.ingest.sentry.io/1',
+  SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T0000/B0000/q7Hk2pV9xLw4Rz8Tn1Bc6Ym3',
 }
 
 export const GOOD_FILES: Record<string, string> = {

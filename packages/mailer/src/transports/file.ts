@@ -4,9 +4,9 @@
  * machine and nothing needs configuring.
  */
 import { randomBytes } from 'node:crypto'
-import { access, constants, mkdir, writeFile } from 'node:fs/promises'
+import { access, constants, writeFile } from 'node:fs/promises'
 import { isAbsolute, join, relative, resolve } from 'node:path'
-import { KitError, type KitLogger, silentLogger } from '@kit/internal'
+import { ensureDirectoryAsync, KitError, type KitLogger, silentLogger } from '@kit/internal'
 import { toNodemailerMessage } from '../nodemailer-message.ts'
 import type { MailTransport, OutgoingMessage, TransportResult } from '../types.ts'
 
@@ -45,7 +45,7 @@ export function createFileTransport(options: FileTransportOptions = {}): FileTra
       // Bcc is not a header on the wire, but a developer reading the file wants to see it.
       node.keepBcc = true
       const raw = await node.build()
-      await mkdir(dir, { recursive: true })
+      await ensureDirectoryAsync(dir)
       const path = join(dir, fileName(message.subject))
       await writeFile(path, raw, { flag: 'wx' })
       const shown = relative(cwd, path)
@@ -57,7 +57,7 @@ export function createFileTransport(options: FileTransportOptions = {}): FileTra
       }
     },
     async verify(): Promise<string> {
-      await mkdir(dir, { recursive: true })
+      await ensureDirectoryAsync(dir)
       await access(dir, constants.W_OK)
       return `writing .eml files to ${dir}`
     },

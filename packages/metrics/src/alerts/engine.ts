@@ -20,7 +20,13 @@ export interface AlertStatus {
   rule: string
   kind: AlertRuleKind
   severity: AlertSeverity
+  /** Whether the rule is firing; while `unknown`, the state it held before. */
   firing: boolean
+  /**
+   * The last evaluation had too few observations to judge (fewer than the
+   * rule's minimum, or none): the rule neither fired nor recovered on it.
+   */
+  unknown: boolean
   /** The last evaluated value (ms, or a ratio 0–1) and how many observations it came from. */
   value: number
   count: number
@@ -30,6 +36,7 @@ export interface AlertStatus {
 
 interface RuleState {
   firing: boolean
+  unknown: boolean
   /** This instance sent the firing notice of the current incident (so it owes the recovery notice). */
   announced: boolean
   /** The current incident was announced, or another instance held its lock: no further attempt. */
@@ -47,7 +54,9 @@ interface RuleState {
  * reaches the threshold with enough observations; the incident is announced
  * once (after the cooldown of the previous announcement, and only by the
  * instance holding the lock) and, if it was announced here, its recovery is
- * announced when the value falls back. Nothing here waits for a notifier.
+ * announced when the value falls back with enough observations. Too few
+ * observations are "unknown" and change nothing. Nothing here waits for a
+ * notifier.
  */
 export class AlertEngine {
   readonly #config: AlertsConfig
@@ -79,6 +88,7 @@ export class AlertEngine {
     for (const rule of config.rules) {
       this.#states.set(rule, {
         firing: false,
+        unknown: true,
         announced: false,
         settled: false,
         pending: false,
@@ -122,6 +132,7 @@ export class AlertEngine {
       kind: rule.kind,
       severity: rule.severity,
       firing: state.firing,
+      unknown: state.unknown,
       value: state.value,
       count: state.count,
       since: state.since,
@@ -132,8 +143,12 @@ export class AlertEngine {
     const { value, count } = this.#measure(rule, now)
     state.value = value
     state.count = count
-    const breach = count > 0 && count >= rule.minCount && value >= rule.threshold
-    if (breach) {
+    // Too few observations say nothing either way: the rule keeps its state.
+    // Recovering on them would announce "resolved" while every request of a
+    // quiet night still fails, then fire again: a flapping outage.
+    state.unknown = count === 0 || count < rule.minCount
+    if (state.unknown) return
+    if (value >= rule.threshold) {
       if (!state.firing) {
         state.firing = true
         state.since = new Date()
@@ -144,6 +159,7 @@ export class AlertEngine {
       return
     }
     if (!state.firing) return
+    // Enough observations below the threshold: the incident is over.
     const owed = state.announced && rule.recovery
     const since = state.since ?? new Date()
     state.firing = false

@@ -61,14 +61,10 @@ export function summarize(
   count: number,
   state: 'firing' | 'resolved',
 ): string {
+  // Notices come only from evaluations with enough observations (the engine treats fewer as unknown).
   const what = describeMeasure(rule)
   const over = `over the last ${formatWindow(rule.windowMs)}`
-  const unit = UNIT[rule.kind]
-  if (count === 0) return `${what}: no ${unit} ${over}`
-  const counted = `${count.toLocaleString('en-US')} ${unit}`
-  if (count < rule.minCount) {
-    return `${what} ${formatValue(rule.kind, value)} ${over} (${counted}, fewer than the ${rule.minCount} the rule needs)`
-  }
+  const counted = `${count.toLocaleString('en-US')} ${UNIT[rule.kind]}`
   const comparison = state === 'firing' ? '≥' : '<'
   return `${what} ${formatValue(rule.kind, value)} ${comparison} ${formatValue(rule.kind, rule.threshold)} ${over} (${counted})`
 }

@@ -14,7 +14,10 @@ export function parseAlerts(
   hasRedis: boolean,
   log: KitLogger,
 ): AlertsConfig | false {
-  if (options === false) return false
+  if (options === false) {
+    warnUnusedNotifiers(env, '`alerts: false` turns alerting off', log)
+    return false
+  }
   const alerts = plainObject('alerts', options) ?? {}
   rejectUnknown(alerts, ALERT_OPTIONS, 'alerts option')
   const intervalMs =
@@ -22,18 +25,53 @@ export function parseAlerts(
   return {
     rules: parseRules(alerts.preset, alerts.rules),
     intervalMs,
-    notify: parseNotify(alerts.notify, env),
+    notify: parseNotify(alerts.notify, env, log),
     lock: parseLock(alerts.lock, hasRedis, log),
   }
 }
 
-function parseNotify(value: unknown, env: MetricsEnv): NotifyConfig {
+/**
+ * A user who sets SLACK_WEBHOOK_URL or ALERT_EMAIL_TO expects alerts: when
+ * the configuration turns them off anyway, say so once at start-up rather
+ * than stay silent through the first incident.
+ */
+export function warnUnusedNotifiers(env: MetricsEnv, why: string, log: KitLogger): void {
+  const set = notifierVariables(env)
+  if (set.length === 0) return
+  log.warn(
+    `@kit/metrics: ${set.join(' and ')} ${set.length > 1 ? 'are' : 'is'} set, but ${why}: no alert notice will be sent. Remove that setting to get alerts, or unset ${set.join(' and ')}.`,
+  )
+}
+
+/** The notifier variables that are set (their values are never shown). */
+export function notifierVariables(env: MetricsEnv): string[] {
+  const set: string[] = []
+  if (env.SLACK_WEBHOOK_URL) set.push('SLACK_WEBHOOK_URL')
+  if (env.ALERT_EMAIL_TO !== undefined && env.ALERT_EMAIL_TO.length > 0) set.push('ALERT_EMAIL_TO')
+  return set
+}
+
+function parseNotify(value: unknown, env: MetricsEnv, log: KitLogger): NotifyConfig {
   const notify = plainObject('alerts.notify', value) ?? {}
   rejectUnknown(notify, NOTIFY_OPTIONS, 'alerts.notify option')
   const slack = notify.slack === false ? false : (plainObject('alerts.notify.slack', notify.slack) ?? {})
   if (slack) rejectUnknown(slack, ['webhookUrl'], 'alerts.notify.slack option')
   const mail = notify.mail === false ? false : (plainObject('alerts.notify.mail', notify.mail) ?? {})
   if (mail) rejectUnknown(mail, ['to', 'subjectPrefix'], 'alerts.notify.mail option')
+  if (notify.slack === false && env.SLACK_WEBHOOK_URL) {
+    warnUnusedNotifiers(
+      { SLACK_WEBHOOK_URL: env.SLACK_WEBHOOK_URL },
+      '`alerts.notify.slack: false` turns Slack off',
+      log,
+    )
+  }
+  if (notify.mail === false && env.ALERT_EMAIL_TO?.length) {
+    warnUnusedNotifiers(
+      { ALERT_EMAIL_TO: env.ALERT_EMAIL_TO },
+      '`alerts.notify.mail: false` turns mail off',
+      log,
+    )
+  }
   if (notify.log !== undefined && typeof notify.log !== 'boolean') {
     throw invalid(`alerts.notify.log must be true or false, got ${describe(notify.log)}.`)
   }

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto'
-import { type FileHandle, mkdir, open, readFile, stat, unlink } from 'node:fs/promises'
+import { type FileHandle, open, readFile, stat, unlink } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { dirname } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { KitError } from '@kit/internal'
+import { ensureDirectoryAsync, KitError } from '@kit/internal'
 import type { LockWaitOptions, ReleaseLock } from './types.ts'
 
 interface Holder {
@@ -27,7 +27,7 @@ const heldHere = new Set<string>()
  * sees that pid is gone and takes over, so a crash never blocks a deploy.
  */
 export async function acquireFileLock(path: string, options: LockWaitOptions): Promise<ReleaseLock> {
-  await mkdir(dirname(path), { recursive: true })
+  await ensureDirectoryAsync(dirname(path))
   const me: Holder = {
     pid: process.pid,
     host: hostname(),

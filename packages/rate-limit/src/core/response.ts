@@ -1,53 +1,39 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { type ErrorInfo, errorRendererOf, errorTitle, renderError } from '@kit/internal'
 
 /** The body of a refused request, negotiated by `Accept`. */
 export interface RefusalBody {
+  status: number
   contentType: string
   body: string
 }
-
-const TITLES: Record<number, string> = { 429: 'Too Many Requests', 503: 'Service Unavailable' }
 
 function message(status: number, retryAfter: number): string {
   const wait = `Try again in ${retryAfter} second${retryAfter === 1 ? '' : 's'}.`
   return status === 429 ? `Too many requests. ${wait}` : `Rate limiting is temporarily unavailable. ${wait}`
 }
 
-function wantsHtml(accept: string | undefined): boolean {
-  if (accept === undefined) return false
-  const html = accept.indexOf('text/html')
-  if (html === -1) return false
-  const json = accept.indexOf('application/json')
-  return json === -1 || html < json
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
-}
-
 /**
- * The same shapes as kit's error handler (@kit/core): JSON
+ * kit's one error shape (@kit/internal error-body): JSON
  * `{ error: { status, title, message, requestId, retryAfter } }` unless the
- * client prefers HTML (a browser); the request id lets a user quote it.
+ * client prefers HTML (a browser), or the app's own shape when @kit/core was
+ * given `errors.render`; the request id lets a user quote it.
  */
 export function refusalBody(
   status: 429 | 503,
   retryAfter: number,
-  accept: string | undefined,
+  req: IncomingMessage,
   requestId: string | undefined,
 ): RefusalBody {
-  const title = TITLES[status]!
-  const text = message(status, retryAfter)
-  if (wantsHtml(accept)) {
-    const id = requestId ? `<p>Request id: <code>${escapeHtml(requestId)}</code></p>` : ''
-    return {
-      contentType: 'text/html; charset=utf-8',
-      body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${status} ${title}</title></head><body><h1>${status} ${title}</h1><p>${text}</p>${id}</body></html>`,
-    }
+  const info: ErrorInfo = {
+    status,
+    title: errorTitle(status),
+    message: message(status, retryAfter),
+    retryAfter,
   }
-  const error: Record<string, unknown> = { status, title, message: text, retryAfter }
-  if (requestId) error.requestId = requestId
-  return { contentType: 'application/json; charset=utf-8', body: JSON.stringify({ error }) }
+  if (requestId) info.requestId = requestId
+  const { status: rendered, contentType, body } = renderError(info, req, errorRendererOf(req))
+  return { status: rendered, contentType, body }
 }
 
 /** The request id @kit/logger echoed on the response, else the framework's own (`req.id`). */
@@ -69,13 +55,12 @@ export function sendRefusal(
   retryAfter: number,
 ): void {
   if (res.headersSent) return
-  const { contentType, body } = refusalBody(
-    status,
-    retryAfter,
-    req.headers.accept,
-    requestIdOf(res, req as { id?: unknown }),
-  )
-  res.statusCode = status
+  const {
+    status: sent,
+    contentType,
+    body,
+  } = refusalBody(status, retryAfter, req, requestIdOf(res, req as { id?: unknown }))
+  res.statusCode = sent
   res.setHeader('Retry-After', String(retryAfter))
   res.setHeader('Cache-Control', 'no-store')
   res.setHeader('Content-Type', contentType)

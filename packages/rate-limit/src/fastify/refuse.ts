@@ -8,14 +8,13 @@ export async function refuse(
   status: 429 | 503,
   retryAfter: number,
 ): Promise<FastifyReply> {
-  const { contentType, body } = refusalBody(
-    status,
-    retryAfter,
-    request.headers.accept,
-    requestIdOf(reply, request),
-  )
+  const {
+    status: sent,
+    contentType,
+    body,
+  } = refusalBody(status, retryAfter, request.raw, requestIdOf(reply, request))
   return reply
-    .code(status)
+    .code(sent)
     .header('retry-after', String(retryAfter))
     .header('cache-control', 'no-store')
     .type(contentType)

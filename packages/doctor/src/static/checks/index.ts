@@ -1,5 +1,6 @@
 import type { CheckDefinition } from '../../types.ts'
 import type { DoctorContext } from '../context.ts'
+import { ALERT_CHECKS } from './alerts.ts'
 import { COOKIE_CHECKS } from './cookies.ts'
 import { CORS_CHECKS } from './cors.ts'
 import { DATABASE_CHECKS } from './database.ts'
@@ -25,4 +26,5 @@ export const DOCTOR_CHECKS: readonly CheckDefinition<DoctorContext>[] = [
   ...DATABASE_CHECKS,
   ...MAIL_CHECKS,
   ...OPERATIONS_CHECKS,
+  ...ALERT_CHECKS,
 ]

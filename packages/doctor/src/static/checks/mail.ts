@@ -4,9 +4,11 @@ import type { DoctorContext } from '../context.ts'
 
 type StaticCheck = CheckDefinition<DoctorContext>
 
-const DEVELOPMENT_TRANSPORTS = ['file', 'log', 'memory']
+/** Transports that keep mail on the machine: nothing is delivered. */
+export const DEVELOPMENT_TRANSPORTS: readonly string[] = ['file', 'log', 'memory']
 
-function providers(ctx: DoctorContext): string[] {
+/** The mail providers the app will use: kit.config `mail.providers`, else MAIL_PROVIDER. */
+export function providers(ctx: DoctorContext): string[] {
   const configured = ctx.config.mail?.providers
   if (Array.isArray(configured))
     return configured.map((p) =>

@@ -41,7 +41,7 @@ export const REQUEST_CHECKS: readonly StaticCheck[] = [
     ref: 'CFG-ERR-01',
     title: 'Errors reach clients without stack traces',
     severity: 'medium',
-    fix: 'Run in production (kit.listen() adds an error handler that answers a generic message with the request id) and never send err.stack or err.message of 5xx errors.',
+    fix: 'Run in production (productionize() installs an error handler that answers a generic message with the request id) and never send err.stack or err.message of 5xx errors.',
     run(ctx) {
       const sent = findInSources(ctx.sources, STACK_IN_RESPONSE)
       if (sent.length) return fail(`a stack trace is sent to clients: ${describeMatches(sent)}`)
