@@ -33,7 +33,15 @@ const rateLimits = (env: Env) => createRateLimits({}, { env: env as never })
 const CASES: readonly Case[] = [
   {
     name: 'ALLOWED_ORIGINS',
-    values: ['*', 'https://example.com', 'https://*.example.com', 'https://a.example, http://localhost:5173'],
+    values: [
+      '*',
+      'https://example.com',
+      'https://*.example.com',
+      'https://a.example, http://localhost:5173',
+      'https://Example.com/',
+      'http://[::1]:3000',
+      'https://exämple.com',
+    ],
     consume: security,
   },
   { name: 'CORS_ALLOW_CREDENTIALS', values: ['true', 'yes', 'on', '1', 'false', 'off'], consume: security },

@@ -32,6 +32,7 @@ export {
 } from './kit-error.ts'
 export { clientAddress, isPrivateAddress, normalizeAddress, parseAddress } from './network.ts'
 export { importOptional, requireOptional } from './optional-import.ts'
+export { type ConfiguredOrigin, parseConfiguredOrigin } from './origin.ts'
 export { createProbeAccess, type ProbeAccessOptions } from './probe-access.ts'
 export {
   addKnownSecret,
