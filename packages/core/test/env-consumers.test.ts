@@ -4,9 +4,11 @@
  * @kit/env parsed it (productionize) and as the raw string of process.env
  * (a package used on its own).
  */
-import { loadEnv } from '@kit/env'
+import { BUILTIN_NAMES, loadEnv } from '@kit/env'
 import { createHealth } from '@kit/health'
+import { createLogger } from '@kit/logger'
 import { createMailer } from '@kit/mailer'
+import { createMetrics } from '@kit/metrics'
 import { createRateLimits } from '@kit/rate-limit'
 import { createSecurity } from '@kit/security'
 import { describe, expect, it } from 'vitest'
@@ -29,8 +31,21 @@ const mailer = (env: Env) =>
   createMailer({}, { env: { NODE_ENV: 'development', ...env } as never, cwd: '/tmp' })
 const health = (env: Env) => createHealth({}, { env: env as never })
 const rateLimits = (env: Env) => createRateLimits({}, { env: env as never })
+const logger = (env: Env) => createLogger({}, { env: env as never })
+const metrics = (env: Env) => {
+  const created = createMetrics({}, { env: env as never, cwd: '/tmp' })
+  return created
+}
 
 const CASES: readonly Case[] = [
+  {
+    name: 'LOG_LEVEL',
+    values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+    consume: logger,
+  },
+  { name: 'KIT_HEALTH_TOKEN', values: ['e3b0c44298fc1c149afbf4c8996fb92427ae41e4'], consume: health },
+  { name: 'METRICS_TOKEN', values: ['e3b0c44298fc1c149afbf4c8996fb92427ae41e4'], consume: metrics },
+  { name: 'METRICS_PORT', values: ['9464', '0'], consume: metrics },
   {
     name: 'ALLOWED_ORIGINS',
     values: [
@@ -55,6 +70,12 @@ const CASES: readonly Case[] = [
   },
   { name: 'MAIL_PROVIDER', values: ['file', 'log', 'memory', 'log,file'], consume: mailer },
   {
+    name: 'MAIL_FROM',
+    values: ['hello@example.com', 'Example <hello@example.com>'],
+    with: { MAIL_PROVIDER: 'log' },
+    consume: mailer,
+  },
+  {
     name: 'MAIL_PROVIDER',
     values: ['sendgrid', 'resend', 'sendgrid,resend', 'smtp', 'smtp,sendgrid,resend,log'],
     with: {
@@ -77,6 +98,36 @@ const CASES: readonly Case[] = [
   { name: 'AUTH_RATE_LIMIT_PER_MINUTE', values: ['5'], consume: rateLimits },
   { name: 'AI_RATE_LIMIT_PER_MINUTE', values: ['20'], consume: rateLimits },
 ]
+
+/**
+ * Built-in variables no package reads on its own: @kit/env parses them and
+ * productionize() (or kit.listen(), the CLI) reads the parsed value, so
+ * there is no second reader to disagree. Listing them here keeps the test
+ * complete: a new built-in variable must join CASES or this list.
+ */
+const READ_ONLY_BY_CORE: Readonly<Record<string, string>> = {
+  NODE_ENV: 'every package compares it with "production" as a plain string',
+  PORT: 'kit.listen()',
+  TRUST_PROXY: 'core connections/trust-proxy.ts, from the parsed value',
+  DATABASE_URL: 'core connections, from the parsed value',
+  DATABASE_POOL_MAX: 'core connections, from the parsed value',
+  DATABASE_SSL: 'core connections, from the parsed value',
+  REDIS_URL: 'core connections, from the parsed value',
+  SENTRY_DSN: 'initSentry() starts the process-wide client; packages/sentry tests its env',
+  SENTRY_ENVIRONMENT: 'initSentry(), as above',
+  SENTRY_TRACES_SAMPLE_RATE: 'initSentry(), as above',
+  SENTRY_RELEASE: 'initSentry(), as above',
+  SENDGRID_API_KEY: 'fed to createMailer() with MAIL_PROVIDER=sendgrid above',
+  RESEND_API_KEY: 'fed to createMailer() with MAIL_PROVIDER=resend above',
+  SMTP_URL: 'fed to createMailer() with MAIL_PROVIDER=smtp above',
+  SLACK_WEBHOOK_URL: 'metrics alerts, configured by productionize() with a notifier',
+  ALERT_EMAIL_TO: 'metrics alerts, configured by productionize() with a mailer',
+}
+
+it('covers every built-in variable', () => {
+  const covered = new Set([...CASES.map((c) => c.name), ...Object.keys(READ_ONLY_BY_CORE)])
+  expect(BUILTIN_NAMES.filter((name) => !covered.has(name))).toEqual([])
+})
 
 const ROWS = CASES.flatMap((c) => c.values.map((value) => [c.name, value, c] as const))
 
