@@ -8,6 +8,7 @@
 //   node bench/run.mjs redaction       known-secret matcher per KB with 0, 10, 1,000 secrets (bench/redaction/run.ts)
 //   node bench/run.mjs profile <variant> [get|post]   --cpu-prof of one variant under load
 //   node bench/run.mjs reliability     every reliability run (pnpm bench:reliability)
+//   node bench/run.mjs sentry [flags]  issue 20: Sentry's cost per request, tracing off (http flags)
 //
 // Each runs as `node --import tsx --conditions=@kit/source <file>` from bench/, so
 // @kit/* packages run from their sources (the start-up run builds and uses dist/).
@@ -23,7 +24,10 @@ const SUITES = {
   redaction: 'redaction/run.ts',
   profile: 'http/profile.ts',
   reliability: 'reliability/run.ts',
+  sentry: 'http/run.ts',
 }
+// Suites that are another suite with fixed flags.
+const PRESET_ARGS = { sentry: ['--suite', 'sentry'] }
 const [first, ...rest] = process.argv.slice(2)
 const names = first === undefined ? ['http', 'startup', 'micro'] : [first]
 for (const name of names) {
@@ -34,7 +38,14 @@ for (const name of names) {
   }
   const result = spawnSync(
     process.execPath,
-    ['--import', 'tsx', '--conditions=@kit/source', join(here, file), ...(first === undefined ? [] : rest)],
+    [
+      '--import',
+      'tsx',
+      '--conditions=@kit/source',
+      join(here, file),
+      ...(PRESET_ARGS[name] ?? []),
+      ...(first === undefined ? [] : rest),
+    ],
     { cwd: here, stdio: 'inherit' },
   )
   if (result.status !== 0) process.exit(result.status ?? 1)

@@ -21,7 +21,7 @@ import { startThrowawayRedis, type ThrowawayRedis } from '@kit/test-utils'
 import { analyse } from './cpu-profile.ts'
 import { BENCH_DIR, load, startServer } from './harness.ts'
 import { SCENARIO_NAMES } from './shared.ts'
-import { variantByName } from './variants/index.ts'
+import { preloadOf, variantByName } from './variants/index.ts'
 
 const { values: args, positionals } = parseArgs({
   allowPositionals: true,
@@ -64,7 +64,7 @@ async function profileVariant(variantName: string): Promise<{ file: string; requ
   const server = await startServer(variantName, {
     dist: args.dist,
     env,
-    execArgv: variant.needs?.sentry ? ['--import', '@kit/sentry/instrument'] : [],
+    execArgv: preloadOf(variant),
   })
   try {
     await load(server.port, scenario, { duration: 1, connections: Number(args.connections) })

@@ -62,7 +62,7 @@ export async function pinoHttpOnly(): Promise<number> {
  * `cors({ origin: [...] })`, express-rate-limit's README options,
  * `app.use(express.json())` for every request.
  */
-export async function readme(): Promise<number> {
+export async function readme(options: { sentry?: boolean } = {}): Promise<number> {
   const app = express()
   app.set('trust proxy', 'loopback')
   app.use(pinoHttp(pino(logSink())))
@@ -79,6 +79,8 @@ export async function readme(): Promise<number> {
   )
   app.use(express.json({ limit: BODY_LIMIT }))
   routes(app)
+  // Sentry's Express guide: after every route, before any other error middleware.
+  if (options.sentry) (await import('@sentry/node')).setupExpressErrorHandler(app)
   return listen(app)
 }
 
@@ -145,9 +147,10 @@ export async function kitLoggingOnly(): Promise<number> {
 }
 
 /** productionize() with its defaults: everything the README-style stack does, and more (see README). */
-export async function kitDefaults(): Promise<number> {
+export async function kitDefaults(options: { sentry?: boolean } = {}): Promise<number> {
   const app = express()
-  const kit = await productionize(app, kitConfig(kitEnv()))
+  const env = kitEnv(options.sentry ? { SENTRY_DSN: process.env.SENTRY_DSN } : {})
+  const kit = await productionize(app, kitConfig(env))
   routes(app)
   return kitListen(kit)
 }

@@ -44,12 +44,14 @@ export async function ownLoggerOnly(): Promise<number> {
 }
 
 /** Each plugin as its README registers it, with the same allow-list and limits as Express. */
-export async function readme(): Promise<number> {
+export async function readme(options: { sentry?: boolean } = {}): Promise<number> {
   const app = Fastify({
     logger: { level: 'info', stream: logSink() },
     trustProxy: '127.0.0.1',
     bodyLimit: BODY_LIMIT,
   })
+  // Sentry's Fastify guide: right after creating the app, before the routes.
+  if (options.sentry) (await import('@sentry/node')).setupFastifyErrorHandler(app)
   await app.register(fastifyHelmet)
   await app.register(fastifyCors, { origin: [...ALLOWED_ORIGINS] })
   await app.register(fastifyRateLimit, { max: RATE_LIMIT_PER_MINUTE, timeWindow: '1 minute' })
@@ -114,8 +116,9 @@ export async function kitLoggingOnly(): Promise<number> {
 }
 
 /** productionize() with its defaults, created the documented way: `Fastify(fastifyOptions(config))`. */
-export async function kitDefaults(): Promise<number> {
-  const { app, kit } = await kitApp(kitConfig(kitEnv()))
+export async function kitDefaults(options: { sentry?: boolean } = {}): Promise<number> {
+  const env = kitEnv(options.sentry ? { SENTRY_DSN: process.env.SENTRY_DSN } : {})
+  const { app, kit } = await kitApp(kitConfig(env))
   routes(app)
   return kitListen(kit)
 }

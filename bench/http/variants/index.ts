@@ -13,6 +13,8 @@ export type Role =
   | 'kit defaults'
   | 'kit everything on'
   | 'kit everything on but Sentry'
+  | 'README-style + Sentry'
+  | 'kit defaults + Sentry'
 
 export interface VariantInfo {
   name: string
@@ -20,6 +22,8 @@ export interface VariantInfo {
   role: Role
   /** Extra services the runner provides (env) and Node flags. */
   needs?: { redis?: boolean; sentry?: boolean }
+  /** The preload when `needs.sentry`. @default ['--import', '@kit/sentry/instrument'] */
+  preload?: string[]
   start(): Promise<number>
 }
 
@@ -127,6 +131,54 @@ export const VARIANTS: readonly VariantInfo[] = [
   },
 ]
 
+/** Node flags a variant starts with: its Sentry preload, if it uses Sentry. */
+export function preloadOf(variant: VariantInfo): string[] {
+  if (!variant.needs?.sentry) return []
+  return variant.preload ?? ['--import', '@kit/sentry/instrument']
+}
+
+const SENTRY_DOCS_PRELOAD = ['--import', './http/variants/sentry-docs-instrument.mjs']
+
+/**
+ * Issue 20: error tracking's cost per request, tracing off. kit with Sentry
+ * against kit without (the CPU target) and against the README-style stack
+ * with Sentry set up as Sentry's guides say (the throughput target).
+ */
+export const SENTRY_VARIANTS: readonly VariantInfo[] = (['express', 'fastify'] as const).flatMap(
+  (framework) => {
+    const mod = () => (framework === 'express' ? ex() : fa())
+    return [
+      {
+        name: `${framework} README-style`,
+        framework,
+        role: 'README-style' as const,
+        start: async () => (await mod()).readme(),
+      },
+      {
+        name: `${framework} README-style + Sentry`,
+        framework,
+        role: 'README-style + Sentry' as const,
+        needs: { sentry: true },
+        preload: SENTRY_DOCS_PRELOAD,
+        start: async () => (await mod()).readme({ sentry: true }),
+      },
+      {
+        name: `${framework} kit defaults`,
+        framework,
+        role: 'kit defaults' as const,
+        start: async () => (await mod()).kitDefaults(),
+      },
+      {
+        name: `${framework} kit defaults + Sentry`,
+        framework,
+        role: 'kit defaults + Sentry' as const,
+        needs: { sentry: true },
+        start: async () => (await mod()).kitDefaults({ sentry: true }),
+      },
+    ]
+  },
+)
+
 export function variantByName(name: string): VariantInfo | undefined {
-  return VARIANTS.find((v) => v.name === name)
+  return VARIANTS.find((v) => v.name === name) ?? SENTRY_VARIANTS.find((v) => v.name === name)
 }

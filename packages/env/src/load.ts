@@ -1,4 +1,12 @@
-import { addKnownSecret, createDebug, isSensitiveKey, KitError, redactString } from '@kit/internal'
+import {
+  addKnownSecret,
+  createDebug,
+  envSecretValues,
+  isSecretEnvName,
+  KitError,
+  looksLikeSecret,
+  redactString,
+} from '@kit/internal'
 import { z } from 'zod'
 import type { KitEnv, NodeEnv } from './builtin.ts'
 import { withParseContext } from './context.ts'
@@ -202,11 +210,13 @@ function evaluate<S extends z.ZodRawShape>(options: LoadEnvOptions<S>): Evaluati
     display: displays.get(description.name),
   }))
 
-  const secretValues: string[] = []
-  for (const [name, value] of Object.entries(raw)) {
-    if (descriptions.get(name)?.secret ?? isSensitiveKey(name)) secretValues.push(value)
+  // Values that look like secrets under secret names (the rules are shared with @kit/sentry).
+  const secretValues = envSecretValues(raw, (name) => descriptions.get(name)?.secret ?? isSecretEnvName(name))
+  for (const value of Object.values(raw)) {
     // A URL's password is a secret whatever the variable is called.
-    if (/^[a-z][a-z0-9+.-]*:\/\/[^/\s]*@/i.test(value)) secretValues.push(...urlCredentials(value))
+    if (/^[a-z][a-z0-9+.-]*:\/\/[^/\s]*@/i.test(value)) {
+      secretValues.push(...urlCredentials(value).filter(looksLikeSecret))
+    }
   }
 
   const ok = problems.length === 0

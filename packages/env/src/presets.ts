@@ -1,3 +1,5 @@
+import { detectRelease as detectPlatformRelease } from '@kit/internal'
+
 /**
  * What each platform sets and calls things. A preset only fills variables
  * the environment leaves unset; anything you set yourself wins.
@@ -91,19 +93,11 @@ export function resolvePreset(
 }
 
 /**
- * The release id platforms expose, for SENTRY_RELEASE: Heroku (dyno metadata,
- * then the build's SOURCE_VERSION), Render, Railway, Fly.io (the deployment
- * tag of the image, since Sentry release names cannot contain "/"), GIT_SHA.
+ * The release id the platform exposes, for SENTRY_RELEASE's default: the
+ * one list @kit/sentry reads too (RELEASE_SOURCES in @kit/internal: Heroku,
+ * Render, Railway, the deployment tag of Fly.io's FLY_IMAGE_REF, other hosts
+ * and CI, GIT_SHA).
  */
 export function detectRelease(source: EnvSource): string | undefined {
-  const fly = source.FLY_IMAGE_REF?.split(':').pop()
-  const candidates = [
-    source.HEROKU_SLUG_COMMIT,
-    source.SOURCE_VERSION,
-    source.RENDER_GIT_COMMIT,
-    source.RAILWAY_GIT_COMMIT_SHA,
-    fly && !fly.includes('/') ? fly : undefined,
-    source.GIT_SHA,
-  ]
-  return candidates.map((value) => value?.trim()).find((value) => value)
+  return detectPlatformRelease(source, { skip: ['SENTRY_RELEASE'] })?.release
 }

@@ -1,3 +1,4 @@
+import { detectRelease, RELEASE_SOURCES } from '@kit/internal'
 import { describe, expect, it } from 'vitest'
 import { checkEnv, isKitErrorLike, loadEnvFrom } from './helpers.ts'
 
@@ -333,6 +334,13 @@ describe('Sentry', () => {
     [{ HEROKU_SLUG_COMMIT: 'first', GIT_SHA: 'second' }, 'first'],
   ])('takes SENTRY_RELEASE from the platform: %j', (source, release) => {
     expect(loadEnvFrom(source).SENTRY_RELEASE).toBe(release)
+  })
+  it('reads every release source @kit/sentry reads (one list, in @kit/internal)', () => {
+    for (const { name } of RELEASE_SOURCES.filter((s) => s.name !== 'SENTRY_RELEASE')) {
+      const value = name === 'FLY_IMAGE_REF' ? 'registry.fly.io/app:deployment-7' : `sha-of-${name}`
+      expect(loadEnvFrom({ [name]: value }).SENTRY_RELEASE).toBe(detectRelease({ [name]: value })?.release)
+      expect(loadEnvFrom({ [name]: value }).SENTRY_RELEASE).toBeTruthy()
+    }
   })
   it('lets SENTRY_RELEASE beat the platform', () => {
     expect(loadEnvFrom({ SENTRY_RELEASE: 'v1.2.3', HEROKU_SLUG_COMMIT: 'abc' }).SENTRY_RELEASE).toBe('v1.2.3')

@@ -191,6 +191,17 @@ describe('secrets registered for redaction', () => {
     expect(redactString(line)).toBe('token [REDACTED] then [REDACTED] and [REDACTED] and port 3000')
   })
 
+  it('registers only values that look like secrets: never PWD, a short value or a plain word', () => {
+    loadEnvFrom({
+      PWD: '/srv/shop-app-4f9c',
+      SESSION_SECRET: 'is',
+      DB_PASSWORD: 'postgres',
+      DATABASE_URL: 'postgres://postgres:postgres@localhost:5432/shop',
+    })
+    const text = 'SESSION_SECRET is weak; postgres at /srv/shop-app-4f9c/migrations'
+    expect(redactString(text)).toBe(text)
+  })
+
   it('registers them even when validation fails', () => {
     const token = 'Vb7-known-secret-value-9c9d8e7f6a'
     thrown(() => loadEnvFrom({ SESSION_SECRET: token, PORT: 'x' }, { schema: { SESSION_SECRET: secret() } }))

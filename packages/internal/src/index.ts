@@ -7,7 +7,9 @@ export {
   type SkipRequest,
   silentLogger,
 } from './contracts.ts'
+export { currentRequestId, provideCurrentRequestId } from './current-request.ts'
 export { createDebug, type DebugLogger } from './debug.ts'
+export { envSecretValues, isSecretEnvName, looksLikeSecret } from './env-secrets.ts'
 export {
   attachErrorRenderer,
   type ErrorBody,
@@ -47,6 +49,13 @@ export {
   redactString,
   SENSITIVE_KEY_SUFFIXES,
 } from './redact.ts'
+export {
+  type DetectedRelease,
+  detectRelease,
+  RELEASE_ENV_NAMES,
+  RELEASE_SOURCES,
+  type ReleaseSource,
+} from './release.ts'
 export { NO_PATH, pathIsUnder, routedPath, routedPathOf } from './request-target.ts'
 export {
   DEFAULT_SERVER_TIMEOUTS,

@@ -51,8 +51,8 @@ export function isSensitiveKey(key: string): boolean {
 // with a matcher whose cost does not grow with their number (known-secrets.ts).
 const knownSecrets = new SecretMatcher()
 
-/** Secrets shorter than this are not scrubbed by value: they would match ordinary text. */
-export const MIN_KNOWN_SECRET_LENGTH = 6
+/** Values shorter than this are never known secrets: they would match ordinary words (which env values are: env-secrets.ts). */
+export const MIN_KNOWN_SECRET_LENGTH = 8
 
 export function addKnownSecret(value: string | undefined): void {
   if (!value || value.length < MIN_KNOWN_SECRET_LENGTH || knownSecrets.has(value)) return
@@ -71,7 +71,7 @@ export function redactKnownSecrets(text: string): string {
   return knownSecrets.replace(text, REDACTED)
 }
 
-const PATTERNS: readonly [RegExp, string | ((...m: string[]) => string)][] = [
+const PATTERNS: readonly [RegExp, string | ((...m: any[]) => string)][] = [
   // Credentials inside URLs: keep the user name of user:password, drop a lone key (Sentry DSN, redis://:pw@).
   [
     /\b([a-z][a-z0-9+.-]*:\/\/)([^/\s:@]*)(?::([^/\s@]*))?@/gi,
@@ -94,9 +94,20 @@ const PATTERNS: readonly [RegExp, string | ((...m: string[]) => string)][] = [
   // key=value and "key": "value" pairs whose key is sensitive (query strings, form bodies, JSON text).
   [
     /(["']?)([A-Za-z][\w.-]{1,40})\1(\s*[=:]\s*)(["']?)([^"'&\s,;}]+)\4/g,
-    (match, q, key, sep, vq) => (isSensitiveKey(key) ? `${q}${key}${q}${sep}${vq}${REDACTED}${vq}` : match),
+    (match, q, key, sep, vq, value, at: number, text: string) =>
+      isSensitiveKey(key) && !isLabelInProse(q + vq, sep, value, text.slice(at + match.length))
+        ? `${q}${key}${q}${sep}${vq}${REDACTED}${vq}`
+        : match,
   ],
 ]
+
+// `SESSION_SECRET: is too easy to guess` names a variable, then says something
+// about it: an unquoted lower-case word after "KEY: " that a sentence goes on
+// from is prose, not the value (issue 17, over-redaction). `key=…`, quoted
+// values, and a value with a digit, a symbol or nothing after it stay redacted.
+function isLabelInProse(quotes: string, sep: string, value: string, rest: string): boolean {
+  return quotes === '' && /^:[ \t]+$/.test(sep) && /^[a-z]{1,10}$/.test(value) && /^ [a-z]/.test(rest)
+}
 
 /** Scrubs secrets out of free text: URL credentials, bearer tokens, known key formats, key=value pairs, registered secrets. */
 export function redactString(text: string): string {

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
+import { provideCurrentRequestId } from '@kit/internal'
 import type { Logger } from 'pino'
 
 /** What kit knows about the request being handled, wherever the code runs. */
@@ -27,6 +28,8 @@ export class ActiveRequest implements RequestContext {
 
 /** One store per process; the logger's mixin and the adapters share it. */
 export const requestStorage: AsyncLocalStorage<ActiveRequest> = new AsyncLocalStorage<ActiveRequest>()
+// Lets @kit/sentry tell requests apart without depending on the logger.
+provideCurrentRequestId(() => requestStorage.getStore()?.id)
 
 /** The context of the request being handled, or undefined outside a request. */
 export function getRequestContext(): RequestContext | undefined {

@@ -1,5 +1,6 @@
 import { createDebug } from '@kit/internal'
-import { activeSdk } from './state.ts'
+import { type FailedRequest, normalizeRequest } from './request-data.ts'
+import { getSentryState } from './state.ts'
 
 const debug = createDebug('sentry')
 
@@ -12,6 +13,11 @@ export interface RequestErrorContext {
   source?: string
   /** Extra tags for this event (values are scrubbed like everything else). */
   tags?: Readonly<Record<string, string | number | boolean>>
+  /**
+   * The request that failed. In errors-only mode (tracing off) the SDK does
+   * not watch requests, so this is where `event.request` comes from.
+   */
+  request?: FailedRequest
 }
 
 /**
@@ -37,7 +43,8 @@ export function errorStatusCode(error: unknown, fallback?: number): number {
  * off, or a 4xx).
  */
 export function captureRequestError(error: unknown, context: RequestErrorContext = {}): string | undefined {
-  const sdk = activeSdk()
+  const state = getSentryState()
+  const sdk = state?.sdk
   if (!sdk) return undefined
   const statusCode = context.statusCode ?? errorStatusCode(error)
   if (statusCode < 500) {
@@ -48,6 +55,9 @@ export function captureRequestError(error: unknown, context: RequestErrorContext
     if (context.requestId) scope.setTag('request_id', context.requestId)
     scope.setTag('http.status_code', statusCode)
     if (context.tags) scope.setTags(context.tags)
+    if (context.request && state.mode === 'errors-only') {
+      scope.setSDKProcessingMetadata(normalizeRequest(context.request, state.config))
+    }
     const eventId = sdk.captureException(error, {
       mechanism: { type: `auto.http.kit.${context.source ?? 'http'}`, handled: false },
     })

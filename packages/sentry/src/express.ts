@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { KitError } from '@kit/internal'
 import { captureRequestError, errorStatusCode } from './capture.ts'
+import type { FailedRequest } from './request-data.ts'
 import { requestIdOf } from './request-id.ts'
 
 export interface SentryErrorHandlerOptions {
@@ -34,6 +35,7 @@ export function sentryErrorHandler(options: SentryErrorHandlerOptions = {}): Sen
       requestId: requestIdOf(req, res, header),
       statusCode: errorStatusCode(error),
       source: 'express',
+      request: req as FailedRequest,
     })
     next(error)
   }

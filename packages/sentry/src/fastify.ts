@@ -14,6 +14,13 @@ const plugin: FastifyPluginCallback = (fastify, _options, done) => {
       requestId: request.id,
       statusCode: errorStatusCode(error, reply.statusCode),
       source: 'fastify',
+      request: {
+        method: request.raw.method,
+        url: request.raw.url,
+        headers: request.raw.headers,
+        body: request.body,
+        socket: request.raw.socket,
+      },
     })
     hookDone()
   })

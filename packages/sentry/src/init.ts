@@ -1,5 +1,7 @@
-import { addKnownSecret, createDebug, isSensitiveKey, silentLogger } from '@kit/internal'
+import { addKnownSecret, createDebug, envSecretValues, silentLogger } from '@kit/internal'
+import { requestBreadcrumbs } from './breadcrumbs.ts'
 import { toDataCollection } from './data-collection.ts'
+import { integrationsFor, sentryMode } from './integrations.ts'
 import { parseSentryOptions, type SentryContext, type SentryEnv, type SentryOptions } from './options.ts'
 import { createScrubbers } from './scrub.ts'
 import { loadedFrameworks, loadSentrySdk } from './sdk.ts'
@@ -31,7 +33,7 @@ export function initSentry(options: SentryOptions = {}, context: SentryContext =
   const env = context.env ?? process.env
   const config = parseSentryOptions(options, env)
   if (config.dsn === undefined) {
-    if (!getSentryState()) setSentryState({ sdk: undefined, config, loadedBeforeInit: [] })
+    if (!getSentryState()) setSentryState({ sdk: undefined, config, mode: undefined, loadedBeforeInit: [] })
     debug('no SENTRY_DSN: error tracking off, @sentry/node not loaded')
     return false
   }
@@ -43,30 +45,35 @@ export function initSentry(options: SentryOptions = {}, context: SentryContext =
     redactKeys: config.redactKeys,
     keepQueryStrings: config.collect.queryStrings,
   })
-  sdk.init({
+  const mode = sentryMode(config)
+  const breadcrumbs = requestBreadcrumbs(mode)
+  // Without default integrations: integrationsFor() picks them (no Dedupe; errors-only: nothing per request).
+  sdk.initWithoutDefaultIntegrations({
     dsn: config.dsn,
     environment: config.environment,
     release: config.release,
     // Any rate, 0 included, turns the SDK's span machinery on for every request
     // (hasSpansEnabled tests `!= null`): tracing off must mean no rate at all.
-    ...(config.tracesSampleRate > 0 ? { tracesSampleRate: config.tracesSampleRate } : {}),
+    ...(mode === 'full' ? { tracesSampleRate: config.tracesSampleRate } : {}),
+    // The module hooks that rewrite Express, Fastify, router... at load time so they
+    // emit diagnostics channels for spans: every middleware call then goes
+    // through a wrapper. Errors-only mode records no spans, so no rewriting
+    // (docs/internals/sentry-sdk-facts.md).
+    enableRuntimeChannelInjection: mode === 'full',
     debug: config.debug,
     dataCollection: toDataCollection(config),
     includeLocalVariables: config.collect.localVariables,
     // Spans are streamed (the v11 default), so spans are scrubbed in beforeSendSpan.
     traceLifecycle: 'stream',
-    integrations: [
-      // kit's adapters capture 5xx with the request id; the SDK's own capture would send each error twice.
-      sdk.expressIntegration({ shouldHandleError: false }),
-      sdk.fastifyIntegration({ shouldHandleError: () => false }),
-    ],
-    beforeSend: (event) => scrub.event(event),
+    integrations: integrationsFor(sdk, config, mode),
+    beforeSend: (event) => scrub.event(breadcrumbs.select(event)),
     beforeSendSpan: (span) => scrub.span(span),
-    beforeBreadcrumb: (breadcrumb) => scrub.breadcrumb(breadcrumb),
+    beforeBreadcrumb: (breadcrumb) => breadcrumbs.tag(scrub.breadcrumb(breadcrumb)),
   })
-  setSentryState({ sdk, config, loadedBeforeInit })
+  setSentryState({ sdk, config, mode, loadedBeforeInit })
   debug(
-    'Sentry on: environment=%s release=%s (from %s) tracesSampleRate=%d collect=%j',
+    'Sentry on (%s): environment=%s release=%s (from %s) tracesSampleRate=%d collect=%j',
+    mode,
     config.environment,
     config.release ?? '(SDK detection)',
     config.releaseSource ?? 'nowhere',
@@ -74,7 +81,12 @@ export function initSentry(options: SentryOptions = {}, context: SentryContext =
     config.collect,
   )
   log.debug(
-    { environment: config.environment, release: config.release, tracesSampleRate: config.tracesSampleRate },
+    {
+      mode,
+      environment: config.environment,
+      release: config.release,
+      tracesSampleRate: config.tracesSampleRate,
+    },
     'Sentry initialised',
   )
   return true
@@ -86,8 +98,8 @@ export function isSentryInitialised(): boolean {
 }
 
 // Errors thrown before @kit/env has loaded must not leak env secrets either.
+// The same values @kit/env registers: secret-looking values under secret
+// names, never PWD (the app's directory must stay in stack frames).
 function registerEnvSecrets(env: SentryEnv): void {
-  for (const [name, value] of Object.entries(env)) {
-    if (typeof value === 'string' && isSensitiveKey(name)) addKnownSecret(value)
-  }
+  for (const value of envSecretValues(env)) addKnownSecret(value)
 }

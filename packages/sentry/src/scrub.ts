@@ -19,11 +19,17 @@ export interface ScrubOptions {
   keepQueryStrings?: boolean
 }
 
-// Attributes and breadcrumb fields that hold a URL or a path. Some SDK
-// integrations put the raw request URL there (Fastify's url.path keeps
-// the query string), past what `dataCollection` filters.
-const URL_FIELDS = ['url', 'url.full', 'url.path', 'http.url', 'http.target', 'http.request.header.referer']
-const QUERY_FIELDS = ['url.query', 'http.query', 'query_string']
+// Fields that hold a URL or a path, by the end of their name, at any depth:
+// url, url.full, url.path, http.url, http.target, request.url, the Referer
+// header (request.headers.referer, span attribute http.request.header.referer),
+// x-original-url... Some SDK integrations put the raw request URL there, past
+// what `dataCollection` filters. A string that is a whole absolute URL is cut
+// whatever its field is called.
+const URL_FIELD = /(?:^|[._-])(?:url|uri|href|referr?er|location|target|path)$/i
+const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:\/\/\S*$/i
+// A span or transaction name made from the raw request line: `GET /search?q=…`.
+const REQUEST_LINE = /^[A-Z]+ \/\S*$/
+const QUERY_FIELDS = new Set(['url.query', 'http.query', 'query_string'])
 
 /**
  * Scrubbers built on the shared redaction list (@kit/internal), the last
@@ -39,20 +45,18 @@ export function createScrubbers(options: ScrubOptions = {}): Scrubbers {
     event(event) {
       // sdkProcessingMetadata holds the SDK's live scopes: never copied, never sent (the SDK drops it).
       const { sdkProcessingMetadata, request, ...rest } = event as Payload
-      const clean: Payload = redact(rest, redactOptions)
+      const clean: Payload = urls(redact(rest, redactOptions))
       if (isObject(request)) clean.request = urls(scrubRequest(request, redactOptions))
       if (sdkProcessingMetadata !== undefined) clean.sdkProcessingMetadata = sdkProcessingMetadata
       return clean as typeof event
     },
     breadcrumb(breadcrumb) {
       const clean: Payload = redact(breadcrumb as Payload, redactOptions)
-      if (isObject(clean.data)) clean.data = urls(clean.data)
-      return clean as typeof breadcrumb
+      return urls(clean) as typeof breadcrumb
     },
     span(span) {
       const clean: Payload = redact(span as Payload, redactOptions)
-      if (isObject(clean.attributes)) clean.attributes = urls(clean.attributes)
-      return clean as typeof span
+      return urls(clean) as typeof span
     },
   }
 }
@@ -66,15 +70,27 @@ function scrubRequest(request: Payload, options: RedactOptions): Payload {
   return clean
 }
 
-/** Cuts `?query` off URL fields and removes query fields; values may be raw or `{ value, type }` attributes. */
+/**
+ * Cuts `?query` (and `#fragment`) off every URL-bearing field and removes
+ * query fields, at any depth and in any shape the SDK uses: a string, an
+ * array of strings (repeated headers), a `{ value, type }` span attribute
+ * holding either.
+ */
 function dropQueryStrings(fields: Payload): Payload {
-  const out: Payload = { ...fields }
-  for (const key of QUERY_FIELDS) delete out[key]
-  for (const key of URL_FIELDS) {
-    const value = out[key]
-    if (typeof value === 'string') out[key] = stripQuery(value)
-    else if (isObject(value) && typeof value.value === 'string')
-      out[key] = { ...value, value: stripQuery(value.value) }
+  return stripIn(fields, false, 0) as Payload
+}
+
+function stripIn(value: unknown, urlField: boolean, depth: number): unknown {
+  if (typeof value === 'string') {
+    return urlField || ABSOLUTE_URL.test(value) || REQUEST_LINE.test(value) ? stripQuery(value) : value
+  }
+  if (value === null || typeof value !== 'object' || depth > 16) return value
+  if (Array.isArray(value)) return value.map((item) => stripIn(item, urlField, depth + 1))
+  const out: Payload = {}
+  for (const [key, item] of Object.entries(value)) {
+    if (QUERY_FIELDS.has(key)) continue
+    // `{ value, type }` attributes: the field's name is the attribute's.
+    out[key] = stripIn(item, key === 'value' ? urlField : URL_FIELD.test(key), depth + 1)
   }
   return out
 }

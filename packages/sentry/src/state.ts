@@ -1,4 +1,5 @@
 import type * as SentryNode from '@sentry/node'
+import type { SentryMode } from './integrations.ts'
 import type { SentryConfig } from './options.ts'
 
 export type SentrySdk = typeof SentryNode
@@ -7,6 +8,8 @@ export type SentrySdk = typeof SentryNode
 export interface SentryState {
   sdk: SentrySdk | undefined
   config: SentryConfig
+  /** How the SDK runs (see integrations.ts); undefined while Sentry is off. */
+  mode: SentryMode | undefined
   /** Frameworks already loaded when Sentry started: their errors and routes are not instrumented. */
   loadedBeforeInit: string[]
 }

@@ -84,17 +84,30 @@ describe('release', () => {
     ['RENDER_GIT_COMMIT'],
     ['RAILWAY_GIT_COMMIT_SHA'],
     ['GIT_SHA'],
+    ['HEROKU_BUILD_COMMIT'],
   ])('falls back to the platform commit in %s', (name) => {
     expect(detectRelease({ [name]: ' 0123abcd \n' })).toEqual({ release: '0123abcd', source: name })
   })
 
   it('follows the documented order when several are set', () => {
-    const env = Object.fromEntries(RELEASE_ENV_NAMES.map((name) => [name, `from-${name}`]))
+    const env = Object.fromEntries(
+      RELEASE_ENV_NAMES.map((name) => [
+        name,
+        name === 'FLY_IMAGE_REF' ? 'registry.fly.io/a:deployment-1' : `from-${name}`,
+      ]),
+    )
     for (const name of RELEASE_ENV_NAMES) {
       expect(detectRelease(env)?.source).toBe(name)
       delete env[name]
     }
     expect(detectRelease(env)).toBeUndefined()
+  })
+
+  it("takes the deployment tag of Fly.io's FLY_IMAGE_REF (it was missing)", () => {
+    expect(detectRelease({ FLY_IMAGE_REF: 'registry.fly.io/shop:deployment-01J2' })).toEqual({
+      release: 'deployment-01J2',
+      source: 'FLY_IMAGE_REF',
+    })
   })
 
   it('skips empty values', () => {

@@ -56,6 +56,21 @@ describe('error events (beforeSend)', () => {
     expect(event.request).toEqual({ url: 'https://app.test/search' })
   })
 
+  it('cuts query strings off the Referer header and URL fields anywhere in the event', () => {
+    const referer = 'https://shop.test/reset?step=2#top'
+    const event = scrub.event({
+      request: { url: 'http://app.test/boom', headers: { referer, 'x-original-url': '/boom?page=3' } },
+      contexts: { page: { href: referer, links: [referer] } },
+      extra: { redirectedFrom: referer },
+    })
+    expect(event.request.headers).toEqual({ referer: 'https://shop.test/reset', 'x-original-url': '/boom' })
+    expect(event.contexts.page).toEqual({
+      href: 'https://shop.test/reset',
+      links: ['https://shop.test/reset'],
+    })
+    expect(event.extra.redirectedFrom).toBe('https://shop.test/reset')
+  })
+
   it('keeps query strings when collect.queryStrings is on, still redacting sensitive parameters', () => {
     const keep = createScrubbers({ keepQueryStrings: true })
     const event = keep.event({ request: { url: 'https://app.test/cb?page=2&token=abcdef12' } })
@@ -124,6 +139,32 @@ describe('spans (beforeSendSpan)', () => {
       'url.full': { value: 'http://x.test/search', type: 'string' },
       'http.route': '/search',
     })
+  })
+
+  it('cuts query strings off the Referer in every shape: string, array, typed attribute of an array', () => {
+    const referer = 'https://shop.test/reset?token=r3set-t0ken-abc&step=2'
+    const span = scrub.span({
+      name: 'GET /boom',
+      attributes: {
+        'http.request.header.referer': [referer],
+        'http.request.header.x_original_url': { value: [referer, '/a?b=c'], type: 'array' },
+        'custom.link': referer,
+        'http.route': '/boom',
+      },
+    })
+    expect(span.attributes).toEqual({
+      'http.request.header.referer': ['https://shop.test/reset'],
+      'http.request.header.x_original_url': { value: ['https://shop.test/reset', '/a'], type: 'array' },
+      'custom.link': 'https://shop.test/reset',
+      'http.route': '/boom',
+    })
+    expect(JSON.stringify(span)).not.toContain('step=2')
+  })
+
+  it('cuts the query string off a span name made from the raw request line', () => {
+    const span = scrub.span({ name: 'GET /search?q=private', attributes: {} })
+    expect(span.name).toBe('GET /search')
+    expect(scrub.span({ name: 'GET /search', attributes: {} }).name).toBe('GET /search')
   })
 
   it('redacts header attributes and scrubs status messages', () => {

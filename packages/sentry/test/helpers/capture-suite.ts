@@ -13,7 +13,10 @@ const get = (url: string, init: RequestInit = {}) =>
  * the last one shuts it down with SIGTERM.
  */
 export function describeCapture(framework: Framework): void {
-  describe(`${framework} app preloaded with @kit/sentry/instrument`, () => {
+  describe.each([
+    ['tracing on', '1'],
+    ['tracing off (errors-only)', '0'],
+  ])(`${framework} app preloaded with @kit/sentry/instrument, %s`, (_mode, rate) => {
     const commit = randomBytes(20).toString('hex')
     let sentry: EnvelopeServer
     let app: RunningFixture
@@ -24,8 +27,8 @@ export function describeCapture(framework: Framework): void {
         env: {
           SENTRY_DSN: sentry.dsn,
           SENTRY_ENVIRONMENT: 'staging',
-          // Tracing on, so the canary check covers spans too.
-          SENTRY_TRACES_SAMPLE_RATE: '1',
+          // With tracing on, the canary check covers spans too.
+          SENTRY_TRACES_SAMPLE_RATE: rate,
           HEROKU_SLUG_COMMIT: commit,
         },
       })
@@ -94,8 +97,9 @@ export function describeCapture(framework: Framework): void {
         b.message?.startsWith('calling the payment API'),
       )
       expect(logLine.message).toContain('[REDACTED]')
-      // Spans were sent too (tracing is on), so the check below covers them.
-      expect(sentry.envelopes.some((e) => e.items.some((i) => i.header.type === 'span'))).toBe(true)
+      // With tracing on, spans were sent too, so the check below covers them.
+      const spans = sentry.envelopes.some((e) => e.items.some((i) => i.header.type === 'span'))
+      expect(spans).toBe(rate === '1')
       expect(sentry.allText()).not.toContain(canary)
     })
 
@@ -106,7 +110,9 @@ export function describeCapture(framework: Framework): void {
       // process in the same tick: the event is still being prepared (source
       // lines read from disk, first connection to Sentry) when the SIGTERM
       // handler runs, so only the shutdown hook's close() gets it out.
-      const fresh = await startFixture(framework, { env: { SENTRY_DSN: sentry.dsn } })
+      const fresh = await startFixture(framework, {
+        env: { SENTRY_DSN: sentry.dsn, SENTRY_TRACES_SAMPLE_RATE: rate },
+      })
       try {
         const requestId = randomUUID()
         await get(`${fresh.url}/boom-then-sigterm`, { headers: { 'x-request-id': requestId } }).catch(
