@@ -12,8 +12,10 @@ export default defineConfig({
   ssr: { resolve: { conditions } },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'scripts/test/**/*.test.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Bounds for a hang, not for speed: CI shares two cores with other runs, and
+    // at a load average of 20+ PGlite's first start alone took 45 s (30 s failed it).
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
     // Two cores: files run in parallel forks; each file makes its own databases and prefixes.
     pool: 'forks',
     maxWorkers: 3,

@@ -13,6 +13,14 @@ export const errors: ErrorTable = {
     when: 'DATABASE_URL could not be parsed or uses a protocol kit does not support.',
     fix: 'Use postgres://user:password@host:5432/database (or postgresql://) for PostgreSQL, mysql://user:password@host:3306/database for MySQL or MariaDB. Percent-encode special characters in the password.',
   },
+  KIT_CORE_DATABASE_UNAVAILABLE: {
+    when: 'The database could not be reached in time: a connection was refused or not ready within database.connectTimeoutMs, none was free within database.acquireTimeoutMs, or a query got no answer within database.queryTimeoutMs. A route that lets it propagate answers 503 with Retry-After.',
+    fix: 'Check that the database is up and reachable from the app (DATABASE_URL host and port, firewall, the provider status page). Requests recover by themselves when it is back; raise the database.*TimeoutMs settings only for a slow network.',
+  },
+  KIT_CORE_DATABASE_OPTION_INVALID: {
+    when: 'A time bound under kit.config `database` (statementTimeoutMs, lockTimeoutMs, connectTimeoutMs, acquireTimeoutMs, queryTimeoutMs, keepAliveDelayMs) is not a whole number of milliseconds.',
+    fix: 'Use a whole number of milliseconds, e.g. `database: { queryTimeoutMs: 20000 }`; 0 turns statement, lock and query timeouts off.',
+  },
   KIT_CORE_REDIS_NOT_CONFIGURED: {
     when: 'Code asked for a Redis connection while REDIS_URL (and REDIS_TLS_URL) is unset.',
     fix: 'Set REDIS_URL (redis:// or rediss://), or leave the feature on its in-memory default.',

@@ -22,8 +22,8 @@ describe('createRedis', () => {
     await server.stop()
     const started = Date.now()
     await expect(redis.get('k')).rejects.toThrow()
-    // Fail-fast: well under the default 10 s+ a queued retry would take.
-    expect(Date.now() - started).toBeLessThan(1500)
+    // Fail-fast: well under the default 10 s+ a queued retry would take (generous for a busy machine).
+    expect(Date.now() - started).toBeLessThan(5000)
     await expect(redis.ping()).rejects.toThrow()
     expect(warnings.filter((w) => w.includes('unreachable'))).toHaveLength(1)
 

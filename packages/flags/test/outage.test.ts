@@ -94,7 +94,8 @@ describe('database stopped', () => {
     )
     const started = Date.now()
     await flags.start()
-    expect(Date.now() - started).toBeLessThan(4000)
+    // Bounded by startTimeoutMs (3 s); the rest is headroom for a busy machine.
+    expect(Date.now() - started).toBeLessThan(8000)
     expect(flags.evaluate('newCheckout')).toMatchObject({ value: true, source: 'env' })
     expect(flags.get('maxItems')).toBe(10)
     await new Promise((resolve) => setTimeout(resolve, 800))

@@ -128,12 +128,18 @@ export class CheckRunner {
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => T): Promise<T> {
-  return new Promise<T>((resolve) => {
+  return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => resolve(onTimeout()), ms)
-    promise.then((value) => {
-      clearTimeout(timer)
-      resolve(value)
-    })
+    promise.then(
+      (value) => {
+        clearTimeout(timer)
+        resolve(value)
+      },
+      (error: unknown) => {
+        clearTimeout(timer)
+        reject(error)
+      },
+    )
   })
 }
 

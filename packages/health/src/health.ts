@@ -29,8 +29,11 @@ const debug = createDebug('health')
 export interface HealthState {
   started: boolean
   shuttingDown: boolean
+  /** Sustained overload was detected (in development it is only logged). */
   overloaded: boolean
   overloadReason: string | undefined
+  /** Overloaded and enforcing: non-health requests get 503 and readiness fails. */
+  shedding: boolean
   load: LoadSample
 }
 
@@ -56,6 +59,8 @@ export class Health {
   #shutdown: Promise<ShutdownOutcome> | undefined
   #shedBody: string
   #retryAfter: string
+  /** False outside production: overload is logged, nothing is refused. */
+  #enforce: boolean
 
   constructor(options: HealthOptions = {}, context: HealthContext = {}) {
     this.#log = context.log ?? silentLogger
@@ -72,11 +77,10 @@ export class Health {
     })
     this.#startup = new StartupTasks(this.#log)
     const shedding = config.loadShedding
-    this.#monitor = new LoadMonitor(shedding, shedding ? shedding.sampleIntervalMs : 1000, (reason) => {
-      if (reason) this.#log.warn({ reason }, `overloaded (${reason}): shedding requests with 503`)
-      else this.#log.info('load back under the limits: no longer shedding requests')
-    })
-    this.#monitor.start()
+    this.#enforce = shedding !== false && shedding.enforce
+    this.#monitor = new LoadMonitor(shedding, shedding ? shedding.sampleIntervalMs : 1000, (reason) =>
+      this.#onOverloadChange(reason),
+    )
     this.#retryAfter = String(shedding ? shedding.retryAfterSeconds : 10)
     this.#shedBody = JSON.stringify({
       statusCode: 503,
@@ -96,6 +100,7 @@ export class Health {
       shuttingDown: this.#shutdown !== undefined,
       overloaded: this.#monitor.overloaded,
       overloadReason: this.#monitor.overloadReason,
+      shedding: this.#enforce && this.#monitor.overloaded,
       load: { ...this.#monitor.latest },
     }
   }
@@ -123,9 +128,14 @@ export class Health {
     else this.#startup.add(undefined, nameOrTask)
   }
 
-  /** Startup is over once the tasks given to waitFor() have resolved; attach() calls this. */
+  /**
+   * Startup is over once the tasks given to waitFor() have resolved; attach()
+   * calls this. Load is measured from here on (after the warm-up), so the
+   * app's own start-up work never counts as overload.
+   */
   markStarted(): void {
     this.#startup.markStarted()
+    if (!this.#shutdown) this.#monitor.start()
   }
 
   /**
@@ -146,14 +156,14 @@ export class Health {
       runners: [...this.#runners.values()],
       startup: this.#startup,
       shuttingDown: this.#shutdown !== undefined,
-      overloadReason: this.#monitor.overloadReason,
+      overloadReason: this.#enforce ? this.#monitor.overloadReason : undefined,
       load: this.#monitor.latest,
     })
   }
 
-  /** True when load shedding is on, the process is overloaded and `req` is not a health request. */
+  /** True when load shedding is on and enforced, the process is overloaded and `req` is not a health request. */
   shouldShed(req: IncomingMessage): boolean {
-    return this.#config.loadShedding !== false && this.#monitor.overloaded && !this.isHealthPath(req)
+    return this.#enforce && this.#monitor.overloaded && !this.isHealthPath(req)
   }
 
   /** 503 + Retry-After for a shed request (a fresh object each time). */
@@ -224,6 +234,18 @@ export class Health {
     this.#unsubscribeSignals = undefined
     for (const drain of this.#drains.values()) drain.detach()
     this.#drains.clear()
+  }
+
+  #onOverloadChange(reason: string | undefined): void {
+    if (reason && this.#enforce)
+      this.#log.warn({ reason }, `overloaded (${reason}): shedding requests with 503`)
+    else if (reason) {
+      this.#log.warn(
+        { reason, wouldShed: true },
+        `overloaded (${reason}): would shed requests with 503, but loadShedding.enforce is off (the default outside NODE_ENV=production), so nothing is refused`,
+      )
+    } else if (this.#enforce) this.#log.info('load back under the limits: no longer shedding requests')
+    else this.#log.info('load back under the limits')
   }
 
   #detachServer(server: Server): void {

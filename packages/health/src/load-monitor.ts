@@ -1,11 +1,12 @@
 import { type EventLoopUtilization, performance } from 'node:perf_hooks'
 import type { LoadSheddingConfig } from './options.ts'
+import { OverloadDecision } from './overload-decision.ts'
 
-/** What the process looked like over the last sample window. */
+/** What the process looked like over the last sample. */
 export interface LoadSample {
-  /** Longest event-loop lag seen in the window, in ms. */
+  /** Longest event-loop lag seen in the sample, in ms. */
   eventLoopDelayMs: number
-  /** Share of the window the event loop was busy (0–1). */
+  /** Share of the sample the event loop was busy (0–1). */
   eventLoopUtilization: number
   heapUsedBytes: number
   rssBytes: number
@@ -15,44 +16,52 @@ export interface LoadSample {
 const TICK_MS = 25
 
 /**
- * Measures event-loop lag, utilisation, heap and RSS, and decides whether the
- * process is overloaded. (perf_hooks.monitorEventLoopDelay misses a single
- * long block on Node 20, so lag is measured with our own timer.) It trips at
- * once — on the first late tick — and recovers only after a whole window
- * under every threshold, so a struggling process does not flap.
+ * Measures event-loop lag, utilisation, heap and RSS once per sample, and
+ * hands each sample to the overload decision (sustained, never one sample:
+ * see overload-decision.ts). (perf_hooks.monitorEventLoopDelay misses a
+ * single long block on Node 20, so lag is measured with our own timer.)
+ * Nothing is measured before start(): Health calls it once the server
+ * listens, so the app's own start-up work is never counted.
  */
 export class LoadMonitor {
   latest: LoadSample = { eventLoopDelayMs: 0, eventLoopUtilization: 0, heapUsedBytes: 0, rssBytes: 0 }
-  /** Why the process is overloaded (e.g. "event-loop delay 1204 ms > 1000 ms"); undefined when it is not. */
-  overloadReason: string | undefined
-  #limits: LoadSheddingConfig | false
-  #windowMs: number
+  #decision: OverloadDecision | undefined
+  #sampleMs: number
   #timer: NodeJS.Timeout | undefined
   #lastTick = 0
-  #windowStart = 0
-  #windowMaxLag = 0
+  #sampleStart = 0
+  #sampleMaxLag = 0
   #elu: EventLoopUtilization | undefined
-  #onChange: ((reason: string | undefined) => void) | undefined
 
   /** `onChange` hears when the process becomes overloaded (with the reason) and when it recovers. */
   constructor(
     limits: LoadSheddingConfig | false,
-    windowMs: number,
+    sampleMs: number,
     onChange?: (reason: string | undefined) => void,
   ) {
-    this.#limits = limits
-    this.#windowMs = windowMs
-    this.#onChange = onChange
+    this.#sampleMs = sampleMs
+    this.#decision = limits ? new OverloadDecision(limits, onChange) : undefined
   }
 
   get overloaded(): boolean {
     return this.overloadReason !== undefined
   }
 
+  /** Why the process is overloaded (e.g. "event-loop delay over 1000 ms in 5 samples in a row"); undefined when it is not. */
+  get overloadReason(): string | undefined {
+    return this.#decision?.reason
+  }
+
+  get started(): boolean {
+    return this.#timer !== undefined
+  }
+
   start(): void {
     if (this.#timer) return
-    this.#lastTick = this.#windowStart = performance.now()
+    const now = performance.now()
+    this.#lastTick = this.#sampleStart = now
     this.#elu = performance.eventLoopUtilization()
+    this.#decision?.begin(now)
     this.#sampleMemory()
     this.#timer = setInterval(() => this.#tick(), TICK_MS)
     this.#timer.unref()
@@ -67,30 +76,20 @@ export class LoadMonitor {
     const now = performance.now()
     const lag = Math.max(0, now - this.#lastTick - TICK_MS)
     this.#lastTick = now
-    if (lag > this.#windowMaxLag) this.#windowMaxLag = lag
-    const limits = this.#limits
-    if (limits && limits.maxEventLoopDelayMs > 0 && lag > limits.maxEventLoopDelayMs) {
-      this.#setReason(`event-loop delay ${Math.round(lag)} ms > ${limits.maxEventLoopDelayMs} ms`)
-    }
-    if (now - this.#windowStart >= this.#windowMs) this.#closeWindow(now)
+    if (lag > this.#sampleMaxLag) this.#sampleMaxLag = lag
+    if (now - this.#sampleStart >= this.#sampleMs) this.#closeSample(now)
   }
 
-  #closeWindow(now: number): void {
+  #closeSample(now: number): void {
     const elu = performance.eventLoopUtilization()
     const utilization = this.#elu ? performance.eventLoopUtilization(elu, this.#elu).utilization : 0
     this.#elu = elu
-    this.latest.eventLoopDelayMs = Math.round(this.#windowMaxLag)
+    this.latest.eventLoopDelayMs = Math.round(this.#sampleMaxLag)
     this.latest.eventLoopUtilization = Math.round(utilization * 1000) / 1000
     this.#sampleMemory()
-    this.#windowStart = now
-    this.#windowMaxLag = 0
-    this.#setReason(this.#limits ? exceeded(this.latest, this.#limits) : undefined)
-  }
-
-  #setReason(reason: string | undefined): void {
-    const changed = (reason === undefined) !== (this.overloadReason === undefined)
-    this.overloadReason = reason
-    if (changed) this.#onChange?.(reason)
+    this.#sampleStart = now
+    this.#sampleMaxLag = 0
+    this.#decision?.add(this.latest, now)
   }
 
   #sampleMemory(): void {
@@ -98,24 +97,4 @@ export class LoadMonitor {
     this.latest.heapUsedBytes = memory.heapUsed
     this.latest.rssBytes = memory.rss
   }
-}
-
-function exceeded(sample: LoadSample, limits: LoadSheddingConfig): string | undefined {
-  if (limits.maxEventLoopDelayMs > 0 && sample.eventLoopDelayMs > limits.maxEventLoopDelayMs) {
-    return `event-loop delay ${sample.eventLoopDelayMs} ms > ${limits.maxEventLoopDelayMs} ms`
-  }
-  if (limits.maxEventLoopUtilization > 0 && sample.eventLoopUtilization > limits.maxEventLoopUtilization) {
-    return `event-loop utilisation ${sample.eventLoopUtilization} > ${limits.maxEventLoopUtilization}`
-  }
-  if (limits.maxHeapUsedBytes > 0 && sample.heapUsedBytes > limits.maxHeapUsedBytes) {
-    return `heap used ${mb(sample.heapUsedBytes)} > ${mb(limits.maxHeapUsedBytes)}`
-  }
-  if (limits.maxRssBytes > 0 && sample.rssBytes > limits.maxRssBytes) {
-    return `RSS ${mb(sample.rssBytes)} > ${mb(limits.maxRssBytes)}`
-  }
-  return undefined
-}
-
-function mb(bytes: number): string {
-  return `${Math.round(bytes / 1048576)} MB`
 }

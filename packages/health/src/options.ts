@@ -15,18 +15,31 @@ export interface HealthPaths {
 }
 
 export interface LoadSheddingOptions {
-  /** Shed when the event loop lags more than this in the last sample; 0 turns it off. @default 1000 */
+  /** A sample breaks this limit when the event loop lagged longer than this in it; 0 turns it off. @default 1000 */
   maxEventLoopDelayMs?: number
-  /** Shed when the event loop is busier than this fraction (0–1) of the last sample; 0 turns it off. @default 0 */
+  /** A sample breaks this limit when the event loop was busier than this fraction (0–1) of it; 0 turns it off. @default 0 */
   maxEventLoopUtilization?: number
-  /** Shed when the V8 heap in use passes this many bytes; 0 turns it off. @default 90% of the V8 heap limit */
+  /** A sample breaks this limit when the V8 heap in use passes this many bytes; 0 turns it off. @default 90% of the V8 heap limit */
   maxHeapUsedBytes?: number
-  /** Shed when the resident set size passes this many bytes; 0 turns it off. @default 0 */
+  /** A sample breaks this limit when the resident set size passes this many bytes; 0 turns it off. @default 0 */
   maxRssBytes?: number
-  /** How often load is measured. @default 1000 */
+  /** Length of one sample. @default 1000 */
   sampleIntervalMs?: number
+  /**
+   * Overloaded only after this long of samples in a row that each broke a
+   * limit, and back to normal after as long under every limit. One block of
+   * the loop, however long, falls in one sample and never trips it. @default 5000
+   */
+  sustainedMs?: number
+  /** Samples are not counted for this long after the server starts listening (attach() / markStarted()). @default 10000 */
+  warmUpMs?: number
   /** The `Retry-After` header of shed responses, in seconds. @default 10 */
   retryAfterSeconds?: number
+  /**
+   * Refuse requests (and fail readiness) while overloaded. When false, kit only
+   * logs what it would shed. @default true when NODE_ENV is production, else false
+   */
+  enforce?: boolean
 }
 
 export interface HealthOptions {
@@ -92,7 +105,10 @@ export interface LoadSheddingConfig {
   maxHeapUsedBytes: number
   maxRssBytes: number
   sampleIntervalMs: number
+  sustainedMs: number
+  warmUpMs: number
   retryAfterSeconds: number
+  enforce: boolean
 }
 
 export interface HealthConfig {
@@ -138,5 +154,8 @@ export const LOAD_SHEDDING_NAMES: readonly string[] = [
   'maxHeapUsedBytes',
   'maxRssBytes',
   'sampleIntervalMs',
+  'sustainedMs',
+  'warmUpMs',
   'retryAfterSeconds',
+  'enforce',
 ]

@@ -63,7 +63,7 @@ export function parseOptions(options: HealthOptions, env: HealthEnv, log: KitLog
     minCheckIntervalMs: duration('minCheckIntervalMs', options.minCheckIntervalMs) ?? 1000,
     token,
     trustPrivateNetwork: flag('trustPrivateNetwork', options.trustPrivateNetwork, true),
-    loadShedding: parseLoadShedding(options.loadShedding),
+    loadShedding: parseLoadShedding(options.loadShedding, env.NODE_ENV ?? process.env.NODE_ENV),
     shutdownTimeoutMs,
     readinessDelayMs,
     hookTimeoutMs: duration('hookTimeoutMs', options.hookTimeoutMs, { min: 1 }) ?? 5000,
@@ -100,7 +100,10 @@ function parsePaths(paths: HealthOptions['paths']): HealthConfig['paths'] {
   return resolved
 }
 
-function parseLoadShedding(input: HealthOptions['loadShedding']): LoadSheddingConfig | false {
+function parseLoadShedding(
+  input: HealthOptions['loadShedding'],
+  nodeEnv: string | undefined,
+): LoadSheddingConfig | false {
   if (input === false) return false
   if (input !== undefined && (input === null || typeof input !== 'object')) {
     throw invalid(`loadShedding must be an object or false, got ${describe(input)}.`)
@@ -121,7 +124,11 @@ function parseLoadShedding(input: HealthOptions['loadShedding']): LoadSheddingCo
       Math.floor(getHeapStatistics().heap_size_limit * 0.9),
     maxRssBytes: bytes('loadShedding.maxRssBytes', o.maxRssBytes) ?? 0,
     sampleIntervalMs: duration('loadShedding.sampleIntervalMs', o.sampleIntervalMs, { min: 10 }) ?? 1000,
+    sustainedMs: duration('loadShedding.sustainedMs', o.sustainedMs) ?? 5000,
+    warmUpMs: duration('loadShedding.warmUpMs', o.warmUpMs) ?? 10_000,
     retryAfterSeconds: duration('loadShedding.retryAfterSeconds', o.retryAfterSeconds, { min: 1 }) ?? 10,
+    // Development and tests only log: a laptop or a busy CI machine is not an overloaded server.
+    enforce: flag('loadShedding.enforce', o.enforce, nodeEnv === 'production'),
   }
 }
 

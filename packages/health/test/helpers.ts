@@ -1,3 +1,4 @@
+import { EventEmitter, once } from 'node:events'
 import type { Server } from 'node:http'
 import { Readable } from 'node:stream'
 import type { KitLogger } from '@kit/internal'
@@ -13,6 +14,17 @@ export const FRAMEWORKS: readonly Framework[] = ['express', 'fastify']
 
 export interface TestApp extends ListeningApp {
   server: Server
+  /**
+   * Resolves when the next request to /slow or /stream reaches its handler:
+   * call it before sending, await it after, instead of sleeping to "put a
+   * request in flight" (which a busy machine turns into a race).
+   */
+  arrived(route: 'slow' | 'stream'): Promise<void>
+}
+
+function arrivals(): { emitter: EventEmitter; arrived: TestApp['arrived'] } {
+  const emitter = new EventEmitter()
+  return { emitter, arrived: (route) => once(emitter, route).then(() => undefined) }
 }
 
 /** Blocks the event loop, the way a CPU-heavy handler does. */
@@ -32,6 +44,7 @@ export function sleep(ms: number): Promise<void> {
  * GET /stream?ms= (headers and a first chunk at once, the end after ms).
  */
 export async function serve(framework: Framework, health: Health): Promise<TestApp> {
+  const { emitter, arrived } = arrivals()
   if (framework === 'express') {
     const app = express()
     app.use(healthRoutes(health))
@@ -40,6 +53,7 @@ export async function serve(framework: Framework, health: Health): Promise<TestA
       res.json({ hello: 'world' })
     })
     app.get('/slow', async (req, res) => {
+      emitter.emit('slow')
       await sleep(Number(req.query.ms ?? 1000))
       res.json({ slow: true })
     })
@@ -48,6 +62,7 @@ export async function serve(framework: Framework, health: Health): Promise<TestA
       res.json({ blocked: true })
     })
     app.get('/stream', (req, res) => {
+      emitter.emit('stream')
       stream(Number(req.query.ms ?? 500)).pipe(res)
     })
     let server: Server | undefined
@@ -57,12 +72,13 @@ export async function serve(framework: Framework, health: Health): Promise<TestA
         return server
       },
     })
-    return { ...listening, server: server! }
+    return { ...listening, server: server!, arrived }
   }
   const app = Fastify()
   await app.register(kitHealth, { health })
   app.get('/api/hello', async () => ({ hello: 'world' }))
   app.get('/slow', async (request) => {
+    emitter.emit('slow')
     await sleep(Number((request.query as { ms?: string }).ms ?? 1000))
     return { slow: true }
   })
@@ -70,11 +86,12 @@ export async function serve(framework: Framework, health: Health): Promise<TestA
     busy(Number((request.query as { ms?: string }).ms ?? 500))
     return { blocked: true }
   })
-  app.get('/stream', async (request, reply) =>
-    reply.send(stream(Number((request.query as { ms?: string }).ms ?? 500))),
-  )
+  app.get('/stream', async (request, reply) => {
+    emitter.emit('stream')
+    return reply.send(stream(Number((request.query as { ms?: string }).ms ?? 500)))
+  })
   const listening = await listenFastify(app)
-  return { ...listening, server: app.server }
+  return { ...listening, server: app.server, arrived }
 }
 
 /** A body whose first chunk goes out at once (so headers are sent) and whose end comes after `ms`. */

@@ -155,6 +155,9 @@ describe('loadShedding', () => {
     [{ maxHeapUsedBytes: -1 }, 'loadShedding.maxHeapUsedBytes must be a whole number of bytes'],
     [{ sampleIntervalMs: 1 }, 'loadShedding.sampleIntervalMs must be a whole number of at least 10'],
     [{ retryAfterSeconds: 0 }, 'loadShedding.retryAfterSeconds must be a whole number of at least 1'],
+    [{ sustainedMs: -5 }, 'loadShedding.sustainedMs must be a whole number of at least 0'],
+    [{ warmUpMs: 1.5 }, 'loadShedding.warmUpMs must be a whole number of at least 0'],
+    [{ enforce: 'yes' }, 'loadShedding.enforce must be true or false, got "yes"'],
     [true, 'loadShedding must be an object or false, got true'],
   ])('rejects %o', (loadShedding, message) => {
     expect(thrown(() => create({ loadShedding })).message).toContain(message)

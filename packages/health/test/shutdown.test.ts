@@ -1,16 +1,18 @@
 import { Agent, request } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createHealth, type Health, type HealthOptions } from '../src/index.ts'
-import { FRAMEWORKS, get, memoryLogger, serve, sleep, type TestApp } from './helpers.ts'
+import { eventually, FRAMEWORKS, get, memoryLogger, serve, sleep, type TestApp } from './helpers.ts'
 
 /** A GET on a keep-alive agent, resolving with status, headers and how long it took. */
 function keepAliveGet(
   url: string,
   agent: Agent,
+  onHeaders?: () => void,
 ): Promise<{ status: number; connection: string | undefined; ms: number }> {
   const started = Date.now()
   return new Promise((resolve, reject) => {
     const req = request(url, { agent, timeout: 10_000 }, (res) => {
+      onHeaders?.()
       res.resume()
       res.on('end', () =>
         resolve({
@@ -69,8 +71,9 @@ describe.each(FRAMEWORKS)('%s', (framework) => {
     it('lets a request in flight finish, answered with Connection: close', async () => {
       const { url } = await start()
       const agent = new Agent({ keepAlive: true })
+      const inFlight = app!.arrived('slow')
       const slow = keepAliveGet(`${url}/slow?ms=800`, agent)
-      await sleep(150)
+      await inFlight
       const outcome = await health!.shutdown('test')
       const response = await slow
       expect(response).toMatchObject({ status: 200, connection: 'close' })
@@ -94,8 +97,12 @@ describe.each(FRAMEWORKS)('%s', (framework) => {
     it('closes a keep-alive connection whose headers went out before the drain, once its response ends', async () => {
       const { url } = await start()
       const agent = new Agent({ keepAlive: true })
-      const streaming = keepAliveGet(`${url}/stream?ms=600`, agent)
-      await sleep(200)
+      let received!: () => void
+      const headersReceived = new Promise<void>((resolve) => {
+        received = resolve
+      })
+      const streaming = keepAliveGet(`${url}/stream?ms=600`, agent, received)
+      await headersReceived
       const started = Date.now()
       await health!.shutdown('test')
       // Without closing it, server.close() waits for the keep-alive timeout (5 s on Express, 72 s on Fastify).
@@ -107,8 +114,9 @@ describe.each(FRAMEWORKS)('%s', (framework) => {
     it('exits 1 at the deadline when a request outlives it, naming the request', async () => {
       const log = memoryLogger()
       const { url } = await start({ shutdownTimeoutMs: 500 }, log)
+      const inFlight = app!.arrived('slow')
       const slow = get(`${url}/slow?ms=3000`).catch((error: Error) => error)
-      await sleep(150)
+      await inFlight
       const started = Date.now()
       const outcome = await health!.shutdown('test')
       expect(Date.now() - started).toBeLessThan(5000)
@@ -226,7 +234,7 @@ describe('signals', () => {
     )
     process.emit('SIGTERM', 'SIGTERM')
     expect(await closed).toBe('db closed')
-    await sleep(50)
+    await eventually(async () => exits.length > 0)
     expect(exits).toEqual([0])
     expect(app.server.listening).toBe(false)
   })

@@ -119,6 +119,10 @@ describe('kitLoggerPlugin (Fastify) misuse', () => {
     const server = await listenFastify(app)
     try {
       await fetch(server.url, { headers: { 'x-request-id': 'only-one' }, signal: AbortSignal.timeout(5000) })
+      // The line is written when the response finishes: wait for it, then check there is only one.
+      await expect
+        .poll(() => out.lines().filter((l) => l.reqId === 'only-one').length, { timeout: 10_000 })
+        .toBeGreaterThan(0)
       await new Promise((r) => setTimeout(r, 50))
       expect(
         out

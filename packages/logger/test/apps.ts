@@ -3,6 +3,7 @@
  * fastifyLoggerOptions(), and created bare with only the plugin), so every
  * behaviour is checked on each.
  */
+import { EventEmitter, once } from 'node:events'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { type ListeningApp, listenExpress, listenFastify, MemoryStream } from '@kit/test-utils'
 import express from 'express'
@@ -28,6 +29,8 @@ export interface TestApp extends ListeningApp {
   lines(): Record<string, any>[]
   /** The request line of the request with this id (waits for it: it is written after the response). */
   requestLine(id: string): Promise<Record<string, any>>
+  /** Resolves when the next request to /slow reaches its handler (instead of guessing with a timer). */
+  slowArrived(): Promise<void>
 }
 
 const isHealth = (req: { url?: string }) => req.url === '/health'
@@ -47,6 +50,7 @@ export async function startApp(
   const out = new MemoryStream()
   const log = createLogger({ level: 'debug', service: 'test-app', ...options.logger, destination: out })
   const request = { skip: isHealth, ...options.request }
+  const arrivals = new EventEmitter()
   let listening: ListeningApp
   if (variant === 'express') {
     const app = express()
@@ -81,6 +85,7 @@ export async function startApp(
       throw Object.assign(new Error('bad input'), { status: 400 })
     })
     app.get('/slow', async (_req, res) => {
+      arrivals.emit('slow')
       await sleep(400)
       res.send('late')
     })
@@ -132,6 +137,7 @@ export async function startApp(
       throw Object.assign(new Error('bad input'), { statusCode: 400 })
     })
     app.get('/slow', async () => {
+      arrivals.emit('slow')
       await sleep(400)
       return 'late'
     })
@@ -147,8 +153,9 @@ export async function startApp(
     log,
     out,
     lines,
+    slowArrived: () => once(arrivals, 'slow').then(() => undefined),
     async requestLine(id) {
-      const deadline = Date.now() + 3000
+      const deadline = Date.now() + 10_000
       for (;;) {
         const line = lines().find(
           (l) => l.reqId === id && (l.msg === 'request completed' || l.msg === 'request aborted'),

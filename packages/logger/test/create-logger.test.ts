@@ -157,15 +157,14 @@ describe('pretty', () => {
     expect(JSON.parse(out.trim())).toMatchObject({ msg: 'pretty check' })
   })
 
-  it('can be forced on, into a given destination', () => {
+  it('can be forced on, into a given destination', async () => {
     const out = new MemoryStream()
     const log = createLogger({ pretty: true, destination: out }, { env: { NODE_ENV: 'production' } })
     log.info({ password: 'hunter2hunter2' }, 'forced pretty')
-    return new Promise<void>((resolve) => setTimeout(resolve, 50)).then(() => {
-      expect(out.text()).toContain('forced pretty')
-      expect(out.text()).toContain('[REDACTED]')
-      expect(out.text()).not.toContain('hunter2hunter2')
-      expect(out.text().trim().startsWith('{')).toBe(false)
-    })
+    // The pretty stream writes asynchronously: wait for the line, not for a guessed 50 ms.
+    await expect.poll(() => out.text(), { timeout: 10_000 }).toContain('forced pretty')
+    expect(out.text()).toContain('[REDACTED]')
+    expect(out.text()).not.toContain('hunter2hunter2')
+    expect(out.text().trim().startsWith('{')).toBe(false)
   })
 })

@@ -39,9 +39,10 @@ describe('flushLogger', () => {
     const out = new MemoryStream()
     const log = createLogger({ destination: out }, { env })
     log.info('kept')
+    // A timeout far past the assertion: "at once" means it never waited for it, however busy the machine.
     const started = Date.now()
-    await flushLogger(log)
-    expect(Date.now() - started).toBeLessThan(1000)
+    await flushLogger(log, 20_000)
+    expect(Date.now() - started).toBeLessThan(10_000)
     expect(out.lines()[0]?.msg).toBe('kept')
   })
 
@@ -54,7 +55,7 @@ describe('flushLogger', () => {
     const log = createLogger({ destination: stuck }, { env })
     const started = Date.now()
     await flushLogger(log, 100)
-    expect(Date.now() - started).toBeLessThan(2000)
+    expect(Date.now() - started).toBeLessThan(5000)
   })
 })
 

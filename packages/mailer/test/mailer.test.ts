@@ -139,7 +139,8 @@ describe('mailer', () => {
       resend.script({ status: 200, deliverFirst: true, delayMs: 300 })
       const m = mailer({ providers: ['resend'] })
       const sending = m.send(message)
-      await new Promise((r) => setTimeout(r, 50))
+      // In flight means the provider has it (it answers after 300 ms), not "50 ms have passed".
+      await expect.poll(() => resend.requests.length, { timeout: 10_000 }).toBe(1)
       let closed = false
       const closing = m.close().then(() => {
         closed = true

@@ -79,7 +79,8 @@ describe('resend transport', () => {
       server.script({ status: 200, deliverFirst: true, delayMs: 400 })
       const message = await outgoing()
       const first = transport().send(message)
-      await new Promise((r) => setTimeout(r, 100))
+      // The first request has reached the server (and is held there), whatever the machine's load.
+      await expect.poll(() => server.requests.length, { timeout: 10_000 }).toBe(1)
       const error = await failure(transport().send(message))
       expect(error).toMatchObject({
         code: 'KIT_MAILER_PROVIDER_UNAVAILABLE',

@@ -4,7 +4,7 @@ import express from 'express'
 import { afterEach, describe, expect, it } from 'vitest'
 import { metricsMiddleware } from '../src/express.ts'
 import { createMetrics, type Metrics, type MetricsOptions } from '../src/index.ts'
-import { FRAMEWORKS, hit, memoryLogger, samples, serve, sleep, value } from './helpers.ts'
+import { FRAMEWORKS, hit, memoryLogger, samples, serve, value } from './helpers.ts'
 
 const REQUESTS = 'http_requests_total'
 const DURATION = 'http_request_duration_seconds'
@@ -69,9 +69,11 @@ for (const framework of FRAMEWORKS) {
 
     it('shows requests in flight and returns to zero', async () => {
       const { metrics, base } = await start()
-      const slow = fetch(`${base}/slow?ms=600`)
-      await sleep(200)
-      expect(value(await metrics.metrics(), 'http_requests_in_flight')).toBe(1)
+      // Long enough to be seen in flight on a busy machine; polled, not slept for.
+      const slow = fetch(`${base}/slow?ms=3000`)
+      await expect
+        .poll(async () => value(await metrics.metrics(), 'http_requests_in_flight'), { timeout: 10_000 })
+        .toBe(1)
       await (await slow).text()
       await expect
         .poll(async () => value(await metrics.metrics(), 'http_requests_in_flight'), { timeout: 5000 })

@@ -1,4 +1,5 @@
-import { readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { isKitError } from '@kit/internal'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -268,12 +269,14 @@ describe('migrateUnlock()', () => {
   })
 
   it('refuses while a release holds the lock (KIT_MIGRATE_LOCKED)', async () => {
+    // The migration says when it runs (the release holds the lock then), instead of a guessed sleep.
+    const started = join(mkdtempSync(join(tmpdir(), 'kit-unlock-')), 'started')
     const { base } = await setup('unlock_busy', {
-      '001_slow.js':
-        'export async function up(knex) { if (!knex.userParams?.kitCheck) await new Promise((r) => setTimeout(r, 3000)) }',
+      '001_slow.js': `import { writeFileSync } from 'node:fs'
+export async function up(knex) { if (!knex.userParams?.kitCheck) { writeFileSync(${JSON.stringify(started)}, ''); await new Promise((r) => setTimeout(r, 5000)) } }`,
     })
     const running = release(base)
-    await new Promise((r) => setTimeout(r, 1500))
+    await expect.poll(() => existsSync(started), { timeout: 20_000 }).toBe(true)
     const error = await migrateUnlock(base).catch((e: unknown) => e)
     expect(isKitError(error, 'KIT_MIGRATE_LOCKED')).toBe(true)
     expect((await running).applied).toEqual(['001_slow.js'])

@@ -58,7 +58,8 @@ export function createRateLimits(options: RateLimitOptions = {}, context: RateLi
     context.store ?? (context.redis !== undefined ? new RedisStore(context.redis) : new MemoryStore())
   const failClosed = [...config.tiers.values()].filter((t) => t.failClosed).map((t) => t.name)
   const reporter = new OutageReporter(log, store.name, config.warnIntervalMs, failClosed)
-  const guard = new StoreGuard(config.storeTimeoutMs, reporter)
+  const probe = store.ping ? () => store.ping!() : () => store.hit(`${config.prefix}probe`, 1000)
+  const guard = new StoreGuard(config.storeTimeoutMs, reporter, probe)
   const tiers = new Map<string, Tier>()
   for (const tierConfig of config.tiers.values()) {
     tiers.set(tierConfig.name, new Tier(tierConfig, config.prefix, config.headers, store, guard))
@@ -91,6 +92,7 @@ export function createRateLimits(options: RateLimitOptions = {}, context: RateLi
   }
 
   const close = async (): Promise<void> => {
+    guard.close()
     if (ownStore) await store.close()
   }
   const subnet = config.ipv6Subnet

@@ -45,6 +45,14 @@ export interface ThrowawayRedis {
   start(): Promise<void>
   /** Stops the server (SIGKILL: an outage, not a clean shutdown). */
   stop(): Promise<void>
+  /**
+   * Freezes the server (SIGSTOP): connections stay open and commands are
+   * accepted by the kernel but never answered — a hung Redis, which clients
+   * still report as 'ready'.
+   */
+  pause(): void
+  /** Thaws a paused server (SIGCONT): queued commands are answered. */
+  resume(): void
   /** Stops the server for good and removes its directory. */
   destroy(): Promise<void>
 }
@@ -72,6 +80,12 @@ export async function startThrowawayRedis(): Promise<ThrowawayRedis> {
         if (Date.now() > deadline) throw new Error(`redis-server did not start on port ${port}`)
         await new Promise((r) => setTimeout(r, 25))
       }
+    },
+    pause() {
+      if (child && isRunning(child)) child.kill('SIGSTOP')
+    },
+    resume() {
+      if (child && isRunning(child)) child.kill('SIGCONT')
     },
     async stop() {
       const current = child

@@ -1,15 +1,18 @@
 import { join, resolve } from 'node:path'
 import { createDebug, ensureDirectory, type KitLogger, requireOptional } from '@kit/internal'
 import type { Knex } from 'knex'
+import { boundQueries, type DriverConnection, explainAcquireErrors, knexLog } from './bounded-knex.ts'
+import {
+  type DatabaseTimeoutOptions,
+  type DatabaseTimeouts,
+  resolveDatabaseTimeouts,
+} from './database-timeouts.ts'
 import { type DatabaseSslMode, parseDatabaseUrl } from './database-url.ts'
 
 const debug = createDebug('core')
 
-export interface DatabaseOptions {
-  /** Cancels any statement running longer than this (SET statement_timeout; 0 turns it off). @default 30000 */
-  statementTimeoutMs?: number
-  /** Gives up waiting for a row or table lock after this long (SET lock_timeout; 0 turns it off). @default 10000 */
-  lockTimeoutMs?: number
+/** Time bounds (docs/health-and-shutdown.md, "Database time bounds") and where the embedded database lives. */
+export interface DatabaseOptions extends DatabaseTimeoutOptions {
   /** Directory of the embedded database used when DATABASE_URL is unset. @default '.kit/pgdata' */
   embeddedDirectory?: string
 }
@@ -33,16 +36,19 @@ export interface Database {
 /**
  * knex from DATABASE_URL: Postgres via pg, MySQL/MariaDB via mysql2, or the
  * embedded PGlite (real Postgres in WASM, no server) under `.kit/pgdata`.
- * Timeouts are set with SET after each connection is created, because
- * startup parameters are rejected by PgBouncer (GOTCHAS).
+ * Server timeouts are set with SET after each connection is created, because
+ * startup parameters are rejected by PgBouncer (GOTCHAS); connect, acquire,
+ * query and keepalive are bounded on the client (database-timeouts.ts), so
+ * no request waits for ever on a database it cannot hear.
  */
 export function createDatabase(
   env: DatabaseEnv,
   options: DatabaseOptions = {},
   context: { cwd?: string; log?: KitLogger } = {},
 ): Database {
-  const statementTimeout = options.statementTimeoutMs ?? 30_000
-  const lockTimeout = options.lockTimeoutMs ?? 10_000
+  const timeouts = resolveDatabaseTimeouts(options)
+  const statementTimeout = timeouts.statementTimeoutMs
+  const lockTimeout = timeouts.lockTimeoutMs
   const { knex } = requireOptional<typeof import('knex')>('knex', 'The database connection')
 
   if (!env.DATABASE_URL) {
@@ -76,71 +82,94 @@ export function createDatabase(
 
   if (url.dialect === 'postgres') {
     requireOptional('pg', 'A PostgreSQL DATABASE_URL')
-    debug('database: postgres %s ssl=%o pool=%d', where, url.ssl, poolMax)
-    return {
-      knex: knex({
-        client: 'pg',
-        connection: {
-          host: url.host,
-          port: url.port,
-          user: url.user,
-          password: url.password,
-          database: url.database,
-          ssl: url.ssl,
-          application_name: url.params.application_name,
-        },
-        pool: {
-          min: 0,
-          max: poolMax,
-          afterCreate: (
-            conn: { query(sql: string, cb: (err: Error | null) => void): void },
-            done: (err: Error | null, conn: unknown) => void,
-          ) => {
-            const settings = []
-            if (statementTimeout > 0) settings.push(`SET statement_timeout = ${Math.floor(statementTimeout)}`)
-            if (lockTimeout > 0) settings.push(`SET lock_timeout = ${Math.floor(lockTimeout)}`)
-            if (settings.length === 0) return done(null, conn)
-            conn.query(settings.join('; '), (err) => done(err, conn))
-          },
-        },
-      }),
-      kind: 'postgres',
-      description: `PostgreSQL at ${where}`,
-    }
-  }
-
-  requireOptional('mysql2', 'A MySQL/MariaDB DATABASE_URL')
-  debug('database: mysql %s ssl=%o pool=%d', where, url.ssl, poolMax)
-  return {
-    knex: knex({
-      client: 'mysql2',
+    debug('database: postgres %s ssl=%o pool=%d timeouts=%o', where, url.ssl, poolMax, timeouts)
+    const description = `PostgreSQL at ${where}`
+    const db = knex({
+      client: 'pg',
+      log: knexLog(context.log),
+      acquireConnectionTimeout: timeouts.acquireTimeoutMs,
       connection: {
+        connectionTimeoutMillis: timeouts.connectTimeoutMs,
+        keepAlive: true,
+        keepAliveInitialDelayMillis: timeouts.keepAliveDelayMs,
         host: url.host,
         port: url.port,
         user: url.user,
         password: url.password,
         database: url.database,
-        ...(url.ssl ? { ssl: url.ssl } : {}),
+        ssl: url.ssl,
+        application_name: url.params.application_name,
       },
-      pool: {
-        min: 0,
-        max: poolMax,
-        afterCreate: (
-          conn: { query(sql: string, cb: (err: Error | null) => void): void },
-          done: (err: Error | null, conn: unknown) => void,
-        ) => {
-          // MariaDB names it max_statement_time (seconds), MySQL max_execution_time (ms, SELECT only); lock waits are innodb_lock_wait_timeout (seconds).
-          const settings: string[] = []
-          if (lockTimeout > 0)
-            settings.push(
-              `SET SESSION innodb_lock_wait_timeout = ${Math.max(1, Math.ceil(lockTimeout / 1000))}`,
-            )
-          if (settings.length === 0) return done(null, conn)
-          conn.query(settings.join('; '), (err) => done(err, conn))
-        },
-      },
-    }),
-    kind: 'mysql',
-    description: `MySQL/MariaDB at ${where}`,
+      pool: boundedPool(poolMax, timeouts, description, destroyPgSocket, [
+        ...(statementTimeout > 0 ? [`SET statement_timeout = ${Math.floor(statementTimeout)}`] : []),
+        ...(lockTimeout > 0 ? [`SET lock_timeout = ${Math.floor(lockTimeout)}`] : []),
+      ]),
+    })
+    explainAcquireErrors(db, timeouts, description)
+    return { knex: db, kind: 'postgres', description }
   }
+
+  requireOptional('mysql2', 'A MySQL/MariaDB DATABASE_URL')
+  debug('database: mysql %s ssl=%o pool=%d timeouts=%o', where, url.ssl, poolMax, timeouts)
+  const description = `MySQL/MariaDB at ${where}`
+  const db = knex({
+    client: 'mysql2',
+    log: knexLog(context.log),
+    acquireConnectionTimeout: timeouts.acquireTimeoutMs,
+    connection: {
+      connectTimeout: timeouts.connectTimeoutMs,
+      enableKeepAlive: true,
+      keepAliveInitialDelay: timeouts.keepAliveDelayMs,
+      host: url.host,
+      port: url.port,
+      user: url.user,
+      password: url.password,
+      database: url.database,
+      ...(url.ssl ? { ssl: url.ssl } : {}),
+    },
+    // MariaDB names it max_statement_time (seconds), MySQL max_execution_time (ms, SELECT only); lock waits are innodb_lock_wait_timeout (seconds).
+    pool: boundedPool(
+      poolMax,
+      timeouts,
+      description,
+      (conn) => (conn as unknown as { destroy(): void }).destroy(),
+      lockTimeout > 0
+        ? [`SET SESSION innodb_lock_wait_timeout = ${Math.max(1, Math.ceil(lockTimeout / 1000))}`]
+        : [],
+    ),
+  })
+  explainAcquireErrors(db, timeouts, description)
+  return { knex: db, kind: 'mysql', description }
+}
+
+type SettingsConnection = { query(sql: string, cb: (err: Error | null) => void): void }
+
+/** The pool of both drivers: every query bounded (bounded-knex.ts), then the session settings sent once per connection. */
+function boundedPool(
+  max: number,
+  timeouts: DatabaseTimeouts,
+  description: string,
+  destroy: (conn: DriverConnection) => void,
+  settings: string[],
+): Knex.PoolConfig {
+  return {
+    min: 0,
+    max,
+    afterCreate: (conn: SettingsConnection, done: (err: Error | null, conn: unknown) => void) => {
+      boundQueries(conn as DriverConnection, timeouts, description, destroy)
+      if (settings.length === 0) return done(null, conn)
+      conn.query(settings.join('; '), (err) => done(err, conn))
+    },
+  }
+}
+
+/**
+ * pg's Client has no public destroy(); ending it politely would wait on the
+ * very socket that stopped answering. Destroying the socket makes pg emit
+ * 'end', which knex's pool already treats as a dead connection.
+ */
+function destroyPgSocket(conn: DriverConnection): void {
+  const pg = conn as { connection?: { stream?: { destroy(): void } }; end?(): unknown }
+  if (pg.connection?.stream) pg.connection.stream.destroy()
+  else void pg.end?.()
 }

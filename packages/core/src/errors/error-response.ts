@@ -29,6 +29,18 @@ export function statusOf(error: unknown): number {
 }
 
 /**
+ * Headers an error asks for, by the http-errors convention (`error.headers`):
+ * only Retry-After is honoured, e.g. 503 + Retry-After from
+ * KIT_CORE_DATABASE_UNAVAILABLE.
+ */
+export function errorHeaders(error: unknown): Record<string, string> {
+  const headers = (error as { headers?: unknown } | null)?.headers
+  const retryAfter =
+    headers && typeof headers === 'object' ? (headers as Record<string, unknown>)['retry-after'] : undefined
+  return typeof retryAfter === 'string' && /^\d+$/.test(retryAfter) ? { 'retry-after': retryAfter } : {}
+}
+
+/**
  * What the client may learn about `error`: 5xx bodies in production carry
  * only the status text and the request id (so a user can quote it to
  * support); 4xx bodies carry the error's message only when it was meant for

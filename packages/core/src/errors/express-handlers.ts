@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { ErrorPages } from './error-pages.ts'
-import { statusOf } from './error-response.ts'
+import { errorHeaders, statusOf } from './error-response.ts'
 
 type Next = (error?: unknown) => void
 
@@ -46,6 +46,7 @@ export function errorHandler(
       req.socket.destroy()
       return
     }
+    for (const [name, value] of Object.entries(errorHeaders(error))) res.setHeader(name, value)
     send(res, ctx.pages.failure(error, req, ctx.requestId(req, res)))
   }
 }

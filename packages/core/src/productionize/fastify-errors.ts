@@ -1,5 +1,6 @@
 import { setResponseError } from '@kit/logger'
 import type { ErrorPages } from '../errors/error-pages.ts'
+import { errorHeaders } from '../errors/error-response.ts'
 import type { StartupWarning } from './startup-warnings.ts'
 
 type Handler = (...args: any[]) => unknown
@@ -61,6 +62,8 @@ export function installFastifyErrorPages(
   setErrorHandler.call(app, function kitErrorHandler(error: unknown, request: any, reply: Reply) {
     const response = pages.failure(error, request.raw, requestIdOf(reply))
     if (response.status >= 500) setResponseError(reply.raw, error)
+    // Retry-After from an error that asks for it (503 KIT_CORE_DATABASE_UNAVAILABLE).
+    for (const [name, value] of Object.entries(errorHeaders(error))) reply.header(name, value)
     return send(reply, response)
   })
 

@@ -73,7 +73,7 @@ export class BruteForce {
   /** Counts the attempt; blocked when the IP or the account is past its threshold. */
   async begin(attempt: LoginAttempt): Promise<BruteForceVerdict> {
     const { windowMs, blockMs } = this.config
-    const counters = await this.#guard.run(
+    const counters = await this.#guard.run(() =>
       this.#store.countAttempt(attempt.keys, windowMs, attempt.thresholds, blockMs),
     )
     let until = 0
@@ -91,11 +91,11 @@ export class BruteForce {
     if (this.config.isFailure(statusCode)) return
     if (statusCode < 400 && this.config.resetOnSuccess && attempt.hasAccount) {
       await Promise.all([
-        this.#guard.run(this.#store.decrement([attempt.keys[0]!])),
-        this.#guard.run(this.#store.reset(attempt.keys[1]!)),
+        this.#guard.run(() => this.#store.decrement([attempt.keys[0]!])),
+        this.#guard.run(() => this.#store.reset(attempt.keys[1]!)),
       ])
     } else {
-      await this.#guard.run(this.#store.decrement(attempt.keys))
+      await this.#guard.run(() => this.#store.decrement(attempt.keys))
     }
   }
 }

@@ -7,40 +7,80 @@ interface Pending {
   fail(error: StoreUnavailableError): void
 }
 
+/** While the store is known to be down, how often a probe asks whether it is back. */
+export const PROBE_INTERVAL_MS = 1000
+
 /**
  * Every store call goes through here: it is bounded by `timeoutMs` whatever
- * the client's own settings (a request never waits longer on the store), and
- * failures and recoveries are reported (one warning per interval). A
- * synchronous answer (memory store) passes straight through.
+ * the client's own settings, and failures and recoveries are reported (one
+ * warning per interval). A synchronous answer (memory store) passes
+ * straight through.
  *
- * One sweeping timer serves all pending calls instead of a timer per call
- * (half the cost of a request's bookkeeping): a call is failed at most one
- * tick (a tenth of the timeout) after its deadline.
+ * The first failure marks the store down. While it is down no call is sent:
+ * each fails at once (fail-open tiers let the request through, fail-closed
+ * ones answer 503) and a background probe, one at a time, asks the store
+ * every PROBE_INTERVAL_MS; its first answer (or any call that still
+ * answers) marks it up. So one request waits for a hung store at most once
+ * — its first call; the auth tier and the failed-login limiter do not each
+ * wait in turn — and no request waits while the outage lasts, even when the
+ * client still says "ready" (a SIGSTOPped or partitioned Redis).
+ *
+ * One sweeping timer serves all pending calls instead of a timer per call:
+ * a call is failed at most one tick (a tenth of the timeout) after its deadline.
  */
 export class StoreGuard {
   readonly #timeoutMs: number
   readonly #tickMs: number
   readonly #reporter: OutageReporter
+  readonly #probe: () => unknown
   readonly #pending = new Set<Pending>()
   #sweeper: NodeJS.Timeout | undefined
+  #down = false
+  #probeTimer: NodeJS.Timeout | undefined
+  #closed = false
 
-  constructor(timeoutMs: number, reporter: OutageReporter) {
+  /** `probe` is a cheap store call (Redis: a one-line script) used only while the store is down. */
+  constructor(timeoutMs: number, reporter: OutageReporter, probe: () => unknown) {
     this.#timeoutMs = timeoutMs
     this.#tickMs = Math.max(5, Math.ceil(timeoutMs / 10))
     this.#reporter = reporter
+    this.#probe = probe
   }
 
-  run<T>(value: T | Promise<T>): T | Promise<T> {
+  /** True from the first failed call until a probe (or a call) gets an answer. */
+  get down(): boolean {
+    return this.#down
+  }
+
+  /** Runs `call` against the store, unless the store is known to be down. */
+  run<T>(call: () => T | Promise<T>): T | Promise<T> {
+    if (this.#down) {
+      const error = new StoreUnavailableError(
+        'The rate-limit store is unavailable; it is skipped until a probe gets an answer.',
+      )
+      this.#reporter.failure(error)
+      return Promise.reject(error)
+    }
+    const value = call()
     if (!(value instanceof Promise)) return value
-    const reporter = this.#reporter
+    return this.#bounded(value, true)
+  }
+
+  /** Stops probing (shutdown). */
+  close(): void {
+    this.#closed = true
+    clearTimeout(this.#probeTimer)
+  }
+
+  #bounded<T>(value: Promise<T>, report: boolean): Promise<T> {
     const pendingSet = this.#pending
     return new Promise<T>((resolve, reject) => {
       const pending: Pending = {
         deadline: Date.now() + this.#timeoutMs,
         settled: false,
-        fail(error) {
+        fail: (error) => {
           pending.settled = true
-          reporter.failure(error)
+          if (report) this.#failed(error)
           reject(error)
         },
       }
@@ -51,7 +91,7 @@ export class StoreGuard {
           if (pending.settled) return
           pending.settled = true
           pendingSet.delete(pending)
-          reporter.success()
+          this.#answered()
           resolve(result)
         },
         (error: unknown) => {
@@ -65,6 +105,41 @@ export class StoreGuard {
         },
       )
     })
+  }
+
+  #failed(error: StoreUnavailableError): void {
+    this.#reporter.failure(error)
+    if (this.#down) return
+    this.#down = true
+    this.#scheduleProbe(0)
+  }
+
+  #answered(): void {
+    this.#down = false
+    this.#reporter.success()
+  }
+
+  #scheduleProbe(delayMs: number): void {
+    if (this.#closed || this.#probeTimer !== undefined) return
+    this.#probeTimer = setTimeout(() => {
+      this.#probeTimer = undefined
+      this.#runProbe()
+    }, delayMs)
+    this.#probeTimer.unref()
+  }
+
+  #runProbe(): void {
+    if (!this.#down) return
+    let answer: Promise<unknown>
+    try {
+      answer = Promise.resolve(this.#probe())
+    } catch (error) {
+      answer = Promise.reject(error)
+    }
+    this.#bounded(answer, false).then(
+      () => this.#answered(),
+      () => this.#scheduleProbe(PROBE_INTERVAL_MS),
+    )
   }
 
   #startSweeper(): void {

@@ -37,14 +37,14 @@ export class Tier {
 
   /** Counts one request of `clientKey` (an IP key or a user key). */
   hit(clientKey: string): Counter | Promise<Counter> {
-    return this.#guard.run(this.#store.hit(this.keyPrefix + clientKey, this.windowMs))
+    return this.#guard.run(() => this.#store.hit(this.keyPrefix + clientKey, this.windowMs))
   }
 
   decrement(clientKey: string): void | Promise<void> {
-    return this.#guard.run(this.#store.decrement([this.keyPrefix + clientKey]))
+    return this.#guard.run(() => this.#store.decrement([this.keyPrefix + clientKey]))
   }
 
   reset(clientKey: string): void | Promise<void> {
-    return this.#guard.run(this.#store.reset(this.keyPrefix + clientKey))
+    return this.#guard.run(() => this.#store.reset(this.keyPrefix + clientKey))
   }
 }

@@ -86,6 +86,12 @@ export class RedisStore implements RateLimitStore {
     await this.#client.del(key)
   }
 
+  /** One round trip through the same connection (and the same script path) the counters use. */
+  async ping(): Promise<void> {
+    this.#assertUp()
+    await this.#client.eval('return 1', 0)
+  }
+
   close(): void {}
 
   #assertUp(): void {

@@ -30,6 +30,12 @@ export interface RateLimitStore {
   decrement(keys: readonly string[]): void | Promise<void>
   /** Forgets a key. */
   reset(key: string): void | Promise<void>
+  /**
+   * A cheap round trip, used only while the store is known to be down to
+   * learn that it is back. Without it, the probe is a hit() on
+   * `<prefix>probe`.
+   */
+  ping?(): Promise<unknown>
   /** Stops timers; a store never closes a client it did not create. */
   close(): void | Promise<void>
 }

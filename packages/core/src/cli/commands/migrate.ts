@@ -59,7 +59,9 @@ export async function migrateSetup(ctx: CommandContext<any>, fullEnv = false): P
   }
   const databaseEnv: DatabaseEnv = { ...env, DYNO: ctx.env.DYNO }
   // The factory runs only once @kit/migrate holds the lock: an embedded PGlite directory is opened by one process at a time.
-  const knex = () => createDatabase(databaseEnv, config.database, { cwd: appRoot }).knex
+  // queryTimeoutMs 0: a migration may legitimately run for minutes (its own statement_timeout bounds it).
+  const knex = () =>
+    createDatabase(databaseEnv, { ...config.database, queryTimeoutMs: 0 }, { cwd: appRoot }).knex
   const kind: MigrateSetup['kind'] = !env.DATABASE_URL
     ? 'pglite'
     : /^mysql|^mariadb/i.test(env.DATABASE_URL)
