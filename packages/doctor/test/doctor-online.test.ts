@@ -119,6 +119,21 @@ describe('online checks on PostgreSQL', () => {
       expect(acknowledged).toMatchObject({ status: 'pass' })
     })
 
+    it('KIT-MIG-001 fails on migration files kit cannot load instead of calling the database up to date', async () => {
+      const files = {
+        ...GOOD_FILES,
+        'migrations/001.do.create_users.sql': 'create table users (id int);',
+        'migrations/001.undo.create_users.sql': 'drop table users;',
+      }
+      const result = await doctorCheck(
+        'KIT-MIG-001',
+        { env: env({ DATABASE_URL: db.url }), database: postgres(db.url), files },
+        true,
+      )
+      expect(result.status).toBe('fail')
+      expect(result.finding).toMatch(/2 file\(s\) in .*migrations are not migrations kit can load/)
+    })
+
     it('KIT-MIG-001 skips an app without a migrations folder', async () => {
       const result = await doctorCheck(
         'KIT-MIG-001',

@@ -1,13 +1,7 @@
+import { parseBytes, parseDurationMs } from '@kit/internal'
 import { z } from 'zod'
 import { VALUE_FREE } from './context.ts'
-import {
-  parseBoolean,
-  parseBytes,
-  parseDecimal,
-  parseDurationMs,
-  parseInteger,
-  splitList,
-} from './parsers.ts'
+import { parseBoolean, parseDecimal, parseInteger, splitList } from './parsers.ts'
 
 /**
  * zod schemas that read environment strings correctly. Use them in your own

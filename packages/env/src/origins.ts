@@ -1,3 +1,4 @@
+import { parseConfiguredOrigin } from '@kit/internal'
 import { z } from 'zod'
 import type { EnvType } from './helpers.ts'
 import { splitList } from './parsers.ts'
@@ -7,39 +8,19 @@ export const ORIGINS_FIX =
 
 /**
  * Checks one CORS origin: scheme://host[:port] without a path, or a
- * `https://*.example.com` subdomain pattern. Returns the normalised origin
- * (lower-case host, no trailing slash) or a problem.
+ * `https://*.example.com` subdomain pattern, read by the parser @kit/security
+ * uses too. Returns the normalised origin (lower-case host, no trailing
+ * slash, no default port) or a problem.
  */
 export function parseOrigin(entry: string): { origin: string } | { problem: string } {
-  const quoted = JSON.stringify(entry)
-  if (entry === '*') {
-    return { problem: '"*" allows every site; list the origins that may call the API' }
-  }
-  const wildcard = /^([a-z][a-z0-9+.-]*):\/\/\*\.(.+)$/i.exec(entry)
-  const candidate = wildcard ? `${wildcard[1]}://wildcard.${wildcard[2]}` : entry
-  let parsed: URL
-  try {
-    parsed = new URL(candidate)
-  } catch {
-    return { problem: `${quoted} is not an origin (expected scheme://host[:port])` }
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    return { problem: `${quoted} must start with https:// or http://` }
-  }
-  if (parsed.username || parsed.password || /[?#]/.test(candidate) || parsed.pathname !== '/') {
-    return { problem: `${quoted} has a path, query or credentials; an origin is scheme://host[:port] only` }
-  }
-  if (wildcard) {
-    const host = parsed.host.slice('wildcard.'.length)
-    if (!host.includes('.')) {
-      return { problem: `${quoted} matches a whole top-level domain; use *.example.com or list origins` }
-    }
-    return { origin: `${parsed.protocol}//*.${host}` }
-  }
-  return { origin: parsed.origin }
+  // Every origin, for a public API without credentials (what cors's `origin: '*'` means);
+  // the rules refuse it with CORS_ALLOW_CREDENTIALS, as @kit/security does.
+  if (entry === '*') return { origin: '*' }
+  const parsed = parseConfiguredOrigin(entry)
+  return 'problem' in parsed ? parsed : { origin: parsed.text }
 }
 
-/** ALLOWED_ORIGINS: a comma-separated list of origins or https://*.example.com patterns. */
+/** ALLOWED_ORIGINS: a comma-separated list of origins or https://*.example.com patterns, or `*` alone. */
 export function origins(): EnvType<string[]> {
   return z.string().transform((raw, ctx) => {
     const out: string[] = []
@@ -47,6 +28,12 @@ export function origins(): EnvType<string[]> {
       const result = parseOrigin(entry)
       if ('problem' in result) ctx.addIssue({ code: 'custom', message: result.problem })
       else if (!out.includes(result.origin)) out.push(result.origin)
+    }
+    if (out.includes('*') && out.length > 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message: '"*" already allows every origin; give either "*" alone or a list of origins',
+      })
     }
     return out
   })

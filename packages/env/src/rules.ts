@@ -76,6 +76,19 @@ function checkAppUrl(ctx: RuleContext): void {
   }
 }
 
+/** `*` is fine for a public API; with credentials every site could read users' data (as @kit/security refuses too). */
+function checkCors(ctx: RuleContext): void {
+  const origins = ctx.parsed.ALLOWED_ORIGINS
+  if (Array.isArray(origins) && origins.includes('*') && ctx.parsed.CORS_ALLOW_CREDENTIALS === true) {
+    ctx.problem(
+      'ALLOWED_ORIGINS',
+      'is "*" while CORS_ALLOW_CREDENTIALS is true: every site could read your users\' data',
+      'List the origins that may send cookies (https://app.example.com,https://*.example.com), or set CORS_ALLOW_CREDENTIALS=false for a public API.',
+      'invalid',
+    )
+  }
+}
+
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]'])
 
 /** The webhook is a secret in its path: plain http is for local test receivers only (as @kit/metrics enforces). */
@@ -108,5 +121,6 @@ export function applyRules(ctx: RuleContext): void {
   fillComputedDefaults(ctx)
   checkMail(ctx)
   checkAppUrl(ctx)
+  checkCors(ctx)
   checkAlerts(ctx)
 }

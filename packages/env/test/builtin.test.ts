@@ -183,12 +183,24 @@ describe('ALLOWED_ORIGINS', () => {
       'https://a.com',
     ])
   })
+  it('accepts "*" for a public API without credentials', () => {
+    expect(loadEnvFrom({ ALLOWED_ORIGINS: '*' }).ALLOWED_ORIGINS).toEqual(['*'])
+    expect(loadEnvFrom({ ALLOWED_ORIGINS: '*', NODE_ENV: 'production' }).ALLOWED_ORIGINS).toEqual(['*'])
+  })
+  it('refuses "*" with CORS_ALLOW_CREDENTIALS, naming the fix', () => {
+    const [problem] = checkEnv({ ALLOWED_ORIGINS: '*', CORS_ALLOW_CREDENTIALS: 'true' }).problems
+    expect(problem).toMatchObject({ name: 'ALLOWED_ORIGINS' })
+    expect(problem?.problem).toMatch(/CORS_ALLOW_CREDENTIALS is true/)
+    expect(problem?.fix).toMatch(/CORS_ALLOW_CREDENTIALS=false/)
+  })
   it.each([
-    ['*', '"*" allows every site; list the origins that may call the API'],
+    ['*,https://a.com', '"*" already allows every origin'],
     ['https://example.com/app', '"https://example.com/app" has a path, query or credentials'],
     ['https://example.com?x=1', '"https://example.com?x=1" has a path, query or credentials'],
-    ['example.com', '"example.com" is not an origin (expected scheme://host[:port])'],
-    ['ftp://example.com', '"ftp://example.com" must start with https:// or http://'],
+    ['example.com', '"example.com" needs a scheme (https:// or http://)'],
+    ['ftp://example.com', '"ftp://example.com" needs a scheme (https:// or http://)'],
+    ['null', '"null" is the opaque \'null\' origin'],
+    ['https://exa_mple.com', '"https://exa_mple.com" has an invalid host name'],
     ['https://*.com', '"https://*.com" matches a whole top-level domain'],
   ])('rejects %j', (value, message) => {
     const [problem] = checkEnv({ ALLOWED_ORIGINS: value }).problems

@@ -1,5 +1,4 @@
-import { KitError } from '@kit/internal'
-import { didYouMean } from './suggest.ts'
+import { didYouMean, KitError } from '@kit/internal'
 import type { FlagDefinitions, FlagValue } from './types.ts'
 
 export type FlagKind = 'boolean' | 'string' | 'number'

@@ -1,4 +1,11 @@
-import { createDebug, KitError, type KitLogger, type ShutdownHook, silentLogger } from '@kit/internal'
+import {
+  createDebug,
+  didYouMean,
+  KitError,
+  type KitLogger,
+  type ShutdownHook,
+  silentLogger,
+} from '@kit/internal'
 import type { Redis } from 'ioredis'
 import type { ChangeOptions, FlagChange, FlagInfo, Flags, FlagsContext } from './api.ts'
 import { applyChange, type Change, type Targeting } from './changes.ts'
@@ -12,7 +19,6 @@ import type { Layer } from './sources/layer.ts'
 import { parseState } from './state.ts'
 import { type AuditEntry, readAudit, type StoredFlag, writeStoredFlag } from './store/database.ts'
 import { ensureFlagsTable, isMissingTable } from './store/schema.ts'
-import { didYouMean } from './suggest.ts'
 import { DatabaseSync } from './sync.ts'
 import type {
   EvaluationContext,

@@ -1,6 +1,5 @@
-import { KitError } from '@kit/internal'
+import { didYouMean, KitError } from '@kit/internal'
 import { DEFAULT_FLAGS_FILE } from './sources/file.ts'
-import { didYouMean } from './suggest.ts'
 
 export interface FlagsOptions {
   /** The JSON file of flag states, relative to the app root; `false` reads none. A missing default file is fine. @default 'flags.json' */

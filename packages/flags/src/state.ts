@@ -1,7 +1,6 @@
-import { KitError } from '@kit/internal'
+import { didYouMean, KitError } from '@kit/internal'
 import { kindOf, type ResolvedDefinition } from './definitions.ts'
 import { formatRule, parseRule } from './rules.ts'
-import { didYouMean } from './suggest.ts'
 import type { FlagState, FlagValue } from './types.ts'
 
 const STATE_KEYS = ['enabled', 'value', 'allow', 'deny', 'rules', 'rollout', 'stickiness', 'weights']

@@ -1,4 +1,4 @@
-import { KitError } from '@kit/internal'
+import { closestName, KitError, parseDurationMs } from '@kit/internal'
 
 /** Small checks shared by the option parsers; every message names the setting and the fix. */
 export function path(name: string, value: unknown): string {
@@ -8,14 +8,15 @@ export function path(name: string, value: unknown): string {
   return value
 }
 
-/** A whole number of at least `min`; strings of digits are accepted only from env (`fromEnv`). */
+/** A whole number of at least `min`; strings ("25000", "25s") are accepted only from env (`fromEnv`). */
 export function duration(
   name: string,
   value: unknown,
   { min = 0, fromEnv = false }: { min?: number; fromEnv?: boolean } = {},
 ): number | undefined {
   if (value === undefined || (fromEnv && value === '')) return undefined
-  const n = fromEnv && typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value
+  // From env, the same text @kit/env accepts: "25000" or "25s" (one duration reader for both).
+  const n = fromEnv && typeof value === 'string' ? (parseDurationMs(value) ?? value) : value
   if (typeof n !== 'number' || !Number.isInteger(n) || n < min) {
     throw invalid(`${name} must be a whole number of at least ${min}, got ${describe(value)}.`)
   }
@@ -45,47 +46,11 @@ export function text(name: string, value: unknown): string | undefined {
 export function rejectUnknown(object: object, known: readonly string[], what: string): void {
   for (const key of Object.keys(object)) {
     if (known.includes(key)) continue
-    const guess = closest(key, known)
+    const guess = closestName(key, known, { sharedPrefix: 4 })
     throw invalid(
       `Unknown ${what} "${key}".${guess ? ` Did you mean "${guess}"?` : ''} Known: ${known.join(', ')}.`,
     )
   }
-}
-
-function closest(word: string, candidates: readonly string[]): string | undefined {
-  const lower = word.toLowerCase()
-  let best: string | undefined
-  let bestScore = Number.POSITIVE_INFINITY
-  for (const candidate of candidates) {
-    const c = candidate.toLowerCase()
-    const d = distance(lower, c)
-    // Close in spelling, or sharing a long prefix ("readiness" → "ready", "shutdownTimeout" → "shutdownTimeoutMs").
-    const close = d <= Math.max(2, Math.floor(word.length / 3)) || commonPrefix(lower, c) >= 4
-    if (close && d < bestScore) {
-      best = candidate
-      bestScore = d
-    }
-  }
-  return best
-}
-
-function commonPrefix(a: string, b: string): number {
-  let i = 0
-  while (i < a.length && i < b.length && a[i] === b[i]) i++
-  return i
-}
-
-function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i)
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i]
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost)
-    }
-    previous = current
-  }
-  return previous[b.length]!
 }
 
 /** Describes a bad value without echoing long strings (which could be secrets). */

@@ -1,4 +1,4 @@
-import { isKitError } from '@kit/internal'
+import { isKitError, silentLogger } from '@kit/internal'
 import express from 'express'
 import Fastify from 'fastify'
 import { describe, expect, it } from 'vitest'
@@ -6,6 +6,7 @@ import { healthRoutes, loadShedding } from '../src/express.ts'
 import { kitHealth } from '../src/fastify.ts'
 import { createHealth, dbCheck, errors, mailerCheck, redisCheck } from '../src/index.ts'
 import type { HealthOptions } from '../src/options.ts'
+import { parseOptions } from '../src/parse-options.ts'
 import { memoryLogger } from './helpers.ts'
 
 /** Calls `fn` and returns the KitError it throws (failing when it throws nothing or something else). */
@@ -68,8 +69,16 @@ describe('shutdownTimeoutMs', () => {
   })
 
   it.each([
+    ['25s', 25_000],
+    ['1m', 60_000],
+    ['25000', 25_000],
+  ])('reads SHUTDOWN_TIMEOUT_MS=%s as @kit/env does (%i ms)', (value, ms) => {
+    expect(parseOptions({}, { SHUTDOWN_TIMEOUT_MS: value }, silentLogger).shutdownTimeoutMs).toBe(ms)
+  })
+
+  it.each([
     ['0', 'SHUTDOWN_TIMEOUT_MS must be a whole number of at least 1, got "0"'],
-    ['25s', 'SHUTDOWN_TIMEOUT_MS must be a whole number of at least 1, got "25s"'],
+    ['soon', 'SHUTDOWN_TIMEOUT_MS must be a whole number of at least 1, got "soon"'],
     ['-5', 'got "-5"'],
   ])('rejects SHUTDOWN_TIMEOUT_MS=%s', (value, message) => {
     const error = thrown(() => create({}, { SHUTDOWN_TIMEOUT_MS: value }))

@@ -33,8 +33,10 @@ export {
   KitError,
   type KitErrorOptions,
 } from './kit-error.ts'
+export { knexLogOptions } from './knex-log.ts'
 export { clientAddress, isPrivateAddress, normalizeAddress, parseAddress } from './network.ts'
 export { importOptional, requireOptional } from './optional-import.ts'
+export { type ConfiguredOrigin, parseConfiguredOrigin } from './origin.ts'
 export { createProbeAccess, type ProbeAccessOptions } from './probe-access.ts'
 export {
   addKnownSecret,
@@ -63,3 +65,5 @@ export {
   PROXY_IDLE_TIMEOUT_MS,
   type ServerTimeouts,
 } from './server-timeouts.ts'
+export { type ClosestOptions, closestName, didYouMean, editDistance } from './suggest.ts'
+export { parseBytes, parseDurationMs } from './units.ts'

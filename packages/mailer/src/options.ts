@@ -6,7 +6,7 @@ import type { SmtpTransportOptions } from './transports/smtp.ts'
 import type { MailTransport } from './types.ts'
 
 /** The built-in drivers, by the names MAIL_PROVIDER uses. */
-export type ProviderName = 'smtp' | 'sendgrid' | 'resend' | 'file' | 'memory'
+export type ProviderName = 'smtp' | 'sendgrid' | 'resend' | 'file' | 'log' | 'memory'
 
 /** The env variables the mailer reads (a structural subset of @kit/env's parsed env). */
 export interface MailerEnv {
@@ -85,4 +85,4 @@ export const MAILER_OPTION_NAMES: readonly string[] = [
   'maxRecipients',
 ]
 
-export const PROVIDER_NAMES: readonly ProviderName[] = ['smtp', 'sendgrid', 'resend', 'file', 'memory']
+export const PROVIDER_NAMES: readonly ProviderName[] = ['smtp', 'sendgrid', 'resend', 'file', 'log', 'memory']

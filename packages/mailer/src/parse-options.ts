@@ -12,6 +12,7 @@ import {
 } from './options.ts'
 import { didYouMean } from './suggest.ts'
 import { createFileTransport } from './transports/file.ts'
+import { createLogTransport } from './transports/log.ts'
 import { createMemoryTransport } from './transports/memory.ts'
 import { createResendTransport } from './transports/resend.ts'
 import { createSendGridTransport } from './transports/sendgrid.ts'
@@ -66,6 +67,10 @@ export function parseMailerOptions(options: MailerOptions = {}, context: MailerC
         )
       case 'file':
         return createFileTransport({ ...defined(options.file), cwd: context.cwd ?? process.cwd(), log })
+      case 'log':
+        if (nodeEnv === 'production')
+          log.warn('mailer: MAIL_PROVIDER=log writes mail to the log; nothing is delivered')
+        return createLogTransport({ log })
       case 'memory':
         return createMemoryTransport()
       default:

@@ -1,4 +1,4 @@
-import { KitError } from '@kit/internal'
+import { closestName, KitError } from '@kit/internal'
 
 /** Small checks shared by the option parsers; every message names the setting, the bad value and the fix. */
 
@@ -67,47 +67,11 @@ export function rejectUnknown(
 ): void {
   for (const key of Object.keys(object)) {
     if (known.includes(key)) continue
-    const guess = closest(key, known)
+    const guess = closestName(key, known, { sharedPrefix: 5 })
     throw error(
       `Unknown ${what} "${key}".${guess ? ` Did you mean "${guess}"?` : ''} Known: ${known.join(', ')}.`,
     )
   }
-}
-
-export function closest(word: string, candidates: readonly string[]): string | undefined {
-  const lower = word.toLowerCase()
-  let best: string | undefined
-  let bestScore = Number.POSITIVE_INFINITY
-  for (const candidate of candidates) {
-    const c = candidate.toLowerCase()
-    const d = distance(lower, c)
-    // Close in spelling, or sharing a long prefix ("cooldown" → "cooldownMs").
-    const close = d <= Math.max(2, Math.floor(word.length / 3)) || commonPrefix(lower, c) >= 5
-    if (close && d < bestScore) {
-      best = candidate
-      bestScore = d
-    }
-  }
-  return best
-}
-
-function commonPrefix(a: string, b: string): number {
-  let i = 0
-  while (i < a.length && i < b.length && a[i] === b[i]) i++
-  return i
-}
-
-function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i)
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i]
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost)
-    }
-    previous = current
-  }
-  return previous[b.length]!
 }
 
 /** Describes a bad value without echoing long strings (which could be secrets). */

@@ -21,7 +21,7 @@ export async function runInOrder(
 ): Promise<string[]> {
   const done: string[] = []
   if (migrations.length === 0) return done
-  const runner = singleConnectionKnex(session.connection)
+  const runner = session.runner ?? singleConnectionKnex(session.connection, config.log)
   const { dialect } = session.connection
   try {
     const ctx: RunnerContext = {
@@ -29,16 +29,21 @@ export async function runInOrder(
       dialect,
       mariadb: await isMariaDb(runner.knex, dialect),
       history: session.history,
+      interrupted: session.interrupted,
+      session: session.lock?.session,
       timeouts: { lockTimeoutMs: config.lockTimeoutMs, statementTimeoutMs: config.statementTimeoutMs },
       lockRetries: config.lockRetries,
       retryDelayMs: config.retryDelayMs,
       report: config.report,
       log: config.log,
     }
+    await session.interrupted.ensure()
     await session.history.setKnexLock(true)
     try {
       for (const migration of migrations) {
         try {
+          // A release whose lock session died must not apply another migration without the lock.
+          await session.lock?.heartbeat?.()
           await runMigration(ctx, migration, direction, batch)
         } catch (error) {
           if (!(error instanceof KitError)) throw error
@@ -55,6 +60,7 @@ export async function runInOrder(
     }
     return done
   } finally {
-    await runner.close()
+    // The session's runner is closed with the session (it holds the release lock).
+    if (runner !== session.runner) await runner.close()
   }
 }

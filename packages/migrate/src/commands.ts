@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { KitError, type KitLogger } from '@kit/internal'
 import { runInOrder } from './apply.ts'
@@ -15,7 +16,13 @@ import {
   rejectUnknownKeys,
 } from './options.ts'
 import { assertNoMissing, type MigrationStatus, makePlan } from './plan.ts'
-import { parseReleaseExtras, type ReleaseOptions, type ReleaseSummary, runUp } from './release.ts'
+import {
+  parseReleaseExtras,
+  type ReleaseOptions,
+  type ReleaseSummary,
+  refuseInterrupted,
+  runUp,
+} from './release.ts'
 import { openSession } from './session.ts'
 import { type LoadedMigration, listMigrations, loadMigration, migrationKey } from './source.ts'
 import { StepTimer } from './steps.ts'
@@ -29,6 +36,10 @@ export interface StatusResult {
   applied: string[]
   missing: string[]
   lastBatch: number
+  /** The default `migrations/` folder does not exist: the app has no migrations. */
+  directoryMissing: boolean
+  /** Migrations a killed release left half run: the next release refuses until `kit migrate resolve`. */
+  interrupted: string[]
 }
 
 /** `kit migrate status`. Works on a fresh database: it reads, never creates, knex's tables. */
@@ -36,7 +47,7 @@ export async function migrateStatus(options: MigrateOptions, context: Context = 
   const config = parseMigrateOptions(options, context, [], 'migrateStatus()')
   const session = await openSession(config, new StepTimer(config.report), { advisory: false })
   try {
-    const files = await listMigrations(config.directory)
+    const files = await listMigrations(config.directory, { required: config.directoryRequired })
     const applied = (await session.history.exists()) ? await session.history.applied() : []
     const plan = makePlan(files, applied)
     return {
@@ -45,6 +56,8 @@ export async function migrateStatus(options: MigrateOptions, context: Context = 
       applied: plan.migrations.filter((m) => m.state === 'applied').map((m) => m.name),
       missing: plan.missing.map((row) => row.name),
       lastBatch: plan.lastBatch,
+      directoryMissing: !existsSync(config.directory),
+      interrupted: (await session.interrupted.list()).map((row) => row.name),
     }
   } finally {
     await session.close()
@@ -122,8 +135,9 @@ async function revert(
     if (!(await session.history.exists())) return { reverted: [] }
     await session.history.ensure()
     await session.history.clearStaleKnexLock()
-    const files = await listMigrations(config.directory)
+    const files = await listMigrations(config.directory, { required: config.directoryRequired })
     const applied = await session.history.applied()
+    await refuseInterrupted(session, applied)
     const plan = makePlan(files, applied)
     const targets = choose(applied).reverse()
     const byKey = new Map(files.map((file) => [file.key, file]))
@@ -225,7 +239,7 @@ export async function migrateCheck(
   const { baseline } = parseReleaseExtras({ knex: config.knex, baseline: options.baseline }, config)
   const session = await openSession(config, new StepTimer(config.report), { advisory: false })
   try {
-    const files = await listMigrations(config.directory)
+    const files = await listMigrations(config.directory, { required: config.directoryRequired })
     const applied = (await session.history.exists()) ? await session.history.applied() : []
     const plan = makePlan(files, applied)
     return await checkMigrations(plan.pending, { dialect: session.connection.dialect, baseline })
@@ -247,4 +261,56 @@ export async function writeReviewedBaseline(
   )
   const files = await listMigrations(directory)
   return { file, changed: await writeBaseline(file, files), total: files.length }
+}
+
+export interface ResolveOptions extends MigrateOptions {
+  /** The interrupted migration (file name, with or without extension). Required. */
+  name: string
+  /** `applied`: its work is done, record it. `retry`: the next release runs it again. Required. */
+  outcome: 'applied' | 'retry'
+}
+
+/**
+ * `kit migrate resolve <name> --applied|--retry`: settles a migration a
+ * killed release left interrupted (see interrupted.ts), under the release
+ * lock. Returns what it did.
+ */
+export async function migrateResolve(
+  options: ResolveOptions,
+  context: Context = {},
+): Promise<{ name: string; outcome: 'applied' | 'retry'; direction: 'up' | 'down'; batch: number | null }> {
+  const { name, outcome, ...rest } = options
+  if (typeof name !== 'string' || name === '') throw invalidOption('name', name, 'a migration name')
+  if (outcome !== 'applied' && outcome !== 'retry')
+    throw invalidOption('outcome', outcome, "'applied' or 'retry'")
+  const config = parseMigrateOptions(rest, context, [], 'migrateResolve()')
+  const session = await openSession(config, new StepTimer(config.report), { advisory: true })
+  try {
+    const key = migrationKey(name)
+    const row = (await session.interrupted.list()).find((r) => migrationKey(r.name) === key)
+    if (!row) {
+      throw new KitError(
+        'KIT_MIGRATE_NOT_FOUND',
+        `No interrupted migration named ${name}: nothing to resolve. \`kit release\` names the interrupted ones when it refuses.`,
+      )
+    }
+    if (outcome === 'retry') {
+      await session.interrupted.finish(session.connection.knex, row.name)
+      return { name: row.name, outcome, direction: row.direction, batch: null }
+    }
+    await session.history.ensure()
+    // "Its work is done": an interrupted up is recorded as applied, an interrupted down as rolled back.
+    const batch =
+      row.direction === 'up'
+        ? (await session.history.applied()).reduce((max, r) => Math.max(max, r.batch), 0) + 1
+        : null
+    await session.connection.knex.transaction(async (trx) => {
+      if (batch === null) await session.history.forget(trx, row.name)
+      else await session.history.record(trx, row.name, batch)
+      await session.interrupted.finish(trx, row.name)
+    })
+    return { name: row.name, outcome, direction: row.direction, batch }
+  } finally {
+    await session.close()
+  }
 }

@@ -1,4 +1,4 @@
-import { KitError, redactString } from '@kit/internal'
+import { KitError, type KitLogger, knexLogOptions, redactString } from '@kit/internal'
 import knexFactory, { type Knex } from 'knex'
 import { type Dialect, detectDialect } from './dialect.ts'
 import type { KnexSource } from './options.ts'
@@ -63,23 +63,37 @@ export function connectionSettings(knex: Knex): Record<string, unknown> | string
   return copy
 }
 
+/** The knex migrations run on, and whether every query of it goes to one pinned server session. */
+export interface RunnerKnex {
+  knex: Knex
+  /** One connection, never replaced while idle: the release lock can be held on it (see session.ts). */
+  pinned: boolean
+  close(): Promise<void>
+}
+
+// tarn reaps idle connections above `min` after idleTimeoutMillis; the lock session must never be reaped.
+const NEVER_MS = 2 ** 31 - 1
+
 /**
  * A knex with exactly one connection, for applying migrations: session
  * settings (lock_timeout, statement_timeout) set before a non-transactional
- * migration then hold for every statement it runs. PGlite already has a
- * single connection, so its knex is used as is.
+ * migration then hold for every statement it runs, and the release lock is
+ * taken on that same session. PGlite already has a single connection, so its
+ * knex is used as is.
  */
-export function singleConnectionKnex(connection: Connection): { knex: Knex; close(): Promise<void> } {
-  if (connection.dialect === 'pglite') return { knex: connection.knex, close: async () => {} }
+export function singleConnectionKnex(connection: Connection, log: KitLogger): RunnerKnex {
+  if (connection.dialect === 'pglite') return { knex: connection.knex, pinned: false, close: async () => {} }
   const config = (connection.knex.client as { config: Knex.Config & { connectionPool?: unknown } }).config
   // An external pool (knex's `connectionPool`) cannot be narrowed to one connection: use it as is,
   // so only transactional migrations get their timeouts pinned (SET LOCAL inside the transaction).
-  if (config.connectionPool) return { knex: connection.knex, close: async () => {} }
+  if (config.connectionPool) return { knex: connection.knex, pinned: false, close: async () => {} }
   const provider = typeof config.connection === 'function' ? config.connection : undefined
   const knex = knexFactory({
     ...config,
     connection: (provider ?? connectionSettings(connection.knex)) as Knex.Config['connection'],
-    pool: { ...config.pool, min: 0, max: 1 },
+    pool: { ...config.pool, min: 1, max: 1, idleTimeoutMillis: NEVER_MS },
+    // The app's knex may route its warnings already (createDatabase does); otherwise, to the release's logger.
+    log: config.log ?? knexLogOptions(log),
   })
-  return { knex, close: () => knex.destroy() }
+  return { knex, pinned: true, close: () => knex.destroy() }
 }

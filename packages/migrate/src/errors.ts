@@ -19,13 +19,29 @@ export const errors = {
     when: '`kit migrate unlock` found the release lock held by a process that is still running.',
     fix: 'Let that release finish, or stop it first; `unlock` never takes a lock away from a live process unless forced.',
   },
+  KIT_MIGRATE_LOCK_LOST: {
+    when: 'The session holding the release lock died or was replaced between two migrations (database restart, network cut, pg_terminate_backend).',
+    fix: 'Nothing after the lost lock was applied. Check `kit migrate status` (and `kit migrate resolve` if a migration is reported interrupted), then release again.',
+  },
+  KIT_MIGRATE_EARLIER_RELEASE_RUNNING: {
+    when: 'A statement of an earlier, killed release (a backend tagged `kit release`) was still running on Postgres after `waitForLockMs`.',
+    fix: 'Let it finish, or cancel it with `select pg_cancel_backend(<pid>)` (the message names the pid and the statement), then release again.',
+  },
+  KIT_MIGRATE_INTERRUPTED: {
+    when: 'A release was killed (or lost its connection) while it ran a migration that cannot roll back (outside a transaction; on MySQL also one that had run a DDL statement, which commits by itself), so nobody knows how much of it took effect.',
+    fix: 'Check the database. If its work is done (finish it by hand if needed) run `kit migrate resolve <name> --applied`; to have the next release run it again (it must be safe to re-run) run `kit migrate resolve <name> --retry`.',
+  },
   KIT_MIGRATE_DIRECTORY_NOT_FOUND: {
-    when: 'The migrations directory does not exist.',
+    when: 'The migrations directory set with `directory` / `migrations.directory` does not exist (without that setting, a missing `migrations/` just means there are none).',
     fix: 'Create it (`kit migrate make <name>` does) or point `directory` / `migrations.directory` in kit.config at the right folder.',
   },
   KIT_MIGRATE_INVALID_MIGRATION: {
-    when: 'A migration file could not be loaded, or it exports no `up` function, or its `config`/`kit` export is malformed.',
-    fix: 'Export `async function up(knex)` and `down(knex)`; optional `export const config = { transaction: false }` and `export const kit = { acknowledge: [...] }`.',
+    when: 'A migration file could not be loaded (often ESM `export` syntax in a CommonJS project, or the reverse), or it exports no `up` function, or its `config`/`kit` export is malformed, or a .sql migration has no statement after `-- migrate:up`.',
+    fix: 'Follow the hint in the message: for ESM in a CommonJS project rename the file to .mjs (or .ts), add "type": "module" to package.json, or use `exports.up = ...`; `kit migrate make` writes the form the project loads. Export `up(knex)` and `down(knex)`; optional `config = { transaction: false }` and `kit = { acknowledge: [...] }`.',
+  },
+  KIT_MIGRATE_FOREIGN_FILES: {
+    when: "The migrations directory holds files kit cannot load as migrations (another tool's: postgrator, Flyway, golang-migrate, or .sql files without a `-- migrate:up` line); the message names them and the tool they look written for.",
+    fix: 'Convert each to a knex migration (.js/.ts) or to one .sql file with `-- migrate:up` and `-- migrate:down` sections, or move files that are not migrations out of the folder. If another tool already applied them, record them in knex_migrations first (docs/releases.md) so they do not run twice.',
   },
   KIT_MIGRATE_DUPLICATE_MIGRATION: {
     when: 'Two files in the migrations directory have the same name apart from the extension (x.ts and x.js).',

@@ -46,6 +46,8 @@ export interface MigrateConfig {
   knex: KnexSource
   cwd: string
   directory: string
+  /** `directory` was set: a missing folder is then an error, not "no migrations". */
+  directoryRequired: boolean
   tableName: string
   lockFile: string | undefined
   waitForLockMs: number
@@ -128,6 +130,7 @@ export function parseMigrateOptions(
     knex: options.knex,
     cwd,
     directory: resolve(cwd, directory),
+    directoryRequired: options.directory !== undefined,
     tableName,
     lockFile: options.lockFile === undefined ? undefined : resolve(cwd, options.lockFile),
     waitForLockMs: nonNegativeInt('waitForLockMs', options.waitForLockMs, 900_000),

@@ -26,7 +26,10 @@ export function rawQuery(
       )
     })
   }
-  return Promise.resolve(connection.query(sql, values)).then(
+  // pg numbers its placeholders; callers write `?` for both dialects.
+  let n = 0
+  const numbered = sql.replace(/\?/g, () => `$${++n}`)
+  return Promise.resolve(connection.query(numbered, values)).then(
     (result: { rows: Record<string, any>[] }) => result.rows,
   )
 }

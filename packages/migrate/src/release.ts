@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs'
+import { relative } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { KitError, type KitLogger } from '@kit/internal'
 import { runInOrder } from './apply.ts'
@@ -5,11 +7,12 @@ import { type BackupOptions, type BackupResult, parseBackupOptions, takeBackup }
 import { baselinePath } from './checks/baseline.ts'
 import { checkMigrations } from './checks/check.ts'
 import type { Finding } from './checks/rules.ts'
+import type { AppliedMigration } from './history.ts'
 import { invalidOption, type MigrateConfig, type MigrateOptions, parseMigrateOptions } from './options.ts'
 import { assertNoMissing, makePlan } from './plan.ts'
 import type { StepResult } from './reporter/events.ts'
 import { openSession, type Session } from './session.ts'
-import { type LoadedMigration, listMigrations, loadMigration } from './source.ts'
+import { type LoadedMigration, listMigrations, loadMigration, migrationKey } from './source.ts'
 import { StepTimer } from './steps.ts'
 
 export interface ReleaseOptions extends MigrateOptions {
@@ -32,6 +35,8 @@ export interface ReleaseSummary {
   /** Migrations the checks could not compile (their up() read data); review them by hand. */
   notChecked: { migration: string; reason: string }[]
   backup?: BackupResult
+  /** There is no `migrations/` folder (and no `directory` was set): the app has no migrations. */
+  directoryMissing?: boolean
   steps: StepResult[]
   durationMs: number
 }
@@ -101,7 +106,7 @@ export async function runUp(
   try {
     session = await openSession(config, steps, { advisory: true })
     const open = session
-    const { pending, batch } = await steps.run('pending', () => listPending(config, open, plan))
+    const { pending, batch } = await steps.run('pending', () => listPending(config, open, plan, summary))
     if (pending.length === 0) {
       steps.skip('check', 'nothing pending')
       steps.skip('backup', 'nothing pending')
@@ -133,15 +138,18 @@ export async function runUp(
   return summary
 }
 
-async function listPending(config: MigrateConfig, session: Session, plan: UpPlan) {
+async function listPending(config: MigrateConfig, session: Session, plan: UpPlan, summary: ReleaseSummary) {
   await session.history.ensure()
   if (await session.history.clearStaleKnexLock()) {
     const message = `Cleared ${session.history.lockTable}: it was left locked by a process that stopped mid-migration.`
     config.report({ type: 'warning', message })
     config.log.warn({ table: session.history.lockTable }, message)
   }
-  const files = await listMigrations(config.directory)
-  const state = makePlan(files, await session.history.applied())
+  const files = await listMigrations(config.directory, { required: config.directoryRequired })
+  if (files.length === 0 && !existsSync(config.directory)) summary.directoryMissing = true
+  const applied = await session.history.applied()
+  await refuseInterrupted(session, applied)
+  const state = makePlan(files, applied)
   if (state.missing.length > 0) {
     // Code older than the schema. With nothing pending this is a rollback (Heroku runs the release
     // phase of the release rolled back to): it must go through. With something pending the histories
@@ -157,7 +165,43 @@ async function listPending(config: MigrateConfig, session: Session, plan: UpPlan
     const index = pending.findIndex((file) => file.key === plan.until)
     pending = pending.slice(0, index + 1)
   }
-  return { value: { pending, batch: state.lastBatch + 1 }, detail: `${pending.length} pending` }
+  const detail = summary.directoryMissing
+    ? `no migrations folder (${config.directory})`
+    : `${pending.length} pending`
+  return { value: { pending, batch: state.lastBatch + 1 }, detail }
+}
+
+/**
+ * A migration a killed release left half run stops the release: running it
+ * again could apply its work twice (interrupted.ts). A row whose migration
+ * was recorded (killed between the two) is just removed.
+ */
+export async function refuseInterrupted(session: Session, applied: AppliedMigration[]): Promise<void> {
+  const recorded = new Set(applied.map((row) => migrationKey(row.name)))
+  const left = []
+  for (const row of await session.interrupted.list()) {
+    // Killed after the history change committed but before the row went: it finished after all.
+    const finished = recorded.has(migrationKey(row.name)) === (row.direction === 'up')
+    if (finished) await session.interrupted.finish(session.connection.knex, row.name)
+    else left.push(row)
+  }
+  if (left.length === 0) return
+  const list = left
+    .map(
+      (row) =>
+        `  - ${row.name}${row.direction === 'down' ? ' (being rolled back)' : ''}, started ${row.startedAt?.toISOString() ?? 'at an unknown time'} by ${row.ranBy}`,
+    )
+    .join('\n')
+  const first = left[0]!.name
+  throw new KitError(
+    'KIT_MIGRATE_INTERRUPTED',
+    `${left.length === 1 ? 'A migration was' : `${left.length} migrations were`} interrupted: a release was killed (or lost its connection) while running it where it cannot roll back, so some of its statements may have taken effect and others not. Nothing was applied, so nothing runs twice. Check the database, then run \`kit migrate resolve ${first} --applied\` if its work is done (finish it by hand if needed), or \`kit migrate resolve ${first} --retry\` to have the next release run it again.\n${list}`,
+    {
+      details: {
+        interrupted: left.map((row) => ({ ...row, startedAt: row.startedAt?.toISOString() ?? null })),
+      },
+    },
+  )
 }
 
 async function check(
@@ -215,9 +259,11 @@ function finish(
 ): void {
   summary.durationMs = Math.round(performance.now() - started)
   const message = ok
-    ? summary.applied.length === 0
-      ? 'Nothing to migrate: the database is up to date.'
-      : `Applied ${summary.applied.length} migration(s) in batch ${summary.batch}.`
+    ? summary.directoryMissing
+      ? `No migrations: there is no ${relative(config.cwd, config.directory) || config.directory} folder, so nothing to migrate.`
+      : summary.applied.length === 0
+        ? 'Nothing to migrate: the database is up to date.'
+        : `Applied ${summary.applied.length} migration(s) in batch ${summary.batch}.`
     : `Release failed: ${error instanceof Error ? error.message.split('\n', 1)[0] : String(error)}`
   config.report({ type: 'summary', ok, durationMs: summary.durationMs, applied: summary.applied, message })
   if (ok) config.log.info({ applied: summary.applied, durationMs: summary.durationMs }, message)

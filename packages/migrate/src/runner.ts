@@ -5,6 +5,7 @@ import type { Knex } from 'knex'
 import { debug } from './debug.ts'
 import type { Dialect } from './dialect.ts'
 import type { History } from './history.ts'
+import { type Interrupted, isConnectionLoss } from './interrupted.ts'
 import type { ReleaseReporter } from './reporter/events.ts'
 import type { LoadedMigration } from './source.ts'
 import { applyTimeouts, classifyFailure, type Timeouts } from './timeouts.ts'
@@ -15,6 +16,9 @@ export interface RunnerContext {
   dialect: Dialect
   mariadb: boolean
   history: History
+  interrupted: Interrupted
+  /** The lock session's server id, written with an interrupted-migration row. */
+  session: string | undefined
   timeouts: Timeouts
   lockRetries: number
   retryDelayMs: number
@@ -48,10 +52,14 @@ export async function runMigration(
     lockTimeoutMs: migration.settings.lockTimeoutMs ?? ctx.timeouts.lockTimeoutMs,
     statementTimeoutMs: migration.settings.statementTimeoutMs ?? ctx.timeouts.statementTimeoutMs,
   }
-  const bookkeeping = (db: Knex | Knex.Transaction) =>
-    direction === 'up'
+  // A kill part-way can leave these half done (Postgres: outside a transaction; MySQL: DDL commits by itself).
+  const marked = !migration.transaction || ctx.dialect === 'mysql'
+  const bookkeeping = async (db: Knex | Knex.Transaction) => {
+    await (direction === 'up'
       ? ctx.history.record(db, migration.name, batch)
-      : ctx.history.forget(db, migration.name)
+      : ctx.history.forget(db, migration.name))
+    if (marked) await ctx.interrupted.finish(db, migration.name)
+  }
   debug(
     '%s %s: transaction=%s lockTimeoutMs=%d statementTimeoutMs=%d',
     direction,
@@ -66,11 +74,16 @@ export async function runMigration(
     try {
       if (migration.transaction) {
         await ctx.db.transaction(async (trx) => {
+          // MySQL: the row is written inside the transaction, so it becomes permanent only when a DDL
+          // statement's implicit commit makes the migration's earlier work permanent too. A killed
+          // migration that had run only DML rolls back, row included, and simply runs again.
+          if (marked) await ctx.interrupted.start(trx, migration.name, direction, ctx.session)
           await applyTimeouts(trx, ctx.dialect, timeouts, { local: true, mariadb: ctx.mariadb })
           await fn.call(migration.module, trx)
           await bookkeeping(trx)
         })
       } else {
+        await ctx.interrupted.start(ctx.db, migration.name, direction, ctx.session)
         const restore = await applyTimeouts(ctx.db, ctx.dialect, timeouts, {
           local: false,
           mariadb: ctx.mariadb,
@@ -80,13 +93,17 @@ export async function runMigration(
         } finally {
           await restore().catch(() => {})
         }
-        await bookkeeping(ctx.db)
+        await ctx.db.transaction((trx) => bookkeeping(trx))
       }
       const durationMs = Math.round(performance.now() - started)
       ctx.report({ type: 'migration-end', name: migration.name, direction, durationMs, attempts: attempt })
       ctx.log.info({ migration: migration.name, direction, durationMs, attempts: attempt }, 'migration done')
       return
     } catch (error) {
+      // The server answered with an error, so we know where the migration stopped: no longer "interrupted".
+      // A lost connection leaves the row: nobody knows whether the last statement ran.
+      if (marked && !isConnectionLoss(error))
+        await ctx.interrupted.finish(ctx.db, migration.name).catch(() => {})
       const kind = classifyFailure(error)
       if ((kind === 'lock-timeout' || kind === 'deadlock') && attempt <= ctx.lockRetries) {
         const delayMs = Math.min(MAX_RETRY_DELAY_MS, ctx.retryDelayMs * 2 ** (attempt - 1))

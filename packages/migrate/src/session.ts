@@ -1,16 +1,25 @@
-import { type Connection, connect, disconnect } from './connection.ts'
+import { type Connection, connect, disconnect, type RunnerKnex, singleConnectionKnex } from './connection.ts'
 import { debug } from './debug.ts'
+import { rowsOf } from './dialect.ts'
 import { History } from './history.ts'
-import { acquireAdvisoryLock } from './lock/advisory-lock.ts'
+import { Interrupted } from './interrupted.ts'
+import { acquireAdvisoryLock, type LockSession } from './lock/advisory-lock.ts'
 import { acquireFileLock } from './lock/file-lock.ts'
 import type { LockWaitOptions, ReleaseLock } from './lock/types.ts'
 import type { MigrateConfig } from './options.ts'
+import { type RawClient, rawQuery } from './raw.ts'
 import type { StepTimer } from './steps.ts'
 
 /** A connected database, with the release lock held when asked for. */
 export interface Session {
   connection: Connection
   history: History
+  /** Migrations started outside a transaction whose release never said how they ended. */
+  interrupted: Interrupted
+  /** The knex migrations run on (only with the release lock): on a server, the lock's own session. */
+  runner?: RunnerKnex
+  /** The release lock (server databases, `advisory: true`). */
+  lock?: ReleaseLock
   /** Releases the locks and closes what we opened, in reverse order. */
   close(): Promise<void>
 }
@@ -19,8 +28,8 @@ export interface Session {
  * Connects and takes the release lock. With a lock file (embedded PGlite),
  * the file is locked before the database is opened: one process at a time
  * may open a PGlite data directory. Server databases take an advisory lock
- * after connecting. `advisory: false` (status) skips the advisory lock but
- * never the file lock.
+ * after connecting, on the single connection the migrations then run on.
+ * `advisory: false` (status) skips the advisory lock but never the file lock.
  */
 export async function openSession(
   config: MigrateConfig,
@@ -37,9 +46,11 @@ export async function openSession(
   let fileLock: ReleaseLock | undefined
   let connection: Connection | undefined
   let advisory: ReleaseLock | undefined
+  let runner: RunnerKnex | undefined
   const close = async () => {
     try {
       await advisory?.release()
+      await runner?.close()
     } finally {
       try {
         await disconnect(connection)
@@ -60,22 +71,58 @@ export async function openSession(
       const value = await connect(config.knex)
       return { value, detail: value.dialect }
     })
-    const { knex, dialect } = connection
-    if (options.advisory && dialect !== 'pglite') {
+    const open = connection
+    const { dialect } = open
+    if (options.advisory) runner = singleConnectionKnex(open, config.log)
+    if (options.advisory && dialect !== 'pglite' && runner) {
+      const on = runner
       advisory = await steps.run('lock', async () => {
-        const lock = await acquireAdvisoryLock(knex, dialect, config.tableName, wait)
-        return { value: lock, detail: dialect === 'postgres' ? 'pg advisory lock' : 'GET_LOCK' }
+        const session = on.pinned ? runnerSession(on, dialect) : await rawSession(open)
+        const lock = await acquireAdvisoryLock(session, dialect, config.tableName, wait)
+        // The runner is closed by the lock's release (it is the lock's session) when pinned.
+        if (on.pinned) runner = { ...on, close: async () => {} }
+        const what =
+          dialect === 'postgres'
+            ? `pg advisory lock, backend ${lock.session}`
+            : `GET_LOCK, connection ${lock.session}`
+        return { value: lock, detail: what }
       })
     }
     debug(
       'session: %s, advisory lock %s, lock file %s',
       dialect,
-      advisory ? 'held' : 'not taken',
+      advisory ? `held by ${advisory.session}` : 'not taken',
       lockFile ?? '-',
     )
-    return { connection, history: new History(connection.knex, config.tableName), close }
+    const session: Session = {
+      connection: open,
+      history: new History(open.knex, config.tableName),
+      interrupted: new Interrupted(open.knex, config.tableName),
+      close,
+    }
+    if (runner) session.runner = runner
+    if (advisory) session.lock = advisory
+    return session
   } catch (error) {
     await close().catch(() => {})
     throw error
+  }
+}
+
+/** The lock on the migrations' own connection (knex with a pool of exactly one). */
+function runnerSession(runner: RunnerKnex, dialect: Connection['dialect']): LockSession {
+  return {
+    query: async (sql, values) => rowsOf(dialect, await runner.knex.raw(sql, values as never[])),
+    close: () => runner.close(),
+  }
+}
+
+/** An external pool cannot be pinned: the lock takes a connection of its own, outside that pool. */
+async function rawSession(connection: Connection): Promise<LockSession> {
+  const client = connection.knex.client as unknown as RawClient
+  const raw = await client.acquireRawConnection()
+  return {
+    query: (sql, values) => rawQuery(connection.dialect, raw, sql, values),
+    close: () => client.destroyRawConnection(raw),
   }
 }

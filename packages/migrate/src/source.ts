@@ -1,8 +1,11 @@
-import { readdir, stat } from 'node:fs/promises'
+import type { Dirent } from 'node:fs'
+import { readdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { KitError } from '@kit/internal'
 import type { Knex } from 'knex'
+import { guessTool, isIgnored, otherToolsSql } from './foreign.ts'
+import { hasSqlMarkers, parseSqlMigration } from './sql-migration.ts'
 
 /** A migration file found in the migrations directory (not loaded yet). */
 export interface MigrationFile {
@@ -39,21 +42,31 @@ export interface LoadedMigration extends MigrationFile {
   settings: MigrationSettings
 }
 
-// .d.ts/.d.mts/.d.cts look like TypeScript but hold no code (GOTCHAS).
-const MIGRATION_FILE = /^(?!.*\.d\.[cm]?ts$).+\.(?:[cm]?js|[cm]?ts)$/
-const EXTENSION = /\.(?:[cm]?js|[cm]?ts)$/
+const SCRIPT = /\.(?:[cm]?js|[cm]?ts)$/
+const EXTENSION = /\.(?:[cm]?js|[cm]?ts|sql)$/
 
 export function migrationKey(name: string): string {
   return name.replace(EXTENSION, '')
 }
 
-/** Lists migration files in name order (the timestamp prefix orders them). */
-export async function listMigrations(directory: string): Promise<MigrationFile[]> {
-  let entries: string[]
+/**
+ * Lists migration files in name order (the timestamp prefix orders them):
+ * knex's JS/TS modules and kit's `.sql` files (sql-migration.ts). Any other
+ * file is refused by name, with the tool it looks written for: skipping it
+ * would report "up to date" on a database its migrations never touched.
+ * A missing folder is an error only when `required` (a configured directory);
+ * otherwise it means "no migrations" and the list is empty.
+ */
+export async function listMigrations(
+  directory: string,
+  options: { required?: boolean } = { required: true },
+): Promise<MigrationFile[]> {
+  let entries: Dirent[]
   try {
-    entries = await readdir(directory)
+    entries = await readdir(directory, { withFileTypes: true })
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      if (!options.required) return []
       throw new KitError(
         'KIT_MIGRATE_DIRECTORY_NOT_FOUND',
         `The migrations directory ${directory} does not exist. Create it with \`kit migrate make <name>\`, or set \`directory\` to where your migrations are.`,
@@ -61,10 +74,20 @@ export async function listMigrations(directory: string): Promise<MigrationFile[]
     }
     throw error
   }
-  const files = entries
-    .filter((entry) => MIGRATION_FILE.test(entry) && !entry.startsWith('.'))
-    .sort()
-    .map((name) => ({ name, key: migrationKey(name), path: join(directory, name) }))
+  const files: MigrationFile[] = []
+  const foreign: string[] = []
+  for (const entry of entries) {
+    const name = entry.name
+    if (entry.isDirectory() || isIgnored(name)) continue
+    const path = join(directory, name)
+    const loadable =
+      SCRIPT.test(name) ||
+      (/\.sql$/i.test(name) && !otherToolsSql(name) && hasSqlMarkers(await readFile(path, 'utf8')))
+    if (loadable) files.push({ name, key: migrationKey(name), path })
+    else foreign.push(name)
+  }
+  if (foreign.length > 0) throw foreignFiles(directory, foreign.sort())
+  files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
   const seen = new Map<string, string>()
   for (const file of files) {
     const other = seen.get(file.key)
@@ -77,6 +100,22 @@ export async function listMigrations(directory: string): Promise<MigrationFile[]
     seen.set(file.key, file.name)
   }
   return files
+}
+
+function foreignFiles(directory: string, names: string[]): KitError {
+  const byTool = new Map<string, string[]>()
+  for (const name of names) byTool.set(guessTool(name), [...(byTool.get(guessTool(name)) ?? []), name])
+  const list = [...byTool]
+    .map(
+      ([tool, files]) =>
+        `  - ${files.slice(0, 5).join(', ')}${files.length > 5 ? ` and ${files.length - 5} more` : ''}: ${tool}`,
+    )
+    .join('\n')
+  return new KitError(
+    'KIT_MIGRATE_FOREIGN_FILES',
+    `${names.length} file(s) in ${directory} are not migrations kit can load, so nothing was applied (skipping them would report an up-to-date database their migrations never touched):\n${list}\nkit runs knex migrations (.js/.ts) and .sql files with a \`-- migrate:up\` line (then, optionally, \`-- migrate:down\`). Convert these (one file per migration, up and down sections), or move what is not a migration out of the folder.`,
+    { details: { files: names } },
+  )
 }
 
 type Jiti = { import(id: string): Promise<unknown> }
@@ -96,13 +135,18 @@ async function importFile(path: string): Promise<Record<string, unknown>> {
 }
 
 export async function loadMigration(file: MigrationFile): Promise<LoadedMigration> {
+  if (/\.sql$/i.test(file.name)) {
+    const parsed = parseSqlMigration(file.name, await readFile(file.path, 'utf8'))
+    return { ...file, ...parsed, settings: parseSettings(file, parsed.settings) }
+  }
   let exported: Record<string, unknown>
   try {
     exported = await importFile(file.path)
   } catch (error) {
+    const message = (error as Error).message
     throw new KitError(
       'KIT_MIGRATE_INVALID_MIGRATION',
-      `Migration ${file.name} could not be loaded: ${(error as Error).message}`,
+      `Migration ${file.name} could not be loaded: ${message}${loadHint(file.name, message)}`,
       { cause: error },
     )
   }
@@ -161,4 +205,15 @@ function parseSettings(file: MigrationFile, value: unknown): MigrationSettings {
 
 function invalid(file: MigrationFile, problem: string): KitError {
   return new KitError('KIT_MIGRATE_INVALID_MIGRATION', `Migration ${file.name}: ${problem}.`)
+}
+
+/** What to do about the load errors a module-type mismatch gives (`kit migrate make` writes the project's type). */
+function loadHint(name: string, message: string): string {
+  if (/Unexpected token 'export'|Cannot use import statement outside a module/.test(message)) {
+    return `. It uses ESM syntax (export/import) but Node loads ${name} as CommonJS: rename it to .mjs, add "type": "module" to package.json, or write it as CommonJS (\`exports.up = async function (knex) {...}\`).`
+  }
+  if (/(?:require|exports|module) is not defined in ES module scope/.test(message)) {
+    return `. It uses CommonJS (require/exports) but Node loads ${name} as ESM: rename it to .cjs, or use \`export async function up(knex)\`.`
+  }
+  return ''
 }

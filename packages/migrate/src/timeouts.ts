@@ -35,20 +35,28 @@ export async function applyTimeouts(
       ])
       return async () => {}
     }
-    const before = rowsOf<{ l: string; s: string }>(
+    // Outside a transaction the connection check is turned off too: a killed release's statement is left
+    // to finish rather than cancelled half-way through a migration that cannot roll back (release-lock.md).
+    const before = rowsOf<{ l: string; s: string; c: string | null }>(
       dialect,
-      await db.raw("select current_setting('lock_timeout') as l, current_setting('statement_timeout') as s"),
+      await db.raw(
+        "select current_setting('lock_timeout') as l, current_setting('statement_timeout') as s, current_setting('client_connection_check_interval', true) as c",
+      ),
     )[0]
     await db.raw("select set_config('lock_timeout', ?, false), set_config('statement_timeout', ?, false)", [
       lock,
       statement,
     ])
+    if (before?.c != null) await db.raw("select set_config('client_connection_check_interval', '0', false)")
     return async () => {
       if (before) {
         await db.raw(
           "select set_config('lock_timeout', ?, false), set_config('statement_timeout', ?, false)",
           [before.l, before.s],
         )
+        if (before.c != null) {
+          await db.raw("select set_config('client_connection_check_interval', ?, false)", [before.c])
+        }
       }
     }
   }

@@ -229,13 +229,18 @@ export async function down(knex: Knex): Promise<void> { await knex.schema.dropTa
 })
 
 describe('migrateMake()', () => {
-  it('writes a timestamped TypeScript migration when the project has a tsconfig, JavaScript otherwise', async () => {
+  it('writes a timestamped TypeScript migration when the project has a tsconfig, JavaScript of its module type otherwise', async () => {
     const cwd = tempDir('make')
     dirs.push(cwd)
-    const js = await migrateMake({ name: 'create_users', cwd })
-    expect(basename(js)).toMatch(/^\d{14}_create_users\.js$/)
-    expect(readFileSync(js, 'utf8')).toContain('export async function up(knex)')
-    writeFileSync(join(cwd, 'tsconfig.json'), '{}')
+    // No package.json up the tree: Node loads .js as CommonJS.
+    const cjs = await migrateMake({ name: 'create_users', cwd })
+    expect(basename(cjs)).toMatch(/^\d{14}_create_users\.js$/)
+    expect(readFileSync(cjs, 'utf8')).toContain('exports.up = async function up(knex)')
+    const esmApp = tempDir('make-esm')
+    dirs.push(esmApp)
+    writeFileSync(join(esmApp, 'package.json'), '{ "type": "module" }')
+    const esm = await migrateMake({ name: 'create_users', cwd: esmApp })
+    expect(readFileSync(esm, 'utf8')).toContain('export async function up(knex)')
     const cwd2 = tempDir('make-ts')
     dirs.push(cwd2)
     writeFileSync(join(cwd2, 'tsconfig.json'), '{}')

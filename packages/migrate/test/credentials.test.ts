@@ -1,4 +1,5 @@
 import { readFileSync, statSync } from 'node:fs'
+import { silentLogger } from '@kit/internal'
 import knexFactory from 'knex'
 import { describe, expect, it } from 'vitest'
 import { mysqlOptionFile, postgresEnv, serverTarget } from '../src/backup/credentials.ts'
@@ -14,7 +15,7 @@ describe('connection settings for the tools and the single-connection runner', (
     try {
       expect(Object.keys(knex.client.connectionSettings)).not.toContain('password')
       expect(connectionSettings(knex)).toMatchObject({ host: 'db.example', password: 'pw-secret' })
-      const runner = singleConnectionKnex({ knex, dialect: 'postgres', owned: false })
+      const runner = singleConnectionKnex({ knex, dialect: 'postgres', owned: false }, silentLogger)
       expect(
         (runner.knex.client as { connectionSettings: { password: string } }).connectionSettings.password,
       ).toBe('pw-secret')

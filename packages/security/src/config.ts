@@ -3,7 +3,9 @@ import { type BodyLimitConfig, parseBodyLimit } from './body-limit.ts'
 import { type CorsConfig, parseCors } from './cors.ts'
 import { type CspConfig, parseCsp } from './csp/policy.ts'
 import { type CsrfConfig, parseCsrf } from './csrf.ts'
-import { envBoolean, envList, envUrl } from './env.ts'
+import { corsOrigins } from './dialects/cors.ts'
+import { fromHelmetOptions, HELMET_OPTION_NAMES } from './dialects/helmet.ts'
+import { envBoolean, envUrl } from './env.ts'
 import { buildStaticHeaders, type Header } from './headers.ts'
 import { type HostsConfig, type HttpsConfig, parseHosts } from './hosts.ts'
 import { buildHsts } from './hsts.ts'
@@ -55,13 +57,16 @@ const fail = (code: string, message: string): never => {
 }
 
 export function resolveConfig(
-  options: SecurityOptions,
+  given: SecurityOptions,
   context: SecurityContext,
 ): { config: SecurityConfig; warnings: Warnings } {
-  if (typeof options !== 'object' || options === null) {
-    fail('KIT_SECURITY_INVALID_OPTION', `createSecurity() takes an options object; got ${String(options)}.`)
+  if (typeof given !== 'object' || given === null) {
+    fail('KIT_SECURITY_INVALID_OPTION', `createSecurity() takes an options object; got ${String(given)}.`)
   }
-  rejectUnknownKeys(options, OPTION_KEYS, 'createSecurity()', (m) => fail('KIT_SECURITY_INVALID_OPTION', m))
+  rejectUnknownKeys(given, [...OPTION_KEYS, ...HELMET_OPTION_NAMES], 'createSecurity()', (m) =>
+    fail('KIT_SECURITY_INVALID_OPTION', m),
+  )
+  const options = fromHelmetOptions(given, fail)
   const env: SecurityEnv = context.env ?? (process.env as SecurityEnv)
   const warnings = createWarnings(context.log ?? silentLogger, options.ignoreWarnings ?? [])
   const production = options.production ?? env.NODE_ENV === 'production'
@@ -90,10 +95,8 @@ export function resolveConfig(
   const csp = parseCsp(options.csp, production, warnings, fail)
   const cors = parseCors(options.cors, env, production, warnings, fail)
   // CSRF trusts the allowlist's real origins (never '*') and the app's own public origin.
-  const corsList =
-    (options.cors && options.cors.origins !== undefined
-      ? envList(options.cors.origins)
-      : envList(env.ALLOWED_ORIGINS)) ?? []
+  // Only written origins and patterns: a RegExp or function answers CORS, never CSRF.
+  const corsList = corsOrigins(options.cors || undefined, env, fail).strings
   const trusted = createOriginMatcher(
     [...corsList.filter((o) => o.trim() !== '*'), ...(appUrl ? [appUrl.origin] : [])],
     'ALLOWED_ORIGINS',

@@ -1,19 +1,38 @@
 import { KitError } from '@kit/internal'
-import { envBoolean, envList } from './env.ts'
+import { corsOrigins, nameList, preflightStatus } from './dialects/cors.ts'
+import { envBoolean } from './env.ts'
 import { type FrameworkIO, mergeVary } from './io.ts'
 import type { EventLog, Warnings } from './log.ts'
-import type { CorsOptions, SecurityEnv } from './options.ts'
-import { createOriginMatcher, type OriginMatcher } from './origins.ts'
+import type { CorsOptions, CorsOriginFunction, SecurityEnv } from './options.ts'
+import { askOriginFunction } from './origin-code.ts'
+import { createOriginMatcher, isSerialisedOrigin, type OriginMatcher } from './origins.ts'
 import { rejectUnknownKeys } from './suggest.ts'
 
 type Fail = (code: string, message: string) => never
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 const HEADER_LIST = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+(?:\s*,\s*[!#$%&'*+.^_`|~0-9A-Za-z-]+)*$/
-const KEYS = ['origins', 'credentials', 'methods', 'allowedHeaders', 'exposedHeaders', 'maxAge']
+const KEYS = [
+  'origins',
+  'credentials',
+  'methods',
+  'allowedHeaders',
+  'exposedHeaders',
+  'maxAge',
+  // The cors package's names.
+  'origin',
+  'optionsSuccessStatus',
+  'preflightContinue',
+]
 
 export interface CorsConfig {
   origins: OriginMatcher
+  /** The cors-style origin function, asked about well-formed origins the list does not allow. */
+  originFunction: CorsOriginFunction | undefined
+  /** Status of an allowed preflight's answer (cors's optionsSuccessStatus). */
+  preflightStatus: number
+  /** Allowed preflights go on to the routes (cors's preflightContinue). */
+  preflightContinue: boolean
   credentials: boolean
   methods: string
   /** undefined: echo Access-Control-Request-Headers (allowed origins only). */
@@ -31,14 +50,25 @@ export function parseCors(
   fail: Fail,
 ): CorsConfig | undefined {
   if (options === false) return undefined
-  const opts = options ?? {}
+  const opts: CorsOptions = options === undefined || (options as unknown) === true ? {} : options
+  if (typeof opts !== 'object' || opts === null) {
+    fail(
+      'KIT_SECURITY_INVALID_OPTION',
+      `cors must be an options object or false; got ${JSON.stringify(opts)}.`,
+    )
+  }
   rejectUnknownKeys(opts, KEYS, 'cors', (m) => fail('KIT_SECURITY_INVALID_OPTION', m))
-  const fromOption = opts.origins !== undefined
-  const list = (fromOption ? envList(opts.origins) : envList(env.ALLOWED_ORIGINS)) ?? []
-  const setting = fromOption ? 'cors.origins' : 'ALLOWED_ORIGINS'
-  const origins = createOriginMatcher(list, setting, fail)
+  const configured = corsOrigins(opts, env, fail)
+  const setting = configured.setting
+  const origins = createOriginMatcher(configured.strings, setting, fail, configured.regexps)
   const credentials =
     opts.credentials ?? envBoolean('CORS_ALLOW_CREDENTIALS', env.CORS_ALLOW_CREDENTIALS) ?? false
+  if (opts.preflightContinue !== undefined && typeof opts.preflightContinue !== 'boolean') {
+    fail(
+      'KIT_SECURITY_INVALID_OPTION',
+      `cors.preflightContinue must be true or false; got ${JSON.stringify(opts.preflightContinue)}.`,
+    )
+  }
   if (origins.any && credentials) {
     throw new KitError(
       'KIT_SECURITY_CORS_WILDCARD_CREDENTIALS',
@@ -48,21 +78,29 @@ export function parseCors(
   if (production && [...origins.exact, ...origins.patterns].some((o) => o.startsWith('http://'))) {
     warnings.warn('cors-insecure-origin', `${setting} trusts a plain http:// origin in production.`)
   }
+  const allowedHeaders = nameList(opts.allowedHeaders)
+  const exposedHeaders = nameList(opts.exposedHeaders)
   return {
     origins,
+    originFunction: configured.fn,
+    preflightStatus: preflightStatus(opts.optionsSuccessStatus, fail),
+    preflightContinue: opts.preflightContinue === true,
     credentials,
     methods: tokens(
       'cors.methods',
-      opts.methods ?? ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE'],
+      nameList(opts.methods) ?? ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE'],
       fail,
       true,
     ),
-    allowedHeaders: opts.allowedHeaders && tokens('cors.allowedHeaders', opts.allowedHeaders, fail, false),
-    exposedHeaders: opts.exposedHeaders?.length
-      ? tokens('cors.exposedHeaders', opts.exposedHeaders, fail, false)
+    allowedHeaders: allowedHeaders && tokens('cors.allowedHeaders', allowedHeaders, fail, false),
+    exposedHeaders: exposedHeaders?.length
+      ? tokens('cors.exposedHeaders', exposedHeaders, fail, false)
       : undefined,
     maxAge: String(seconds(opts.maxAge, fail)),
-    varyOrigin: credentials || (!origins.any && (origins.exact.size > 0 || origins.patterns.length > 0)),
+    varyOrigin:
+      credentials ||
+      configured.fn !== undefined ||
+      (!origins.any && (origins.exact.size > 0 || origins.patterns.length > 0)),
   }
 }
 
@@ -106,7 +144,7 @@ export function applyCors<Req, Res>(
   if (config.varyOrigin) vary(io, res, 'Origin')
   if (origin === undefined) return false
   const preflight = io.raw(req).method === 'OPTIONS' && headers['access-control-request-method'] !== undefined
-  const allowed = config.origins.any || config.origins.matches(origin)
+  const allowed = config.origins.any || config.origins.matches(origin) || askFunction(config, origin, events)
   if (allowed) {
     io.setHeader(res, 'Access-Control-Allow-Origin', config.origins.any && !config.credentials ? '*' : origin)
     if (config.credentials) io.setHeader(res, 'Access-Control-Allow-Credentials', 'true')
@@ -132,8 +170,32 @@ export function applyCors<Req, Res>(
     vary(io, res, 'Access-Control-Request-Headers')
   }
   io.setHeader(res, 'Access-Control-Max-Age', config.maxAge)
-  io.send(res, 204, undefined)
+  if (config.preflightContinue) return false
+  io.send(res, config.preflightStatus, undefined)
   return true
+}
+
+/** The origin function, asked only about well-formed origins; one that does not answer at once refuses. */
+function askFunction(config: CorsConfig, origin: string, events: EventLog): boolean {
+  if (config.originFunction === undefined || !isSerialisedOrigin(origin)) return false
+  let answer: boolean | 'async'
+  try {
+    answer = askOriginFunction(config.originFunction, origin)
+  } catch (error) {
+    events.log(
+      'cors',
+      { origin: origin.slice(0, 200), error: String(error).slice(0, 200) },
+      'the cors origin function threw, so the origin was refused',
+    )
+    return false
+  }
+  if (answer !== 'async') return answer
+  events.log(
+    'cors',
+    { origin: origin.slice(0, 200), code: 'KIT_SECURITY_CORS_ASYNC_ORIGIN' },
+    'the cors origin function did not answer before returning (a Promise, or a callback called later), so the origin was refused; load the allowed origins at start-up and answer synchronously',
+  )
+  return false
 }
 
 function vary<Req, Res>(io: FrameworkIO<Req, Res>, res: Res, token: string): void {

@@ -1,4 +1,4 @@
-import { KitError } from '@kit/internal'
+import { KitError, parseBytes, parseDurationMs } from '@kit/internal'
 
 /**
  * Readers for the env values @kit/security uses. They take what @kit/env
@@ -17,13 +17,15 @@ export function envBoolean(name: string, value: boolean | string | undefined): b
   )
 }
 
+/** Seconds from a number, a bare number string or a duration such as '2y' / '180d' (as @kit/env reads it). */
 export function envSeconds(name: string, value: number | string | undefined): number | undefined {
   if (value === undefined || value === '') return undefined
-  const n = typeof value === 'number' ? value : Number(value.trim())
+  const ms = typeof value === 'number' ? value * 1000 : parseDurationMs(value, 's')
+  const n = ms === undefined ? Number.NaN : ms / 1000
   if (!Number.isInteger(n) || n < 0) {
     throw new KitError(
       'KIT_SECURITY_INVALID_ENV',
-      `${name} must be a whole number of seconds (63072000 is two years); got ${JSON.stringify(value)}.`,
+      `${name} must be a whole number of seconds (63072000) or a duration (2y, 180d); got ${JSON.stringify(value)}.`,
     )
   }
   return n
@@ -52,30 +54,12 @@ export function envUrl(name: string, value: string | URL | undefined): URL | und
   )
 }
 
-const UNITS: Record<string, number> = {
-  b: 1,
-  kb: 1024,
-  kib: 1024,
-  mb: 1024 ** 2,
-  mib: 1024 ** 2,
-  gb: 1024 ** 3,
-  gib: 1024 ** 3,
-}
-
-/** Bytes from a number or a size such as '1mb' / '512 KiB' (binary units, like body-parser). */
+/** Bytes from a number or a size such as '10mb', '10m', '512 KiB' (binary units; the reader @kit/env uses too). */
 export function parseSize(value: number | string, setting: string, code: string): number {
-  if (typeof value === 'number') {
-    if (Number.isSafeInteger(value) && value > 0) return value
-  } else {
-    const match = /^(\d+(?:\.\d+)?)\s*([a-z]+)?$/i.exec(value.trim())
-    const unit = UNITS[(match?.[2] ?? 'b').toLowerCase()]
-    if (match && unit !== undefined) {
-      const bytes = Math.floor(Number(match[1]) * unit)
-      if (bytes > 0 && Number.isSafeInteger(bytes)) return bytes
-    }
-  }
+  const bytes = typeof value === 'number' ? value : typeof value === 'string' ? parseBytes(value) : undefined
+  if (bytes !== undefined && Number.isSafeInteger(bytes) && bytes > 0) return bytes
   throw new KitError(
     code,
-    `${setting} must be a positive size in bytes (1048576) or with a unit (1mb, 512kb); got ${JSON.stringify(value)}.`,
+    `${setting} must be a positive size in bytes (1048576) or with a unit (10mb, 10m, 512kb); got ${JSON.stringify(value)}.`,
   )
 }

@@ -8,8 +8,8 @@ export const errors = {
     fix: 'Set it to the format the message shows (true/false, a number of seconds or bytes, an https:// URL), or remove it to use the default.',
   },
   KIT_SECURITY_CSP_UNKNOWN_DIRECTIVE: {
-    when: 'The CSP configuration names a directive that does not exist (often a typo or camelCase).',
-    fix: "Use the directive's kebab-case name, e.g. 'connect-src'; the message suggests the closest one.",
+    when: 'The CSP configuration names a directive that does not exist (often a typo).',
+    fix: "Use the directive's kebab-case name ('connect-src') or helmet's camelCase one ('connectSrc'); the message suggests the closest one.",
   },
   KIT_SECURITY_CSP_INVALID_SOURCE: {
     when: "A CSP source is malformed: an unquoted keyword (self instead of 'self'), a ';' or ',' or space inside one source, 'none' mixed with other sources, or a non-string value.",
@@ -26,6 +26,14 @@ export const errors = {
   KIT_SECURITY_CORS_INVALID_ORIGIN: {
     when: 'An allowed origin is not of the form scheme://host[:port] (a path, a trailing slash, "null", a wildcard not in the first label, or a non-http scheme).',
     fix: 'Write origins as https://example.com or https://*.example.com, separated by commas in ALLOWED_ORIGINS.',
+  },
+  KIT_SECURITY_CORS_UNSAFE_PATTERN: {
+    when: 'A RegExp given as a CORS origin (cors.origin / cors.origins) also matches origins anyone can register: every origin, or a look-alike of the domain it names (evil-example.com, example.com.attacker.example, an unescaped dot).',
+    fix: 'Anchor the pattern with ^ and $, escape the dots and match whole labels (`/^https:\\/\\/([a-z0-9-]+\\.)*example\\.com$/`), or write `https://*.example.com` instead.',
+  },
+  KIT_SECURITY_CORS_ASYNC_ORIGIN: {
+    when: 'Logged (not thrown) when a cors-style origin function did not answer before returning (it returned a Promise or called its callback later): the origin is refused.',
+    fix: 'Load the allowed origins at start-up and answer synchronously (return a boolean or call callback(null, allow) at once), or list them in cors.origins.',
   },
   KIT_SECURITY_INVALID_HOST: {
     when: 'An allowed host or the canonical host is not a valid host name.',

@@ -1,7 +1,9 @@
 import type { CspConfig } from './csp/policy.ts'
+import type { KitShapedOptions } from './dialects/helmet.ts'
 import type { Warnings } from './log.ts'
-import type { ReferrerPolicyToken, SecurityOptions } from './options.ts'
+import type { LegacyHeaderOptions, ReferrerPolicyToken } from './options.ts'
 import { buildPermissionsPolicy } from './permissions-policy.ts'
+import { rejectUnknownKeys } from './suggest.ts'
 
 type Fail = (code: string, message: string) => never
 export type Header = readonly [name: string, value: string]
@@ -29,7 +31,7 @@ const UNSAFE_REFERRER: readonly string[] = [
  * the adapters only copy these pairs onto the response.
  */
 export function buildStaticHeaders(
-  options: SecurityOptions,
+  options: KitShapedOptions,
   csp: CspConfig | undefined,
   warnings: Warnings,
   fail: Fail,
@@ -73,28 +75,94 @@ export function buildStaticHeaders(
   )
   add('Permissions-Policy', buildPermissionsPolicy(options.permissionsPolicy, fail))
   if (options.originAgentCluster !== false) add('Origin-Agent-Cluster', '?1')
-  if (options.legacyHeaders !== false) {
-    add('X-DNS-Prefetch-Control', 'off')
-    add('X-Download-Options', 'noopen')
-    add('X-Permitted-Cross-Domain-Policies', 'none')
-    // The XSS auditor it controlled caused leaks; '0' turns it off in the browsers that still have it.
-    add('X-XSS-Protection', '0')
-  }
+  for (const header of legacyHeaders(options.legacyHeaders, fail)) headers.push(header)
   return headers
 }
 
+const LEGACY_KEYS = ['dnsPrefetchControl', 'downloadOptions', 'permittedCrossDomainPolicies', 'xssProtection']
+const CROSS_DOMAIN_POLICIES = ['none', 'master-only', 'by-content-type', 'all']
+
+/** The X- headers helmet also sends; each can be left out, or given helmet's value object. */
+function legacyHeaders(value: KitShapedOptions['legacyHeaders'], fail: Fail): Header[] {
+  if (value === false) return []
+  const opts: LegacyHeaderOptions = value === undefined || value === true ? {} : value
+  if (typeof opts !== 'object' || opts === null) {
+    fail(
+      'KIT_SECURITY_INVALID_OPTION',
+      `legacyHeaders must be true, false or an object; got ${JSON.stringify(value)}.`,
+    )
+  }
+  rejectUnknownKeys(opts, LEGACY_KEYS, 'legacyHeaders', (m) => fail('KIT_SECURITY_INVALID_OPTION', m))
+  const out: Header[] = []
+  if (opts.dnsPrefetchControl !== false) {
+    const allow = field(opts.dnsPrefetchControl, 'allow', 'legacyHeaders.dnsPrefetchControl', fail)
+    if (allow !== undefined && typeof allow !== 'boolean') {
+      fail(
+        'KIT_SECURITY_INVALID_OPTION',
+        `legacyHeaders.dnsPrefetchControl.allow must be true or false; got ${JSON.stringify(allow)}.`,
+      )
+    }
+    out.push(['X-DNS-Prefetch-Control', allow === true ? 'on' : 'off'])
+  }
+  if (field(opts.downloadOptions, undefined, 'legacyHeaders.downloadOptions', fail) !== false)
+    out.push(['X-Download-Options', 'noopen'])
+  if (opts.permittedCrossDomainPolicies !== false) {
+    const policy =
+      field(
+        opts.permittedCrossDomainPolicies,
+        'permittedPolicies',
+        'legacyHeaders.permittedCrossDomainPolicies',
+        fail,
+      ) ?? 'none'
+    if (!CROSS_DOMAIN_POLICIES.includes(policy as string)) {
+      fail(
+        'KIT_SECURITY_INVALID_OPTION',
+        `legacyHeaders.permittedCrossDomainPolicies: ${JSON.stringify(policy)} is not a policy. Use one of ${CROSS_DOMAIN_POLICIES.join(', ')}.`,
+      )
+    }
+    out.push(['X-Permitted-Cross-Domain-Policies', policy as string])
+  }
+  // The XSS auditor it controlled caused leaks; '0' turns it off in the browsers that still have it.
+  if (field(opts.xssProtection, undefined, 'legacyHeaders.xssProtection', fail) !== false)
+    out.push(['X-XSS-Protection', '0'])
+  return out
+}
+
+/**
+ * One legacy header's setting: false (leave it out), true/undefined (kit's
+ * value, returned as undefined), or helmet's `{ [inner]: value }` (the value).
+ */
+function field(value: unknown, inner: string | undefined, name: string, fail: Fail): unknown {
+  if (value === false) return false
+  if (value === undefined || value === true) return undefined
+  if (inner !== undefined && typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    rejectUnknownKeys(value, [inner], name, (m) => fail('KIT_SECURITY_INVALID_OPTION', m))
+    return (value as Record<string, unknown>)[inner]
+  }
+  return fail(
+    'KIT_SECURITY_INVALID_OPTION',
+    `${name} must be true or false${inner ? ` or { ${inner} }` : ''}; got ${JSON.stringify(value)}.`,
+  )
+}
+
 function referrerPolicy(
-  value: SecurityOptions['referrerPolicy'],
+  value: KitShapedOptions['referrerPolicy'],
   warnings: Warnings,
   fail: Fail,
 ): string | false {
   if (value === false) return false
+  if (value !== undefined && typeof value !== 'string' && !Array.isArray(value)) {
+    fail(
+      'KIT_SECURITY_INVALID_OPTION',
+      `referrerPolicy must be a policy such as 'no-referrer', a list of them, { policy: 'no-referrer' } or false; got ${JSON.stringify(value)}.`,
+    )
+  }
   const tokens =
     value === undefined
       ? ['strict-origin-when-cross-origin']
       : typeof value === 'string'
         ? [value]
-        : [...value]
+        : [...(value as readonly string[])]
   if (tokens.length === 0)
     fail('KIT_SECURITY_INVALID_OPTION', 'referrerPolicy is an empty list; give a policy or false.')
   for (const token of tokens) {
@@ -113,7 +181,7 @@ function referrerPolicy(
 }
 
 function frameOptions(
-  value: SecurityOptions['frameOptions'],
+  value: KitShapedOptions['frameOptions'],
   csp: CspConfig | undefined,
   fail: Fail,
 ): string | false {

@@ -1,14 +1,15 @@
 import type { IncomingMessage } from 'node:http'
 import type { KitLogger, SkipRequest } from '@kit/internal'
-import type { CspDirectives } from './csp/directive-names.ts'
+import type { CspDirectives, CspDirectivesCamelCase } from './csp/directive-names.ts'
 
-export interface CspOptions extends CspDirectives {
+export interface CspOptions extends CspDirectives, CspDirectivesCamelCase {
   /**
    * Directives merged over the defaults, one directive at a time (the same
    * keys may also be given at the top level of `csp`, as in kit.config).
+   * Kebab-case (`default-src`) or helmet's camelCase (`defaultSrc`).
    * @default {}
    */
-  directives?: CspDirectives
+  directives?: CspDirectives & CspDirectivesCamelCase
   /** Start from kit's strict defaults (`default-src 'none'` plus explicit directives). @default true */
   useDefaults?: boolean
   /** Send `Content-Security-Policy-Report-Only` instead of enforcing, for a rollout. @default false */
@@ -53,19 +54,43 @@ export interface HostOptions {
   aliases?: readonly string[]
 }
 
+/**
+ * The `cors` package's origin function: it is called only with well-formed
+ * origins (never `null` or a malformed one) and must answer synchronously,
+ * by returning a boolean or calling `callback(null, allow)` before it returns.
+ */
+export type CorsOriginFunction = (
+  origin: string,
+  callback: (error: Error | null, allow?: unknown) => void,
+) => unknown
+
+/**
+ * Which origins may call: an origin (`https://app.example.com`), a pattern
+ * (`https://*.example.com`), `*`, a comma-separated string of them, a RegExp
+ * (anchored, checked against look-alike origins at start-up), an array of
+ * those, a function, `true` (every origin, as `*`) or `false` (none).
+ */
+export type CorsOrigin = string | RegExp | readonly (string | RegExp)[] | CorsOriginFunction | boolean
+
 export interface CorsOptions {
-  /** Origins (`https://app.example.com`), patterns (`https://*.example.com`) or `*`. @default ALLOWED_ORIGINS, else none */
-  origins?: readonly string[] | string
+  /** @default ALLOWED_ORIGINS, else none */
+  origins?: CorsOrigin
+  /** The `cors` package's name for `origins`; give one of the two. */
+  origin?: CorsOrigin
   /** Send `Access-Control-Allow-Credentials: true` (cookies). @default CORS_ALLOW_CREDENTIALS, else false */
   credentials?: boolean
-  /** @default ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE'] */
-  methods?: readonly string[]
+  /** An array or a comma-separated string. @default ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE'] */
+  methods?: readonly string[] | string
   /** Request headers a preflight may ask for; `undefined` echoes the requested ones (for allowed origins only). @default undefined */
-  allowedHeaders?: readonly string[]
+  allowedHeaders?: readonly string[] | string
   /** Response headers scripts may read. @default [] */
-  exposedHeaders?: readonly string[]
+  exposedHeaders?: readonly string[] | string
   /** Seconds browsers may cache a preflight. @default 600 */
   maxAge?: number
+  /** Status of an allowed preflight's answer, 200-299 (200 for old browsers that choke on 204). @default 204 */
+  optionsSuccessStatus?: number
+  /** Let an allowed preflight go on to your routes (with its CORS headers set) instead of answering it. Refused ones still get 403. @default false */
+  preflightContinue?: boolean
 }
 
 /** A path (`/webhooks/stripe`), a prefix ending in `*` (`/webhooks/*`), or a predicate. */
@@ -95,16 +120,24 @@ export type ReferrerPolicyToken =
   | 'strict-origin-when-cross-origin'
   | 'unsafe-url'
 
+export type OpenerPolicy =
+  | 'same-origin'
+  | 'same-origin-allow-popups'
+  | 'noopener-allow-popups'
+  | 'unsafe-none'
+export type ResourcePolicy = 'same-origin' | 'same-site' | 'cross-origin'
+export type EmbedderPolicy = 'require-corp' | 'credentialless' | 'unsafe-none'
+
 /** Feature → allowlist: `[]` denies (`()`), `['self', 'https://maps.example']`, `['*']`; `false` drops a default entry. */
 export type PermissionsPolicyOptions = Readonly<Record<string, readonly string[] | false>>
 
-export interface SecurityOptions {
+export interface SecurityOptions extends HelmetOptionNames {
   /** Production behaviour (HTTPS redirect, upgrade-insecure-requests, host checks, strict HSTS validation). @default NODE_ENV === 'production' */
   production?: boolean
-  /** Content-Security-Policy; `false` sends none. @default kit's strict policy with nonces */
-  csp?: CspOptions | false
+  /** Content-Security-Policy; `false` sends none, `true` kit's policy. @default kit's strict policy with nonces */
+  csp?: CspOptions | boolean
   /** Strict-Transport-Security, sent on HTTPS responses only; `false` sends none. @default two years + includeSubDomains */
-  hsts?: HstsOptions | false
+  hsts?: HstsOptions | boolean
   /** Redirect plain HTTP to HTTPS (301 GET/HEAD, 308 others). @default FORCE_HTTPS, else on in production */
   forceHttps?: boolean
   /** Port for redirects to HTTPS (omit for 443). @default undefined */
@@ -118,29 +151,84 @@ export interface SecurityOptions {
   /** Request body limit and parsers; `false` turns the step off. */
   bodyLimit?: BodyLimitOptions | number | string | false
   /** @default 'strict-origin-when-cross-origin' */
-  referrerPolicy?: ReferrerPolicyToken | readonly ReferrerPolicyToken[] | false
+  referrerPolicy?:
+    | ReferrerPolicyToken
+    | readonly ReferrerPolicyToken[]
+    | PolicyObject<ReferrerPolicyToken>
+    | { policy?: readonly ReferrerPolicyToken[] }
+    | boolean
   /** Merged over kit's deny-by-default list; `false` sends no Permissions-Policy. */
   permissionsPolicy?: PermissionsPolicyOptions | false
   /** @default 'DENY' when frame-ancestors is 'none', 'SAMEORIGIN' when it is 'self', else not sent */
-  frameOptions?: 'DENY' | 'SAMEORIGIN' | false
+  frameOptions?: FrameOptionsValue
   /** @default 'same-origin' */
-  crossOriginOpenerPolicy?:
-    | 'same-origin'
-    | 'same-origin-allow-popups'
-    | 'noopener-allow-popups'
-    | 'unsafe-none'
-    | false
+  crossOriginOpenerPolicy?: OpenerPolicy | PolicyObject<OpenerPolicy> | boolean
   /** @default 'same-origin' */
-  crossOriginResourcePolicy?: 'same-origin' | 'same-site' | 'cross-origin' | false
-  /** Off by default: it breaks third-party embeds. @default false */
-  crossOriginEmbedderPolicy?: 'require-corp' | 'credentialless' | 'unsafe-none' | false
+  crossOriginResourcePolicy?: ResourcePolicy | PolicyObject<ResourcePolicy> | boolean
+  /** Off by default: it breaks third-party embeds. `true` is 'require-corp', as in helmet. @default false */
+  crossOriginEmbedderPolicy?: EmbedderPolicy | PolicyObject<EmbedderPolicy> | boolean
   /** `Origin-Agent-Cluster: ?1`. @default true */
   originAgentCluster?: boolean
-  /** The X- headers helmet also sends (X-DNS-Prefetch-Control, X-Download-Options, X-Permitted-Cross-Domain-Policies, X-XSS-Protection: 0). @default true */
-  legacyHeaders?: boolean
+  /** The X- headers helmet also sends (X-DNS-Prefetch-Control, X-Download-Options, X-Permitted-Cross-Domain-Policies, X-XSS-Protection: 0); `false` drops all four, an object each one. @default true */
+  legacyHeaders?: boolean | LegacyHeaderOptions
   /** Warning ids (see docs/security.md) not to log at start-up. @default [] */
   ignoreWarnings?: readonly string[]
 }
+
+/** Each legacy X- header: `false` leaves it out; helmet's value objects are taken too. @default all true */
+export interface LegacyHeaderOptions {
+  /** `X-DNS-Prefetch-Control: off` (`{ allow: true }` sends on). */
+  dnsPrefetchControl?: boolean | { allow?: boolean }
+  /** `X-Download-Options: noopen`. */
+  downloadOptions?: boolean
+  /** `X-Permitted-Cross-Domain-Policies: none`. */
+  permittedCrossDomainPolicies?:
+    | boolean
+    | { permittedPolicies?: 'none' | 'master-only' | 'by-content-type' | 'all' }
+  /** `X-XSS-Protection: 0`. */
+  xssProtection?: boolean
+}
+
+/** helmet's value objects, taken where kit's option means the same header. */
+export interface PolicyObject<T extends string> {
+  policy?: T
+}
+
+/**
+ * helmet's names for the same headers, so an existing `helmet({...})` call's
+ * options can be passed as they are (docs/migrating.md). Give each setting
+ * once, under either name.
+ */
+export interface HelmetOptionNames {
+  /** helmet's name for `csp`; `true` means kit's policy. */
+  contentSecurityPolicy?: CspOptions | boolean
+  /** helmet's name for `hsts`. */
+  strictTransportSecurity?: HstsOptions | boolean
+  /** helmet's name for `frameOptions`. */
+  frameguard?: FrameOptionsValue
+  /** helmet 7's name for `frameOptions`. */
+  xFrameOptions?: FrameOptionsValue
+  xDnsPrefetchControl?: LegacyHeaderOptions['dnsPrefetchControl']
+  dnsPrefetchControl?: LegacyHeaderOptions['dnsPrefetchControl']
+  xDownloadOptions?: boolean
+  ieNoOpen?: boolean
+  xPermittedCrossDomainPolicies?: LegacyHeaderOptions['permittedCrossDomainPolicies']
+  permittedCrossDomainPolicies?: LegacyHeaderOptions['permittedCrossDomainPolicies']
+  xXssProtection?: boolean
+  xssFilter?: boolean
+  /** Kit always sends `nosniff`: only `true` is taken. */
+  xContentTypeOptions?: true
+  noSniff?: true
+  /** Kit always removes X-Powered-By: only `true` is taken. */
+  xPoweredBy?: true
+  hidePoweredBy?: true
+}
+
+export type FrameOptionsValue =
+  | 'DENY'
+  | 'SAMEORIGIN'
+  | boolean
+  | { action?: 'deny' | 'sameorigin' | 'DENY' | 'SAMEORIGIN' }
 
 /** The part of the parsed env @kit/security reads (raw strings from process.env work too). */
 export interface SecurityEnv {

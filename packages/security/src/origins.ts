@@ -1,7 +1,9 @@
+import { type ConfiguredOrigin, parseConfiguredOrigin } from '@kit/internal'
+import { checkOriginRegExp } from './origin-code.ts'
+
 type Fail = (code: string, message: string) => never
 
 const LABELS = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/
-const CONFIGURED = /^(https?):\/\/(\*\.)?([^/:?#@\s]+)(?::(\d{1,5}))?$/i
 // What browsers send: lower-case scheme and host, no default port, no trailing slash.
 const SERIALISED = /^(https?):\/\/([a-z0-9.-]+|\[[0-9a-f:.]+\])(?::(\d{1,5}))?$/
 
@@ -25,7 +27,18 @@ export interface OriginMatcher {
   matches(origin: string): boolean
 }
 
-export function createOriginMatcher(entries: readonly string[], setting: string, fail: Fail): OriginMatcher {
+/** True for an origin as browsers serialise it (lower-case scheme and host, no path): what code-given origins see. */
+export function isSerialisedOrigin(origin: string): boolean {
+  return SERIALISED.test(origin)
+}
+
+export function createOriginMatcher(
+  entries: readonly string[],
+  setting: string,
+  fail: Fail,
+  regexps: readonly RegExp[] = [],
+): OriginMatcher {
+  const codePatterns = regexps.map((re) => checkOriginRegExp(re, setting, fail))
   let any = false
   const exact = new Set<string>()
   const patterns: Pattern[] = []
@@ -36,7 +49,7 @@ export function createOriginMatcher(entries: readonly string[], setting: string,
       any = true
       continue
     }
-    const parsed = parseConfiguredOrigin(entry, setting, fail)
+    const parsed = parseEntry(entry, setting, fail)
     if (parsed.wildcard) {
       patterns.push({ scheme: parsed.scheme, suffix: `.${parsed.host}`, port: parsed.port })
       patternTexts.push(parsed.text)
@@ -58,57 +71,29 @@ export function createOriginMatcher(entries: readonly string[], setting: string,
     }
     return false
   }
+  const matchCode = (origin: string): boolean =>
+    SERIALISED.test(origin) && codePatterns.some((re) => re.test(origin))
   return {
     any,
     exact,
-    patterns: patternTexts,
+    patterns: [...patternTexts, ...codePatterns.map(String)],
     matches:
-      patterns.length === 0
+      patterns.length === 0 && codePatterns.length === 0
         ? (origin) => exact.has(origin)
-        : (origin) => exact.has(origin) || matchPattern(origin),
+        : (origin) => exact.has(origin) || matchPattern(origin) || matchCode(origin),
   }
 }
 
-interface ParsedOrigin {
-  scheme: string
-  host: string
-  port: string
-  wildcard: boolean
-  /** Normalised form, as a browser would send it. */
-  text: string
-}
-
-function parseConfiguredOrigin(entry: unknown, setting: string, fail: Fail): ParsedOrigin {
-  const show = JSON.stringify(entry)
-  const bad = (why: string): never =>
-    fail(
+function parseEntry(entry: unknown, setting: string, fail: Fail): ConfiguredOrigin {
+  const parsed =
+    typeof entry === 'string'
+      ? parseConfiguredOrigin(entry)
+      : { problem: `${JSON.stringify(entry) ?? String(entry)} is not a string` }
+  if ('problem' in parsed) {
+    return fail(
       'KIT_SECURITY_CORS_INVALID_ORIGIN',
-      `${setting}: ${show} ${why}. Write origins as https://app.example.com or https://*.example.com.`,
-    )
-  if (typeof entry !== 'string') return bad('is not a string')
-  if (entry.toLowerCase() === 'null') {
-    return bad(
-      "is the opaque 'null' origin, which sandboxed iframes and local files send: any site can forge it",
+      `${setting}: ${parsed.problem}. Write origins as https://app.example.com or https://*.example.com.`,
     )
   }
-  if (entry.endsWith('/')) return bad(`ends with a slash; browsers send ${entry.replace(/\/+$/, '')}`)
-  const m = CONFIGURED.exec(entry)
-  if (!m) {
-    if (!/^https?:\/\//i.test(entry)) return bad('needs a scheme (https:// or http://)')
-    if (/^https?:\/\/[^/]+\//i.test(entry)) return bad('has a path; an origin is scheme://host[:port] only')
-    return bad('is not an origin')
-  }
-  const scheme = m[1]!.toLowerCase()
-  const host = m[3]!.toLowerCase()
-  const wildcard = m[2] !== undefined
-  if (host.includes('*')) return bad("has a '*' that is not the whole first label")
-  if (!LABELS.test(host)) return bad('has an invalid host name (use punycode, xn--, for non-ASCII names)')
-  if (wildcard && !host.includes('.')) return bad('matches a whole top-level domain')
-  let port = m[4] ?? ''
-  const portNumber = Number(port)
-  if (port && (portNumber < 1 || portNumber > 65535)) return bad('has a port outside 1-65535')
-  if ((scheme === 'https' && portNumber === 443) || (scheme === 'http' && portNumber === 80)) port = ''
-  else if (port) port = String(portNumber)
-  const text = `${scheme}://${wildcard ? '*.' : ''}${host}${port ? `:${port}` : ''}`
-  return { scheme, host, port, wildcard, text }
+  return parsed
 }

@@ -5,7 +5,7 @@ import Fastify from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { send } from './support/http.ts'
 import { memoryLogger } from './support/logger.ts'
-import { FRAMEWORKS, serve, type TestServer } from './support/servers.ts'
+import { FRAMEWORKS, onBoth, serve, type TestServer } from './support/servers.ts'
 
 const env = { NODE_ENV: 'test', MAX_UPLOAD_SIZE: '1kb' }
 const JSON_TYPE = { 'content-type': 'application/json' }
@@ -116,10 +116,25 @@ describe('refused bodies', () => {
 })
 
 describe('limit configuration', () => {
+  it('takes MAX_UPLOAD_SIZE in the short units productionize() accepts (2k) on both frameworks', async () => {
+    const statuses = await onBoth({}, { env: { NODE_ENV: 'test', MAX_UPLOAD_SIZE: '2k' } }, async (s) => {
+      const post = (size: number) =>
+        send(`${s.url}/echo`, { method: 'POST', headers: JSON_TYPE, body: `{"a":"${'x'.repeat(size - 8)}"}` })
+      return [(await post(2048)).status, (await post(2049)).status]
+    })
+    expect(statuses).toEqual([
+      [200, 413],
+      [200, 413],
+    ])
+  })
+
   it.each([
     [{ MAX_UPLOAD_SIZE: '2048' }, 2048],
     [{ MAX_UPLOAD_SIZE: 4096 }, 4096],
     [{ MAX_UPLOAD_SIZE: '10mb' }, 10 * 1024 * 1024],
+    // The short units @kit/env accepts (one size reader for both).
+    [{ MAX_UPLOAD_SIZE: '10m' }, 10 * 1024 * 1024],
+    [{ MAX_UPLOAD_SIZE: '512k' }, 512 * 1024],
     [{ MAX_UPLOAD_SIZE: '1.5 KiB' }, 1536],
     [{}, 1024 * 1024],
   ])('reads %j as %i bytes', (env, bytes) => {

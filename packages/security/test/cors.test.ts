@@ -191,16 +191,16 @@ describe('wildcard', () => {
 describe('origins', () => {
   it.each([
     ['null', /opaque 'null' origin/],
-    ['https://example.com/', /ends with a slash; browsers send https:\/\/example\.com/],
     ['example.com', /needs a scheme/],
     ['https://example.com/path', /has a path/],
     ['https://*example.com', /'\*' that is not the whole first label/],
     ['https://app.*.example.com', /'\*' that is not the whole first label/],
     ['https://*.com', /matches a whole top-level domain/],
     ['ftp://example.com', /needs a scheme/],
-    ['https://exämple.com', /punycode/],
+    ['https://exa_mple.com', /invalid host name/],
     ['https://example.com:99999', /port outside 1-65535/],
-    ['https://example.com:123456', /is not an origin/],
+    ['https://example.com:123456', /port outside 1-65535/],
+    ['http://[::1', /is not an origin/],
     ['https://example.com:0', /port outside 1-65535/],
   ])('refuses %s naming it and the fix', (origin, message) => {
     let error: unknown
@@ -212,6 +212,25 @@ describe('origins', () => {
     expect(error).toMatchObject({ code: 'KIT_SECURITY_CORS_INVALID_ORIGIN' })
     expect((error as Error).message).toMatch(message)
     expect((error as Error).message).toContain('ALLOWED_ORIGINS')
+  })
+
+  it('reads what @kit/env accepts, normalised as browsers send it (one origin parser for both)', () => {
+    const { origins } = createSecurity(
+      {},
+      {
+        env: {
+          ALLOWED_ORIGINS:
+            'https://Example.com/, https://exämple.com, http://[::1]:3000, https://*.b.example/',
+        },
+      },
+    ).config.cors!
+    expect([...origins.exact]).toEqual([
+      'https://example.com',
+      'https://xn--exmple-cua.com',
+      'http://[::1]:3000',
+    ])
+    expect(origins.patterns).toEqual(['https://*.b.example'])
+    expect(origins.matches('http://[::1]:3000')).toBe(true)
   })
 
   it('normalises default ports and case in configured origins', async () => {
@@ -322,7 +341,12 @@ describe('methods, headers and maxAge', () => {
     [{ methods: ['GET', 'BAD METHOD'] }, /cors\.methods: "BAD METHOD" is not a method or header name/],
     [{ allowedHeaders: ['x:y'] }, /cors\.allowedHeaders/],
     [{ maxAge: -1 }, /cors\.maxAge must be a whole number of seconds/],
-    [{ origin: ['https://a.example'] }, /unknown option 'origin'.*Did you mean 'origins'\?/],
+    [{ orign: ['https://a.example'] }, /unknown option 'orign'.*Did you mean 'origin'\?/],
+    [{ origin: ['https://a.example'], origins: ['https://b.example'] }, /both 'origins' and 'origin'/],
+    [{ origin: 42 }, /cors\.origin must be an origin, a list of origins or RegExps, a function or a boolean/],
+    [{ origin: [42] }, /cors\.origin: 42 is not an origin/],
+    [{ optionsSuccessStatus: 302 }, /cors\.optionsSuccessStatus must be a 2xx status/],
+    [{ preflightContinue: 'yes' }, /cors\.preflightContinue must be true or false/],
   ])('refuses %j', (cors, message) => {
     expect(() => createSecurity({ cors: cors as never }, { env: {} })).toThrow(message)
   })

@@ -257,9 +257,14 @@ describe('invalid CSP configuration', () => {
     [{ 'img-src': true }, 'KIT_SECURITY_INVALID_OPTION', /needs sources; got true/],
     [{ 'upgrade-insecure-requests': ['yes'] }, 'KIT_SECURITY_INVALID_OPTION', /takes no sources/],
     [
-      { scriptSrc: ["'self'"] },
+      { scriptSrcc: ["'self'"] },
       'KIT_SECURITY_CSP_UNKNOWN_DIRECTIVE',
-      /'scriptSrc' is not a CSP directive.*Did you mean 'script-src'\?/,
+      /'scriptSrcc' is not a CSP directive.*Did you mean 'script-src'\?/,
+    ],
+    [
+      { scriptSrc: ["'self'"], 'script-src': ["'self'"] },
+      'KIT_SECURITY_INVALID_OPTION',
+      /sets 'script-src' twice, as 'scriptSrc' and as 'script-src'/,
     ],
     [{ 'conect-src': ["'self'"] }, 'KIT_SECURITY_CSP_UNKNOWN_DIRECTIVE', /Did you mean 'connect-src'\?/],
     [

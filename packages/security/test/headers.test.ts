@@ -249,8 +249,8 @@ describe('permissionsPolicy', () => {
 
 describe('createSecurity options', () => {
   it('names an unknown option and suggests the right one', () => {
-    expect(() => createSecurity({ contentSecurityPolicy: {} } as never, { env })).toThrow(
-      /unknown option 'contentSecurityPolicy'/,
+    expect(() => createSecurity({ contentSecurityPolicies: {} } as never, { env })).toThrow(
+      /unknown option 'contentSecurityPolicies'.*Did you mean 'contentSecurityPolicy'\?/,
     )
     expect(() => createSecurity({ cspp: {} } as never, { env })).toThrow(/Did you mean 'csp'\?/)
   })

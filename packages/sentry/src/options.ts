@@ -1,4 +1,4 @@
-import { KitError, type KitLogger } from '@kit/internal'
+import { closestName, KitError, type KitLogger } from '@kit/internal'
 import { detectRelease } from './release.ts'
 
 /** Opt-in switches for data kit keeps out of Sentry by default. Scrubbing still applies to what is sent. */
@@ -149,7 +149,8 @@ function invalid(message: string): never {
 function checkNames(object: object, known: readonly string[], prefix: string): void {
   for (const key of Object.keys(object)) {
     if (known.includes(key)) continue
-    const close = known.find((name) => name.toLowerCase() === key.toLowerCase().replace(/[-_]/g, ''))
+    // The shared did-you-mean, comparing names without case, '-' or '_' (traces_sample_rate → tracesSampleRate).
+    const close = closestName(key, known, { normalise: (name) => name.toLowerCase().replace(/[-_]/g, '') })
     const hint = close ? ` Did you mean \`${prefix}${close}\`?` : ` Known options: ${known.join(', ')}.`
     invalid(`Unknown @kit/sentry option \`${prefix}${key}\`.${hint}`)
   }

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { type ParseArgsConfig, parseArgs } from 'node:util'
-import { isKitError, redactString } from '@kit/internal'
+import { closestName, isKitError, redactString } from '@kit/internal'
 import { type LoadedConfig, loadConfig } from '../config/load.ts'
 import { type Command, type CommandContext, type CommandOptions, UsageError } from './command.ts'
 import { COMMANDS } from './commands/index.ts'
@@ -61,14 +61,7 @@ function resolveCommand(
 
 function suggest(input: string, commands: readonly Command<any>[]): string | undefined {
   const names = [...new Set(commands.flatMap((c) => [c.name, c.name.split(' ')[0]!]))]
-  return names.find((name) => closeTo(name, input)) ?? names.find((name) => name.startsWith(input))
-}
-
-function closeTo(a: string, b: string): boolean {
-  if (Math.abs(a.length - b.length) > 2) return false
-  let same = 0
-  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] === b[i]) same++
-  return same >= Math.max(a.length, b.length) - 2
+  return closestName(input, names, { maxDistance: 2 }) ?? names.find((name) => name.startsWith(input))
 }
 
 function parse(rest: string[], options: CommandOptions, allowPositionals: boolean) {

@@ -1,3 +1,4 @@
+import type { KitLogger } from '@kit/internal'
 export interface WritableLike {
   write(text: string): unknown
   isTTY?: boolean
@@ -90,4 +91,24 @@ export function formatTable(rows: readonly (readonly string[])[]): string[] {
       .join('  ')
       .trimEnd(),
   )
+}
+
+/** A logger for CLI commands: warnings and errors (knex's own included) on stderr, never mixed into stdout or --json. */
+export function stderrLogger(out: Output): KitLogger {
+  const write =
+    (level: string) =>
+    (objOrMessage: unknown, message?: string): void => {
+      const text = typeof objOrMessage === 'string' ? objOrMessage : (message ?? '')
+      if (text) out.error(`${out.errColor.yellow(level)}: ${text}`)
+    }
+  const log: KitLogger = {
+    fatal: write('error'),
+    error: write('error'),
+    warn: write('warning'),
+    info: () => {},
+    debug: () => {},
+    trace: () => {},
+    child: () => log,
+  }
+  return log
 }

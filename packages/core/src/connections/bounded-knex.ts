@@ -1,4 +1,3 @@
-import { type KitLogger, silentLogger } from '@kit/internal'
 import type { Knex } from 'knex'
 import type { DatabaseTimeouts } from './database-timeouts.ts'
 import { DatabaseUnavailableError, unreachableReason } from './database-unavailable.ts'
@@ -84,24 +83,4 @@ function toUnavailable(error: Error, where: string, timeouts: DatabaseTimeouts):
     )
   }
   return new DatabaseUnavailableError(`${where} is unreachable (${reason}).`, error)
-}
-
-/**
- * knex prints its warnings with console.log. The ones an outage repeats on
- * every request ("Acquire connection error", "Connection Error") say what a
- * DatabaseUnavailableError already says, so they go to debug; the rest are
- * real warnings (a deprecated option) and go to the app's logger.
- */
-export function knexLog(log: KitLogger = silentLogger): Knex.Config['log'] {
-  const warn = (message: unknown) => {
-    const text = String(message)
-    if (/^(Acquire connection error|Connection Error)/.test(text)) log.debug({ knex: text }, 'knex')
-    else log.warn({ knex: text }, 'knex warning')
-  }
-  return {
-    warn,
-    error: warn,
-    deprecate: warn,
-    debug: (message: unknown) => log.debug({ knex: message }, 'knex'),
-  }
 }

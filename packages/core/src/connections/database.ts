@@ -5,10 +5,12 @@ import {
   isKitError,
   KitError,
   type KitLogger,
+  knexLogOptions,
   requireOptional,
+  silentLogger,
 } from '@kit/internal'
 import type { Knex } from 'knex'
-import { boundQueries, type DriverConnection, explainAcquireErrors, knexLog } from './bounded-knex.ts'
+import { boundQueries, type DriverConnection, explainAcquireErrors } from './bounded-knex.ts'
 import {
   type DatabaseTimeoutOptions,
   type DatabaseTimeouts,
@@ -90,7 +92,7 @@ export function createDatabase(
     const description = `PostgreSQL at ${where}`
     const db = knex({
       client: 'pg',
-      log: knexLog(context.log),
+      log: knexLogOptions(context.log ?? silentLogger),
       acquireConnectionTimeout: timeouts.acquireTimeoutMs,
       connection: {
         connectionTimeoutMillis: timeouts.connectTimeoutMs,
@@ -118,7 +120,7 @@ export function createDatabase(
   const description = `MySQL/MariaDB at ${where}`
   const db = knex({
     client: 'mysql2',
-    log: knexLog(context.log),
+    log: knexLogOptions(context.log ?? silentLogger),
     acquireConnectionTimeout: timeouts.acquireTimeoutMs,
     connection: {
       connectTimeout: timeouts.connectTimeoutMs,

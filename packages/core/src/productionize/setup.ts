@@ -158,7 +158,9 @@ function securityOptions(config: KitConfig): SecurityOptions {
   const base = config.security || {}
   if (config.csp === undefined) return base
   if (config.csp === false || base.csp === false) return { ...base, csp: false }
-  return { ...base, csp: { ...base.csp, ...config.csp } }
+  const objectOf = <T>(value: T | boolean | undefined): T | undefined =>
+    typeof value === 'object' ? value : undefined
+  return { ...base, csp: { ...objectOf(base.csp), ...objectOf(config.csp) } }
 }
 
 function lazyMailerCheck(ctx: KitContext): HealthCheck {

@@ -1,6 +1,6 @@
+import { didYouMean } from '@kit/internal'
 import type { ResolvedDefinition } from '../definitions.ts'
 import { parseState, valueFromText } from '../state.ts'
-import { didYouMean } from '../suggest.ts'
 import { parseJsonObject } from './json.ts'
 import { type Layer, readLayer } from './layer.ts'
 

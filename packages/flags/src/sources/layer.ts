@@ -1,6 +1,6 @@
+import { didYouMean } from '@kit/internal'
 import type { ResolvedDefinition } from '../definitions.ts'
 import { parseState } from '../state.ts'
-import { didYouMean } from '../suggest.ts'
 import type { FlagState } from '../types.ts'
 
 /** A source's opinion: the state of each flag it mentions. */

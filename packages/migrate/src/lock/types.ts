@@ -13,5 +13,9 @@ export interface LockWaitOptions {
 export interface ReleaseLock {
   /** Who holds it, for messages. */
   holder: string
+  /** The server session holding it (Postgres backend pid, MySQL connection id); absent for lock files. */
+  session?: string
+  /** Throws KIT_MIGRATE_LOCK_LOST when the lock session died or no longer holds the lock. */
+  heartbeat?(): Promise<void>
   release(): Promise<void>
 }

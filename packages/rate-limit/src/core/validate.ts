@@ -1,36 +1,8 @@
-import { KitError } from '@kit/internal'
+import { didYouMean, KitError } from '@kit/internal'
 
-/** The closest candidate within two edits, for "did you mean" hints. */
-export function closest(input: string, candidates: Iterable<string>): string | undefined {
-  let best: string | undefined
-  let bestDistance = 3
-  for (const candidate of candidates) {
-    const d = distance(input.toLowerCase(), candidate.toLowerCase())
-    if (d < bestDistance) {
-      best = candidate
-      bestDistance = d
-    }
-  }
-  return best
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i)
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!
-    row[0] = i
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j]!
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1))
-      previous = current
-    }
-  }
-  return row[b.length]!
-}
-
+/** ` Did you mean `x`?` for a candidate within two edits of `input`, else ''. */
 export function hint(input: string, candidates: Iterable<string>): string {
-  const suggestion = closest(input, candidates)
-  return suggestion ? ` Did you mean \`${suggestion}\`?` : ''
+  return didYouMean(input, candidates, { maxDistance: 2, quote: '`' })
 }
 
 /** Throws on keys the option object does not define (typos would otherwise be ignored silently). */

@@ -38,6 +38,16 @@ export type CspDirectiveName = (typeof CSP_DIRECTIVE_NAMES)[number]
 
 export type CspDirectives = { readonly [K in CspDirectiveName]?: CspSources }
 
+/** 'script-src-elem' → 'scriptSrcElem': the spelling helmet and @fastify/helmet use. */
+export type CamelCaseDirective<S extends string> = S extends `${infer Head}-${infer Tail}`
+  ? `${Head}${Capitalize<CamelCaseDirective<Tail>>}`
+  : S
+
+/** The same directives under helmet's camelCase names (`defaultSrc`, `frameAncestors`). */
+export type CspDirectivesCamelCase = {
+  readonly [K in CspDirectiveName as CamelCaseDirective<K>]?: CspSources
+}
+
 /** Directives that take no value: `true` turns them on. */
 export const VALUELESS_DIRECTIVES: ReadonlySet<string> = new Set([
   'upgrade-insecure-requests',

@@ -23,6 +23,12 @@ const NONCE_DIRECTIVES = ['script-src', 'script-src-elem', 'style-src', 'style-s
 // A character no validated source can contain: the header is split here and the nonce goes in between.
 const NONCE_SLOT = '\u0000'
 
+/** helmet's camelCase spelling ('defaultSrc') → the directive's name ('default-src'); kebab-case passes through. */
+function directiveName(key: string): string {
+  const kebab = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
+  return (CSP_DIRECTIVE_NAMES as readonly string[]).includes(kebab) ? kebab : key
+}
+
 /** Kit's strict default: nothing unless listed (Observatory's +10 tier), same-origin assets, no framing. */
 function defaultDirectives(production: boolean): Record<string, CspSources> {
   return {
@@ -79,13 +85,23 @@ export function parseCsp(
     ['csp.directives', opts.directives ?? {}],
   ]
   for (const [where, layer] of layers) {
-    for (const [key, value] of Object.entries(layer)) {
-      if (where === 'csp' && OPTION_KEYS.includes(key)) continue
+    const given = new Map<string, string>()
+    for (const [written, value] of Object.entries(layer)) {
+      if (where === 'csp' && OPTION_KEYS.includes(written)) continue
+      const key = directiveName(written)
+      const twice = given.get(key)
+      if (twice !== undefined) {
+        fail(
+          'KIT_SECURITY_INVALID_OPTION',
+          `${where} sets '${key}' twice, as '${twice}' and as '${written}'. Keep one of them.`,
+        )
+      }
+      given.set(key, written)
       if (!(CSP_DIRECTIVE_NAMES as readonly string[]).includes(key)) {
         const known = where === 'csp' ? [...CSP_DIRECTIVE_NAMES, ...OPTION_KEYS] : [...CSP_DIRECTIVE_NAMES]
         fail(
           'KIT_SECURITY_CSP_UNKNOWN_DIRECTIVE',
-          `${where}: '${key}' is not a CSP directive or option.${didYouMean(key, known)}`,
+          `${where}: '${written}' is not a CSP directive or option.${didYouMean(written, known)}`,
         )
       }
       if (value !== undefined) merged[key] = value as CspSources

@@ -23,7 +23,8 @@ export function normaliseSources(
   if (value === false || value === null) return undefined
   const where = `csp '${directive}'`
   if (VALUELESS_DIRECTIVES.has(directive)) {
-    if (value === true) return true
+    // helmet writes a valueless directive as an empty list: upgradeInsecureRequests: [].
+    if (value === true || (Array.isArray(value) && value.length === 0)) return true
     return fail(
       'KIT_SECURITY_INVALID_OPTION',
       `${where} takes no sources; got ${JSON.stringify(value)}. Use true to send it or false to leave it out.`,

@@ -10,12 +10,12 @@ import type {
   FlagsOptions,
   FlagValue,
 } from '@kit/flags'
-import { KitError, type KitLogger } from '@kit/internal'
+import { KitError } from '@kit/internal'
 import type { Redis } from 'ioredis'
 import { createDatabase } from '../../connections/database.ts'
 import { createIoRedis } from '../../connections/ioredis.ts'
 import { type Command, type CommandContext, defineCommand, UsageError } from '../command.ts'
-import { type Colors, formatTable, type Output } from '../output.ts'
+import { type Colors, formatTable, type Output, stderrLogger } from '../output.ts'
 
 /**
  * `kit flags list | get | set | rollout | variant | target | reset`: run-time
@@ -39,25 +39,6 @@ interface FlagsConfigPart {
 interface Session {
   flags: Flags
   close(): Promise<void>
-}
-
-function stderrLogger(out: Output): KitLogger {
-  const write =
-    (level: string) =>
-    (objOrMessage: unknown, message?: string): void => {
-      const text = typeof objOrMessage === 'string' ? objOrMessage : (message ?? '')
-      if (text) out.error(`${out.errColor.yellow(level)}: ${text}`)
-    }
-  const log: KitLogger = {
-    fatal: write('error'),
-    error: write('error'),
-    warn: write('warning'),
-    info: () => {},
-    debug: () => {},
-    trace: () => {},
-    child: () => log,
-  }
-  return log
 }
 
 /** Loads kit.config, connects to the database (and Redis when REDIS_URL is set) and reads the flags once. */

@@ -11,7 +11,7 @@ import type {
 } from '@kit/migrate'
 import { createDatabase, type DatabaseEnv } from '../../connections/database.ts'
 import { type Command, type CommandContext, defineCommand, UsageError } from '../command.ts'
-import { formatTable, type Output } from '../output.ts'
+import { formatTable, type Output, stderrLogger } from '../output.ts'
 
 /**
  * `kit migrate status | up | down | to | make | unlock | check`, and the
@@ -59,9 +59,10 @@ export async function migrateSetup(ctx: CommandContext<any>, fullEnv = false): P
   }
   const databaseEnv: DatabaseEnv = { ...env, DYNO: ctx.env.DYNO }
   // The factory runs only once @kit/migrate holds the lock: an embedded PGlite directory is opened by one process at a time.
+  const log = stderrLogger(ctx.out)
   // queryTimeoutMs 0: a migration may legitimately run for minutes (its own statement_timeout bounds it).
   const knex = () =>
-    createDatabase(databaseEnv, { ...config.database, queryTimeoutMs: 0 }, { cwd: appRoot }).knex
+    createDatabase(databaseEnv, { ...config.database, queryTimeoutMs: 0 }, { cwd: appRoot, log }).knex
   const kind: MigrateSetup['kind'] = !env.DATABASE_URL
     ? 'pglite'
     : /^mysql|^mariadb/i.test(env.DATABASE_URL)
@@ -166,8 +167,17 @@ const statusCommand = defineCommand({
     const c = ctx.out.color
     const paint = (state: string) =>
       state === 'applied' ? c.green(state) : state === 'pending' ? c.yellow(state) : c.red(state)
+    for (const name of status.interrupted) {
+      ctx.out.line(
+        `${c.red('interrupted')} ${name}: a killed release left it half run; \`kit release\` refuses until \`kit migrate resolve ${name} --applied|--retry\`.`,
+      )
+    }
     if (status.migrations.length === 0) {
-      ctx.out.line('No migrations yet. Create one with `kit migrate make <name>`.')
+      ctx.out.line(
+        status.directoryMissing
+          ? 'No migrations: there is no migrations folder. Create one with `kit migrate make <name>`.'
+          : 'No migrations yet. Create one with `kit migrate make <name>`.',
+      )
       return 0
     }
     ctx.out.line(
@@ -349,6 +359,48 @@ const unlockCommand = defineCommand({
   },
 })
 
+const resolveCommand = defineCommand({
+  name: 'migrate resolve',
+  summary: 'Settle a migration a killed release left interrupted: --applied (its work is done) or --retry',
+  description: [
+    'A release killed while it ran a migration that cannot roll back (outside a transaction; on MySQL',
+    'also after a DDL statement) leaves it interrupted: the next release refuses rather than run it twice.',
+    'Check the database, then: --applied records it as done (finish its work by hand first if needed);',
+    '--retry lets the next release run it again (it must be safe to re-run).',
+  ].join('\n'),
+  positionals: [{ name: 'name', description: 'The interrupted migration, as `kit release` named it' }],
+  options: {
+    applied: { type: 'boolean', description: 'Its work is done: record it as applied' },
+    retry: { type: 'boolean', description: 'Run it again at the next release' },
+  },
+  json: true,
+  examples: ['kit migrate resolve 20260101120000_backfill --applied'],
+  async run(ctx) {
+    if (ctx.positionals.length !== 1)
+      throw new UsageError('Expected one migration name: kit migrate resolve <name> --applied|--retry.')
+    if (Boolean(ctx.values.applied) === Boolean(ctx.values.retry))
+      throw new UsageError('Choose one of --applied (its work is done) and --retry (run it again).')
+    const setup = await migrateSetup(ctx)
+    embeddedNotice(ctx, setup)
+    const { migrateResolve } = await import('@kit/migrate')
+    const result = await migrateResolve({
+      ...setup.base,
+      ...tuning(setup.settings),
+      name: ctx.positionals[0]!,
+      outcome: ctx.values.applied ? 'applied' : 'retry',
+    })
+    if (ctx.json) ctx.out.json({ ok: true, ...result })
+    else if (result.outcome === 'applied')
+      ctx.out.line(
+        result.direction === 'up'
+          ? `Recorded ${result.name} as applied (batch ${result.batch}).`
+          : `Recorded ${result.name} as rolled back.`,
+      )
+    else ctx.out.line(`${result.name} will run again at the next release.`)
+    return 0
+  },
+})
+
 const checkCommand = defineCommand({
   name: 'migrate check',
   summary: 'Check pending migrations for unsafe operations without applying them (exit 1 if any)',
@@ -407,5 +459,6 @@ export const migrateCommands: readonly Command<any>[] = [
   toCommand,
   makeCommand,
   unlockCommand,
+  resolveCommand,
   checkCommand,
 ]

@@ -36,23 +36,39 @@ function migrationsDirectory(ctx: DoctorContext): string {
   return join(ctx.appRoot, ctx.config.migrations?.directory ?? 'migrations')
 }
 
-async function pendingMigrations(
-  ctx: DoctorContext,
-): Promise<{ names: string[]; directory: string } | string> {
+interface MigrationState {
+  names: string[]
+  directory: string
+  /** Left half run by a killed release: kit release refuses until `kit migrate resolve`. */
+  interrupted: string[]
+  /** No migrations folder at all. */
+  none: boolean
+}
+
+async function pendingMigrations(ctx: DoctorContext): Promise<MigrationState | { refused: string } | string> {
   const db = await connected(ctx)
   if (typeof db === 'string') return db
   const directory = migrationsDirectory(ctx)
   try {
     const tableName = ctx.config.migrations?.tableName
+    // Only a configured directory must exist; without one, no migrations/ folder means no migrations (as in kit release).
+    const configured = ctx.config.migrations?.directory
     const status = await migrateStatus({
       knex: db.knex,
-      directory,
       cwd: ctx.appRoot,
+      ...(configured ? { directory: configured } : {}),
       ...(tableName ? { tableName } : {}),
     })
-    return { names: status.pending, directory }
+    return {
+      names: status.pending,
+      directory,
+      interrupted: status.interrupted,
+      none: status.directoryMissing,
+    }
   } catch (error) {
     if (isKitError(error, 'KIT_MIGRATE_DIRECTORY_NOT_FOUND')) return `no migrations directory (${directory})`
+    // Files kit cannot load: the release refuses them, so "up to date" would be a lie.
+    if (isKitError(error, 'KIT_MIGRATE_FOREIGN_FILES')) return { refused: error.message.split('\n')[0] ?? '' }
     throw error
   }
 }
@@ -149,6 +165,12 @@ export const DATABASE_CHECKS: readonly StaticCheck[] = [
     async run(ctx) {
       const pending = await pendingMigrations(ctx)
       if (typeof pending === 'string') return skip(pending)
+      if ('refused' in pending) return fail(pending.refused)
+      if (pending.interrupted.length)
+        return fail(
+          `interrupted by a killed release: ${pending.interrupted.join(', ')} (kit release refuses until \`kit migrate resolve <name> --applied|--retry\`)`,
+        )
+      if (pending.none) return skip(`no migrations directory (${pending.directory})`)
       return pending.names.length
         ? fail(
             `${pending.names.length} pending: ${pending.names.slice(0, 3).join(', ')}${pending.names.length > 3 ? ', ...' : ''}`,
@@ -165,6 +187,7 @@ export const DATABASE_CHECKS: readonly StaticCheck[] = [
     async run(ctx) {
       const pending = await pendingMigrations(ctx)
       if (typeof pending === 'string') return skip(pending)
+      if ('refused' in pending) return skip('the migrations folder holds files kit cannot load (KIT-MIG-001)')
       if (pending.names.length === 0) return pass('nothing pending')
       const db = (await ctx.openDatabase())!
       const result = await checkMigrations(
