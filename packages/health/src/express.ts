@@ -17,9 +17,15 @@ export function healthRoutes(health: Health): RequestHandler {
 export function loadShedding(health: Health): RequestHandler {
   requireHealth(health, 'loadShedding')
   return function kitLoadShedding(req: Request, res: Response, next: NextFunction): void {
-    if (health.shouldShed(req)) send(res, health.shedResponse())
+    if (health.shouldShed(req)) send(res, health.shedResponse(req, requestIdOf(res)))
     else next()
   }
+}
+
+/** The id @kit/logger echoed on the response, if it runs first. */
+function requestIdOf(res: Response): string | undefined {
+  const id = res.getHeader('x-request-id')
+  return typeof id === 'string' ? id : undefined
 }
 
 function send(res: Response, response: HealthResponse): void {

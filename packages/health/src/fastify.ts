@@ -31,8 +31,10 @@ const plugin: FastifyPluginAsync<KitHealthFastifyOptions> = async (fastify, opti
   })
   if (options.loadShedding !== false) {
     fastify.addHook('onRequest', function kitLoadShedding(request, reply, done) {
-      if (health.shouldShed(request.raw)) send(reply, health.shedResponse())
-      else done()
+      if (health.shouldShed(request.raw)) {
+        const id = reply.getHeader('x-request-id')
+        send(reply, health.shedResponse(request.raw, typeof id === 'string' ? id : String(request.id)))
+      } else done()
     })
   }
 }

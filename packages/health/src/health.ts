@@ -2,9 +2,13 @@ import type { IncomingMessage, Server } from 'node:http'
 import {
   createDebug,
   createProbeAccess,
+  type ErrorInfo,
+  errorRendererOf,
+  errorTitle,
   type HealthCheck,
   KitError,
   type KitLogger,
+  renderError,
   type ShutdownHook,
   type SkipRequest,
   silentLogger,
@@ -57,7 +61,6 @@ export class Health {
   #unsubscribeSignals: (() => void) | undefined
   #attached = false
   #shutdown: Promise<ShutdownOutcome> | undefined
-  #shedBody: string
   #retryAfter: string
   /** False outside production: overload is logged, nothing is refused. */
   #enforce: boolean
@@ -82,11 +85,6 @@ export class Health {
       this.#onOverloadChange(reason),
     )
     this.#retryAfter = String(shedding ? shedding.retryAfterSeconds : 10)
-    this.#shedBody = JSON.stringify({
-      statusCode: 503,
-      error: 'Service Unavailable',
-      message: `The server is overloaded; retry after ${this.#retryAfter} seconds.`,
-    })
     for (const [key, input] of Object.entries(config.checks)) this.addCheck(normaliseCheck(key, input))
     if (config.systemChecks) {
       this.addCheck(eventLoopCheck({}, this.#monitor))
@@ -166,16 +164,28 @@ export class Health {
     return this.#enforce && this.#monitor.overloaded && !this.isHealthPath(req)
   }
 
-  /** 503 + Retry-After for a shed request (a fresh object each time). */
-  shedResponse(): HealthResponse {
+  /**
+   * 503 + Retry-After for a shed request, in kit's one error shape (or the
+   * app's, through `errors.render`), with the request id echoed on `requestId`.
+   */
+  shedResponse(req: IncomingMessage, requestId?: string): HealthResponse {
+    const retryAfter = Number(this.#retryAfter)
+    const info: ErrorInfo = {
+      status: 503,
+      title: errorTitle(503),
+      message: `The server is overloaded; retry after ${this.#retryAfter} seconds.`,
+      retryAfter,
+    }
+    if (requestId) info.requestId = requestId
+    const rendered = renderError(info, req, errorRendererOf(req))
     return {
-      statusCode: 503,
+      statusCode: rendered.status,
       headers: {
-        'content-type': 'application/json; charset=utf-8',
+        'content-type': rendered.contentType,
         'retry-after': this.#retryAfter,
         'cache-control': 'no-store',
       },
-      body: this.#shedBody,
+      body: rendered.body,
     }
   }
 

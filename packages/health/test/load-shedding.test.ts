@@ -88,7 +88,10 @@ describe.each(FRAMEWORKS)('%s', (framework) => {
       const ready = await get(`${url}/health/ready`)
       expect(shed.status).toBe(503)
       expect(shed.headers.get('retry-after')).toBe('7')
-      expect(await shed.json()).toMatchObject({ statusCode: 503, error: 'Service Unavailable' })
+      // kit's one error shape (docs/reference/error-responses.md), like every other refusal.
+      expect(await shed.json()).toMatchObject({
+        error: { status: 503, title: 'Service Unavailable', retryAfter: 7 },
+      })
       expect(live.status).toBe(200)
       expect(ready.status).toBe(503)
       expect((await ready.json()).output).toBe(
