@@ -1,7 +1,6 @@
 import { EventEmitter, once } from 'node:events'
 import type { Server } from 'node:http'
 import { Readable } from 'node:stream'
-import type { KitLogger } from '@kit/internal'
 import { type ListeningApp, listenExpress, listenFastify } from '@kit/test-utils'
 import express from 'express'
 import Fastify from 'fastify'
@@ -122,31 +121,4 @@ export function get(url: string, init: RequestInit = {}): Promise<TestResponse> 
   return fetch(url, { signal: AbortSignal.timeout(10_000), ...init })
 }
 
-export interface LogEntry {
-  level: string
-  message: string
-  fields: Record<string, unknown>
-}
-
-/** A KitLogger that keeps what it is given, for asserting on warnings and shutdown lines. */
-export function memoryLogger(): KitLogger & { entries: LogEntry[]; messages(level?: string): string[] } {
-  const entries: LogEntry[] = []
-  const at =
-    (level: string) =>
-    (a: object | string, b?: string): void => {
-      if (typeof a === 'string') entries.push({ level, message: a, fields: {} })
-      else entries.push({ level, message: b ?? '', fields: a as Record<string, unknown> })
-    }
-  const logger = {
-    entries,
-    messages: (level?: string) => entries.filter((e) => !level || e.level === level).map((e) => e.message),
-    fatal: at('fatal'),
-    error: at('error'),
-    warn: at('warn'),
-    info: at('info'),
-    debug: at('debug'),
-    trace: at('trace'),
-    child: () => logger,
-  }
-  return logger
-}
+export { memoryLogger } from '@kit/test-utils'

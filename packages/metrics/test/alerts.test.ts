@@ -312,7 +312,7 @@ describe('notifiers', { timeout: 60_000 }, () => {
       await waitFor(() => log.lines.some((l) => l.level === 'error'), 'the final failure')
       expect(receiver.arrivals).toBe(3)
       const attempts = log.lines.filter((l) => l.message.includes('slack alert notice'))
-      expect(attempts.map((l) => [l.level, (l.data as { attempt: number }).attempt])).toEqual([
+      expect(attempts.map((l) => [l.level, (l.fields as { attempt: number }).attempt])).toEqual([
         ['warn', 1],
         ['warn', 2],
         ['error', 3],
@@ -395,7 +395,7 @@ describe('notifiers', { timeout: 60_000 }, () => {
         ['error', 'alert firing'],
         ['info', 'alert resolved'],
       ])
-      expect(alerts[0]!.data).toMatchObject({
+      expect(alerts[0]!.fields).toMatchObject({
         alert: {
           rule: 'errorRate',
           kind: 'errorRate',

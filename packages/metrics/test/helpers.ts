@@ -1,5 +1,4 @@
 import { Agent, request } from 'node:http'
-import type { KitLogger } from '@kit/internal'
 import {
   type ListeningApp,
   listenExpress,
@@ -186,32 +185,4 @@ export function value(text: string, name: string, ...including: string[]): numbe
 export type Receiver = WebhookReceiver
 export const startReceiver = startWebhookReceiver
 
-export interface MemoryLogger extends KitLogger {
-  lines: { level: string; message: string; data: Record<string, unknown> | undefined }[]
-  /** Everything logged, as text (for "the secret was never logged" assertions). */
-  text(): string
-}
-
-/** A KitLogger that keeps what it is given. */
-export function memoryLogger(): MemoryLogger {
-  const lines: MemoryLogger['lines'] = []
-  const at =
-    (level: string) =>
-    (first: unknown, second?: unknown): void => {
-      if (typeof first === 'string') lines.push({ level, message: first, data: undefined })
-      else lines.push({ level, message: String(second ?? ''), data: first as Record<string, unknown> })
-    }
-  const logger: MemoryLogger = {
-    lines,
-    fatal: at('fatal'),
-    error: at('error'),
-    warn: at('warn'),
-    info: at('info'),
-    debug: at('debug'),
-    trace: at('trace'),
-    child: () => logger,
-    text: () =>
-      lines.map((line) => `${line.level} ${line.message} ${JSON.stringify(line.data ?? {})}`).join('\n'),
-  }
-  return logger
-}
+export { type MemoryLogger, memoryLogger } from '@kit/test-utils'

@@ -1,6 +1,6 @@
 export { type ListeningApp, listenExpress, listenFastify } from './apps.ts'
 export { createMariaDatabase, createPostgresDatabase, type TestDatabase } from './databases.ts'
-export { type LogLine, memoryLogger } from './memory-logger.ts'
+export { type LogLine, type MemoryLogger, memoryLogger } from './memory-logger.ts'
 export { freePort } from './ports.ts'
 export { type SpawnedProcess, spawnTs, WORKSPACE_ROOT } from './process.ts'
 export { createRedisPrefix, type RedisPrefix, startThrowawayRedis, type ThrowawayRedis } from './redis.ts'

@@ -3,6 +3,7 @@ import {
   createMariaDatabase,
   createPostgresDatabase,
   createRedisPrefix,
+  memoryLogger,
   startThrowawayRedis,
 } from '../src/index.ts'
 
@@ -60,5 +61,20 @@ describe('redis', () => {
     expect(await client.ping()).toBe('PONG')
     client.disconnect()
     await server.destroy()
+  })
+})
+
+describe('memoryLogger', () => {
+  it('keeps each line with its level, message and fields, and shows them as text', () => {
+    const log = memoryLogger()
+    log.warn({ attempt: 2 }, 'slack alert notice failed')
+    log.child({}).info('listening')
+    expect(log.lines).toEqual([
+      { level: 'warn', message: 'slack alert notice failed', fields: { attempt: 2 } },
+      { level: 'info', message: 'listening', fields: {} },
+    ])
+    expect(log.messages('warn')).toEqual(['slack alert notice failed'])
+    expect(log.messages()).toEqual(['slack alert notice failed', 'listening'])
+    expect(log.text()).toContain('"attempt":2')
   })
 })
