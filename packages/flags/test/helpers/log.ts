@@ -1,35 +1,10 @@
 import type { KitLogger } from '@kit/internal'
+import { type LogLine, memoryLogger as sharedMemoryLogger } from '@kit/test-utils'
 
-export interface LogLine {
-  level: string
-  message: string
-  data: Record<string, unknown> | undefined
-}
-
-/** A KitLogger that keeps every line, to assert what was (and was not) logged. */
+/** @kit/test-utils' memoryLogger, in the `{ log, lines, messages }` shape these tests destructure. */
 export function memoryLogger(): { log: KitLogger; lines: LogLine[]; messages(level?: string): string[] } {
-  const lines: LogLine[] = []
-  const write =
-    (level: string) =>
-    (objOrMessage: unknown, message?: string): void => {
-      if (typeof objOrMessage === 'string') lines.push({ level, message: objOrMessage, data: undefined })
-      else lines.push({ level, message: message ?? '', data: objOrMessage as Record<string, unknown> })
-    }
-  const log: KitLogger = {
-    fatal: write('fatal'),
-    error: write('error'),
-    warn: write('warn'),
-    info: write('info'),
-    debug: write('debug'),
-    trace: write('trace'),
-    child: () => log,
-  }
-  return {
-    log,
-    lines,
-    messages: (level) =>
-      lines.filter((line) => level === undefined || line.level === level).map((l) => l.message),
-  }
+  const log = sharedMemoryLogger()
+  return { log, lines: log.lines, messages: log.messages }
 }
 
 /** Polls `check` until it returns true, or fails after `timeoutMs`. */
