@@ -1,4 +1,5 @@
 export { type ListeningApp, listenExpress, listenFastify } from './apps.ts'
+export { type Arrivals, createArrivals } from './arrivals.ts'
 export { createMariaDatabase, createPostgresDatabase, type TestDatabase } from './databases.ts'
 export { type LogLine, type MemoryLogger, memoryLogger } from './memory-logger.ts'
 export { freePort } from './ports.ts'

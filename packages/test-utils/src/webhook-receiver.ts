@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { createArrivals } from './arrivals.ts'
 
 export interface WebhookReceiver {
   /** A Slack-like incoming-webhook URL on 127.0.0.1 (its path plays the secret). */
@@ -20,7 +21,7 @@ export interface WebhookReceiver {
  */
 export async function startWebhookReceiver(mode: 'ok' | 'hang' | number = 'ok'): Promise<WebhookReceiver> {
   const received: any[] = []
-  const waiters = new Set<() => void>()
+  const deliveries = createArrivals()
   let arrivals = 0
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     arrivals++
@@ -33,7 +34,7 @@ export async function startWebhookReceiver(mode: 'ok' | 'hang' | number = 'ok'):
       if (mode === 'ok') received.push(JSON.parse(body))
       const status = mode === 'ok' ? 200 : mode
       res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'ok' : 'no_service')
-      for (const wake of waiters) wake()
+      deliveries.notify()
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
@@ -45,24 +46,12 @@ export async function startWebhookReceiver(mode: 'ok' | 'hang' | number = 'ok'):
       return arrivals
     },
     waitForCount(count, timeoutMs = 30_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          if (received.length < count) return
-          clearTimeout(timer)
-          waiters.delete(check)
-          resolve(received)
-        }
-        const timer = setTimeout(() => {
-          waiters.delete(check)
-          reject(
-            new Error(
-              `The webhook received ${received.length} of ${count} notices within ${timeoutMs} ms: ${JSON.stringify(received.map((m) => m.text))}`,
-            ),
-          )
-        }, timeoutMs)
-        waiters.add(check)
-        check()
-      })
+      return deliveries.waitFor(
+        () => (received.length >= count ? received : undefined),
+        timeoutMs,
+        () =>
+          `The webhook received ${received.length} of ${count} notices within ${timeoutMs} ms: ${JSON.stringify(received.map((m) => m.text))}`,
+      )
     },
     close: () =>
       new Promise<void>((resolve) => {

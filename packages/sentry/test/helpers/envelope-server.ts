@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib'
+import { createArrivals } from '@kit/test-utils'
 
 export interface EnvelopeItem {
   header: { type?: string; length?: number; [key: string]: unknown }
@@ -38,7 +39,7 @@ export interface EnvelopeServer {
  */
 export async function startEnvelopeServer(): Promise<EnvelopeServer> {
   const envelopes: ReceivedEnvelope[] = []
-  const waiters = new Set<() => void>()
+  const arrivals = createArrivals()
   const server = createServer((req, res) => {
     const chunks: Buffer[] = []
     req.on('data', (chunk: Buffer) => chunks.push(chunk))
@@ -47,7 +48,7 @@ export async function startEnvelopeServer(): Promise<EnvelopeServer> {
       const path = req.url ?? ''
       const isEnvelope = req.method === 'POST' && /^\/api\/\d+\/envelope\/(\?|$)/.test(path)
       envelopes.push({ path, headers: req.headers, raw: body.toString('utf8'), ...parseEnvelope(body) })
-      for (const wake of waiters) wake()
+      arrivals.notify()
       res.writeHead(isEnvelope ? 200 : 404, { 'content-type': 'application/json' })
       res.end('{}')
     })
@@ -62,21 +63,11 @@ export async function startEnvelopeServer(): Promise<EnvelopeServer> {
     events,
     allText: () => envelopes.map((e) => `${e.path}\n${JSON.stringify(e.headers)}\n${e.raw}`).join('\n'),
     waitForEvent(predicate, timeoutMs = 10_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const found = events().find(predicate)
-          if (found === undefined) return
-          clearTimeout(timer)
-          waiters.delete(check)
-          resolve(found)
-        }
-        const timer = setTimeout(() => {
-          waiters.delete(check)
-          reject(new Error(`No matching Sentry event within ${timeoutMs} ms; got ${events().length} events`))
-        }, timeoutMs)
-        waiters.add(check)
-        check()
-      })
+      return arrivals.waitFor(
+        () => events().find(predicate),
+        timeoutMs,
+        () => `No matching Sentry event within ${timeoutMs} ms; got ${events().length} events`,
+      )
     },
     close: () =>
       new Promise<void>((resolve) => {
