@@ -138,7 +138,8 @@ export function median(values: readonly number[]): number {
 }
 
 /**
- * Builds the packages a dist run imports (tsc -b, incremental). Type errors
+ * Builds the packages a dist run imports (tsc -b, incremental, then
+ * scripts/bundle.mjs). Type errors
  * in packages still being written do not stop the emit; a missing entry
  * point does.
  */
@@ -155,8 +156,13 @@ export function ensureBuilt(packages: readonly string[]): void {
       `tsc -b reported type errors (the emit went on):\n${out.split('\n').slice(0, 5).join('\n')}\n`,
     )
   }
+  // tsc -b writes the .d.ts files; the JavaScript is esbuild's bundle (docs/internals/module-loading.md).
+  execFileSync(process.execPath, [join(ROOT_DIR, 'scripts/bundle.mjs'), ...packages], {
+    cwd: ROOT_DIR,
+    stdio: 'pipe',
+  })
   for (const p of packages) {
     if (!existsSync(join(ROOT_DIR, 'packages', p, 'dist', 'index.js')))
-      throw new Error(`packages/${p}/dist/index.js is missing after tsc -b`)
+      throw new Error(`packages/${p}/dist/index.js is missing after the build`)
   }
 }

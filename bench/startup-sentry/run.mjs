@@ -24,6 +24,7 @@ const instrument = join(root, 'packages/sentry/dist/instrument.js')
 // Production runs the compiled package: build it (incremental, fast when fresh).
 const tsc = createRequire(join(root, 'package.json')).resolve('typescript/bin/tsc')
 execFileSync(process.execPath, [tsc, '-b', 'packages/sentry'], { cwd: root, stdio: 'inherit' })
+execFileSync(process.execPath, [join(root, 'scripts/bundle.mjs'), 'sentry'], { cwd: root, stdio: 'inherit' })
 
 // A Sentry stand-in for the DSN variant: accepts envelopes, answers 200.
 const sink = createServer((req, res) => {

@@ -1,4 +1,5 @@
-import { readFileSync, statSync } from 'node:fs'
+import { statSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { resolve } from 'node:path'
 import { type ParseArgsConfig, parseArgs } from 'node:util'
 import { closestName, isKitError, redactString } from '@kit/internal'
@@ -22,10 +23,9 @@ export const EXIT_PROBLEM = 1
 export const EXIT_USAGE = 2
 
 function version(): string {
-  // src/cli/main.ts and dist/cli/main.js are both two folders below package.json.
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-    version: string
-  }
+  // By the package's own name (its exports list ./package.json): the same from src/ and from
+  // the bundled dist/, where this code sits in a file at another depth.
+  const pkg = createRequire(import.meta.url)('@kit/core/package.json') as { version: string }
   return pkg.version
 }
 

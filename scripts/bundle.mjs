@@ -1,0 +1,115 @@
+// `node scripts/bundle.mjs [package ...]`, the JavaScript half of `pnpm build`:
+// each public package's export entry points (the `@kit/source` files of its
+// package.json `exports`) bundled by esbuild into dist/, one file per entry
+// point plus the chunks entry points share. tsc -b writes only the .d.ts files
+// (emitDeclarationOnly). Why: Node's ES-module loader pays per file (resolve,
+// stat, read, compile, link), and kit's ~280 small files cost more at start-up
+// than their code; see docs/internals/module-loading.md.
+//
+// Every bare import stays external (dependencies, optional peers, other @kit
+// packages, node: built-ins), so a package still loads its dependencies from
+// node_modules and an optional peer is still loaded only where the source
+// imports it. Dynamic `import('./x.ts')` of the package's own files become
+// chunks of their own, so what the source loads lazily stays lazy.
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { basename, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+
+/** The entry points of one package: `{ 'dist path without .js': 'src path' }`, from its exports map. */
+export function entryPoints(dir, json) {
+  const entries = {}
+  for (const [subpath, target] of Object.entries(json.exports ?? {})) {
+    const source = typeof target === 'object' ? target['@kit/source'] : undefined
+    if (!source) continue
+    if (!source.includes('*')) {
+      entries[distName(source)] = join(dir, source)
+      continue
+    }
+    // A pattern export (`./transports/*`): one entry point per matching source file.
+    const [before, after] = source.split('*')
+    const folder = join(dir, before)
+    for (const file of readdirSync(folder)) {
+      if (!file.endsWith(after) || file.endsWith('.d.ts')) continue
+      entries[distName(before + file)] = join(folder, file)
+    }
+    if (!subpath.includes('*')) throw new Error(`${json.name}: ${subpath} maps to a pattern`)
+  }
+  // A committed bin wrapper (bin/kit.js: `import '../dist/cli/bin.js'`) names an entry point too.
+  for (const wrapper of Object.values(typeof json.bin === 'string' ? { bin: json.bin } : (json.bin ?? {}))) {
+    const code = readFileSync(join(dir, wrapper), 'utf8')
+    for (const [, target] of code.matchAll(/import '\.\.\/dist\/([^']+)\.js'/g))
+      entries[target] = join(dir, 'src', `${target}.ts`)
+  }
+  return entries
+}
+
+/** `./src/transports/smtp.ts` → `transports/smtp` (the dist path, as the `default` condition names it). */
+function distName(source) {
+  return source.replace(/^\.\/src\//, '').replace(/\.ts$/, '')
+}
+
+/** Removes the JavaScript a previous build left in dist/ (tsc's per-file output, old chunks); keeps .d.ts. */
+function cleanJs(dist) {
+  if (!existsSync(dist)) return
+  for (const name of readdirSync(dist)) {
+    const path = join(dist, name)
+    if (statSync(path).isDirectory()) {
+      if (name === 'chunks') rmSync(path, { recursive: true, force: true })
+      else cleanJs(path)
+    } else if (/\.js(\.map)?$/.test(name) && !name.endsWith('.d.ts.map')) rmSync(path)
+  }
+}
+
+export async function bundlePackage(dir) {
+  const json = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
+  const entries = entryPoints(dir, json)
+  const dist = join(dir, 'dist')
+  cleanJs(dist)
+  const result = await build({
+    entryPoints: entries,
+    outdir: dist,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20.19',
+    packages: 'external',
+    chunkNames: 'chunks/[name]-[hash]',
+    sourcemap: true,
+    sourcesContent: false,
+    // Error classes and functions keep their source names (stack traces, `.name` in messages).
+    keepNames: true,
+    // The source's package.json says `sideEffects: false` for its consumers; its own
+    // modules are bundled whole, as tsc emitted them.
+    ignoreAnnotations: true,
+    logLevel: 'warning',
+    metafile: true,
+  })
+  const files = Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js'))
+  return { name: json.name, entries: Object.keys(entries).length, files: files.length }
+}
+
+/** Public packages (not `private`), or the ones named on the command line. */
+function packageDirs(names) {
+  const all = readdirSync(join(root, 'packages'))
+    .map((name) => join(root, 'packages', name))
+    .filter((dir) => !JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).private)
+  if (names.length === 0) return all
+  return names.map((name) => {
+    // A package name (@kit/env), its folder name (env) or its path (`.` from a package's own build script).
+    const dir = all.find(
+      (d) => basename(d) === name.replace(/^@kit\//, '') || d === resolve(name).replace(/\/$/, ''),
+    )
+    if (!dir) throw new Error(`no public package ${name} under packages/`)
+    return dir
+  })
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const results = await Promise.all(packageDirs(process.argv.slice(2)).map(bundlePackage))
+  for (const r of results)
+    console.log(`${r.name}: ${r.entries} entry points → ${r.files} JavaScript files in dist/`)
+}
