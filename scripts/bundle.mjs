@@ -37,10 +37,10 @@ export function entryPoints(dir, json) {
     }
     if (!subpath.includes('*')) throw new Error(`${json.name}: ${subpath} maps to a pattern`)
   }
-  // A committed bin wrapper (bin/kit.js: `import '../dist/cli/bin.js'`) names an entry point too.
+  // A committed bin wrapper (bin/kit.js: `import('../dist/cli/bin.js')`) names an entry point too.
   for (const wrapper of Object.values(typeof json.bin === 'string' ? { bin: json.bin } : (json.bin ?? {}))) {
     const code = readFileSync(join(dir, wrapper), 'utf8')
-    for (const [, target] of code.matchAll(/import '\.\.\/dist\/([^']+)\.js'/g))
+    for (const [, target] of code.matchAll(/import\(?'\.\.\/dist\/([^']+)\.js'/g))
       entries[target] = join(dir, 'src', `${target}.ts`)
   }
   return entries
