@@ -63,6 +63,21 @@ function cleanJs(dist) {
   }
 }
 
+/**
+ * @kit/env's `export { z } from 'zod'` becomes src/lazy-z.ts's `z`, which loads
+ * zod on first use: the source keeps the re-export so the declarations keep
+ * `z` a namespace (`z.infer<...>`), and only the JavaScript changes.
+ */
+const lazyZod = {
+  name: 'kit-lazy-zod',
+  setup(build) {
+    const index = join(root, 'packages', 'env', 'src', 'index.ts')
+    build.onResolve({ filter: /^zod$/ }, (args) =>
+      args.importer === index ? { path: join(root, 'packages', 'env', 'src', 'lazy-z.ts') } : undefined,
+    )
+  },
+}
+
 export async function bundlePackage(dir) {
   const json = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
   const entries = entryPoints(dir, json)
@@ -87,6 +102,7 @@ export async function bundlePackage(dir) {
     ignoreAnnotations: true,
     logLevel: 'warning',
     metafile: true,
+    plugins: [lazyZod],
   })
   const files = Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js'))
   return { name: json.name, entries: Object.keys(entries).length, files: files.length }

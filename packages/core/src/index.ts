@@ -1,11 +1,10 @@
 // The env building blocks kit.config.ts needs, so an app imports them from one place.
-export { bool, bytes, duration, int, type KitEnv, list, oneOf, secret, url } from '@kit/env'
+export { bool, bytes, duration, int, type KitEnv, list, oneOf, secret, url, z } from '@kit/env'
 export type { ErrorInfo, ErrorRenderer } from '@kit/internal'
 // Express's req.id, req.log and res.locals.cspNonce: on the global Express namespace, so they compile without Express.
 // Fastify's augmentations (reply.cspNonce, route config) import fastify: they come with @kit/core/fastify.
 export type {} from '@kit/logger'
 export type {} from '@kit/security'
-export { z } from 'zod'
 export {
   CONFIG_FILES,
   type DefinedConfig,

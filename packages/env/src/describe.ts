@@ -1,6 +1,7 @@
 import { isSensitiveKey } from '@kit/internal'
-import { z } from 'zod'
-import { BUILTIN_SHAPE, type EnvMeta } from './builtin.ts'
+import type { z } from 'zod'
+import { BUILTIN_SPECS, type BuiltinSpec, type EnvMeta } from './builtin.ts'
+import { loadZod } from './lazy-zod.ts'
 
 /** One variable as `kit env example` and `kit env check` show it. */
 export interface EnvVarDescription {
@@ -38,7 +39,7 @@ export function readMeta(schema: AnySchema): EnvMeta & { defaultValue?: unknown;
   let hasDefault = false
   let node: AnySchema | undefined = schema
   for (let depth = 0; node && depth < 20; depth++) {
-    const meta = z.globalRegistry.get(node)
+    const meta = loadZod().z.globalRegistry.get(node)
     if (meta) for (const [key, value] of Object.entries(meta)) if (!(key in merged)) merged[key] = value
     const def = node._zod.def as unknown as Record<string, unknown> & { type: string }
     if (def.type === 'default' && !hasDefault) {
@@ -62,8 +63,17 @@ export function isSecretSchema(name: string, schema: AnySchema): boolean {
   return readMeta(schema).secret ?? isSensitiveKey(name)
 }
 
-function describeOne(name: string, schema: AnySchema, builtin: boolean): EnvVarDescription {
-  const meta = readMeta(schema)
+/** A variable of the merged schema: a built-in one checked without zod, or a zod schema (the app's). */
+export type EnvEntry =
+  | { name: string; builtin: true; spec: BuiltinSpec }
+  | { name: string; builtin: false; schema: AnySchema }
+
+function describeOne(entry: EnvEntry): EnvVarDescription {
+  const { name } = entry
+  const meta =
+    'spec' in entry
+      ? { ...entry.spec.meta, hasDefault: entry.spec.hasDefault, defaultValue: entry.spec.default }
+      : readMeta(entry.schema)
   const defaultText =
     meta.defaultText ??
     (meta.hasDefault
@@ -78,29 +88,30 @@ function describeOne(name: string, schema: AnySchema, builtin: boolean): EnvVarD
     default: defaultText,
     defaultValue: meta.hasDefault ? formatEnvValue(meta.defaultValue) : undefined,
     secret: meta.secret ?? isSensitiveKey(name),
-    required: !z.safeParse(schema, undefined).success,
+    // A built-in variable has a default or is optional; nothing of the built-in schema is required.
+    required: 'spec' in entry ? false : !loadZod().z.safeParse(entry.schema, undefined).success,
     requiredWhen: meta.requiredWhen,
     fix: meta.fix,
     example: meta.example,
-    builtin,
+    builtin: entry.builtin,
   }
 }
 
 /** The built-in variables plus the app's, in schema order (an app entry replaces a built-in of the same name). */
-export function mergeShapes(schema: z.ZodRawShape | undefined): [string, AnySchema, boolean][] {
-  const entries: [string, AnySchema, boolean][] = []
+export function mergeShapes(schema: z.ZodRawShape | undefined): EnvEntry[] {
+  const entries: EnvEntry[] = []
   const app = schema ?? {}
-  for (const [name, s] of Object.entries(BUILTIN_SHAPE)) {
+  for (const [name, spec] of Object.entries(BUILTIN_SPECS)) {
     const override = app[name]
-    entries.push(override ? [name, override, false] : [name, s, true])
+    entries.push(override ? { name, builtin: false, schema: override } : { name, builtin: true, spec })
   }
   for (const [name, s] of Object.entries(app)) {
-    if (!(name in BUILTIN_SHAPE)) entries.push([name, s, false])
+    if (!(name in BUILTIN_SPECS)) entries.push({ name, builtin: false, schema: s })
   }
   return entries
 }
 
 /** Every variable of the built-in schema extended by `schema`: name, description, default, secret, required. */
 export function describeEnv(schema?: z.ZodRawShape): EnvVarDescription[] {
-  return mergeShapes(schema).map(([name, s, builtin]) => describeOne(name, s, builtin))
+  return mergeShapes(schema).map(describeOne)
 }

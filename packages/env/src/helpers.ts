@@ -1,6 +1,7 @@
 import { parseBytes, parseDurationMs } from '@kit/internal'
-import { z } from 'zod'
-import { VALUE_FREE } from './context.ts'
+import type { z } from 'zod'
+import { type Check, fromCheck, valueCheck } from './check.ts'
+import { loadZod } from './lazy-zod.ts'
 import { parseBoolean, parseDecimal, parseInteger, splitList } from './parsers.ts'
 
 /**
@@ -12,21 +13,13 @@ import { parseBoolean, parseDecimal, parseInteger, splitList } from './parsers.t
  */
 export type EnvType<T> = z.ZodType<T, string>
 
-/** A schema from a parse function that returns undefined for bad input. */
-function envValue<T>(expected: string, parse: (raw: string) => T | undefined): EnvType<T> {
-  return z.string().transform((raw, ctx) => {
-    const result = parse(raw)
-    if (result === undefined) {
-      ctx.addIssue({ code: 'custom', message: `expected ${expected}`, params: VALUE_FREE })
-      return z.NEVER
-    }
-    return result
-  })
-}
-
 /** "true"/"1"/"yes"/"on" and "false"/"0"/"no"/"off" (any case); anything else is an error, unlike z.coerce.boolean(). */
 export function bool(): EnvType<boolean> {
-  return envValue('true or false (also 1/0, yes/no, on/off)', parseBoolean)
+  return fromCheck(boolCheck())
+}
+
+export function boolCheck(): Check<boolean> {
+  return valueCheck('true or false (also 1/0, yes/no, on/off)', parseBoolean)
 }
 
 export interface RangeOptions {
@@ -50,8 +43,12 @@ function inRange(value: number, options: RangeOptions): boolean {
 
 /** A whole number ("42"); rejects "4.5", "1e3", "12abc". */
 export function int(options: RangeOptions = {}): EnvType<number> {
+  return fromCheck(intCheck(options))
+}
+
+export function intCheck(options: RangeOptions = {}): Check<number> {
   const expected = `a whole number${rangeText(options)}`
-  return envValue(expected, (raw) => {
+  return valueCheck(expected, (raw) => {
     const value = parseInteger(raw)
     return value !== undefined && inRange(value, options) ? value : undefined
   })
@@ -59,8 +56,12 @@ export function int(options: RangeOptions = {}): EnvType<number> {
 
 /** A decimal number ("0.25"); rejects exponents, hex, NaN and Infinity. */
 export function number(options: RangeOptions = {}): EnvType<number> {
+  return fromCheck(numberCheck(options))
+}
+
+export function numberCheck(options: RangeOptions = {}): Check<number> {
   const expected = `a number${rangeText(options)}`
-  return envValue(expected, (raw) => {
+  return valueCheck(expected, (raw) => {
     const value = parseDecimal(raw)
     return value !== undefined && inRange(value, options) ? value : undefined
   })
@@ -76,10 +77,14 @@ export interface DurationOptions extends RangeOptions {
  * `unit`. Resolves to a whole number of `unit` (min/max are in `unit` too).
  */
 export function duration(options: DurationOptions = {}): EnvType<number> {
+  return fromCheck(durationCheck(options))
+}
+
+export function durationCheck(options: DurationOptions = {}): Check<number> {
   const unit = options.unit ?? 'ms'
   const unitName = unit === 'ms' ? 'milliseconds' : 'seconds'
   const expected = `a duration such as 30s, 5m, 2h, 180d or a number of ${unitName}${rangeText(options)}`
-  return envValue(expected, (raw) => {
+  return valueCheck(expected, (raw) => {
     const ms = parseDurationMs(raw, unit)
     if (ms === undefined) return undefined
     const value = unit === 'ms' ? ms : ms / 1000
@@ -90,8 +95,12 @@ export function duration(options: DurationOptions = {}): EnvType<number> {
 
 /** A size in bytes: "10mb", "512kb", "1gb" or a bare number of bytes (1 kb = 1024 bytes). */
 export function bytes(options: RangeOptions = {}): EnvType<number> {
+  return fromCheck(bytesCheck(options))
+}
+
+export function bytesCheck(options: RangeOptions = {}): Check<number> {
   const expected = `a size such as 512kb, 10mb or a number of bytes${rangeText(options)}`
-  return envValue(expected, (raw) => {
+  return valueCheck(expected, (raw) => {
     const value = parseBytes(raw)
     return value !== undefined && inRange(value, options) ? value : undefined
   })
@@ -102,6 +111,7 @@ export function bytes(options: RangeOptions = {}): EnvType<number> {
  * Each item is checked with `item` when given: `list(url({ protocols: ['https'] }))`.
  */
 export function list<T = string>(item?: EnvType<T>): EnvType<T[]> {
+  const { z } = loadZod()
   return z.string().transform((raw, ctx) => {
     const parts = splitList(raw)
     if (!item) return parts as T[]
@@ -128,6 +138,10 @@ export interface UrlOptions {
 
 /** An absolute URL whose protocol is one of `protocols`. Resolves to the string as given (trimmed). */
 export function url(options: UrlOptions = {}): EnvType<string> {
+  return fromCheck(urlCheck(options))
+}
+
+export function urlCheck(options: UrlOptions = {}): Check<string> {
   const protocols = (options.protocols ?? []).map((p) => (p.endsWith(':') ? p : `${p}:`).toLowerCase())
   const requireHost = options.requireHost ?? true
   const expected =
@@ -137,7 +151,7 @@ export function url(options: UrlOptions = {}): EnvType<string> {
           .map((p) => `${p}//`)
           .join(', ')
           .replace(/, ([^,]*)$/, ' or $1')}`
-  return envValue(expected, (raw) => {
+  return valueCheck(expected, (raw) => {
     const text = raw.trim()
     let parsed: URL
     try {
@@ -161,9 +175,16 @@ export function oneOf<const T extends string>(
   values: readonly T[],
   options: OneOfOptions<T> = {},
 ): EnvType<T> {
+  return fromCheck(oneOfCheck(values, options))
+}
+
+export function oneOfCheck<const T extends string>(
+  values: readonly T[],
+  options: OneOfOptions<T> = {},
+): Check<T> {
   const lookup = new Map<string, T>()
   for (const value of values) lookup.set(value.toLowerCase(), value)
   for (const [alias, value] of Object.entries(options.aliases ?? {})) lookup.set(alias.toLowerCase(), value)
   const expected = `one of ${values.join(', ')}`
-  return envValue(expected, (raw) => lookup.get(raw.trim().toLowerCase()))
+  return valueCheck(expected, (raw) => lookup.get(raw.trim().toLowerCase()))
 }

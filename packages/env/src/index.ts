@@ -1,3 +1,4 @@
+// The bundle exports lazy-z.ts's `z` instead (scripts/bundle.mjs): importing @kit/env loads no zod.
 export { z } from 'zod'
 export {
   BUILTIN_NAMES,

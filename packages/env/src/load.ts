@@ -7,11 +7,18 @@ import {
   looksLikeSecret,
   redactString,
 } from '@kit/internal'
-import { z } from 'zod'
+import type { z } from 'zod'
 import type { KitEnv, NodeEnv } from './builtin.ts'
-import { withParseContext } from './context.ts'
-import { describeEnv, type EnvVarDescription, formatEnvValue, mergeShapes } from './describe.ts'
+import { VALUE_FREE, withParseContext } from './context.ts'
+import {
+  describeEnv,
+  type EnvEntry,
+  type EnvVarDescription,
+  formatEnvValue,
+  mergeShapes,
+} from './describe.ts'
 import { readDotenvFiles } from './dotenv.ts'
+import { loadZod } from './lazy-zod.ts'
 import { maskValue, quoteValue, scrubValue, urlCredentials } from './mask.ts'
 import { PRESETS, type PresetChoice, type PresetName, resolvePreset } from './presets.ts'
 import { applyRules } from './rules.ts'
@@ -137,7 +144,7 @@ function evaluate<S extends z.ZodRawShape>(options: LoadEnvOptions<S>): Evaluati
 
   const entries = mergeShapes(options.schema)
   const descriptions = new Map(describeEnv(options.schema).map((d) => [d.name, d]))
-  const nodeEnvResult = z.safeParse(entries.find(([name]) => name === 'NODE_ENV')![1], raw.NODE_ENV)
+  const nodeEnvResult = parseEntry(entries.find((entry) => entry.name === 'NODE_ENV')!, raw.NODE_ENV)
   // A NODE_ENV we cannot read gets the strict rules; it is reported below anyway.
   const nodeEnv: NodeEnv = nodeEnvResult.success ? (nodeEnvResult.data as NodeEnv) : 'production'
 
@@ -145,7 +152,7 @@ function evaluate<S extends z.ZodRawShape>(options: LoadEnvOptions<S>): Evaluati
   const statuses = new Map<string, EnvStatus>()
   const displays = new Map<string, string | undefined>()
   const problemNames = new Set<string>()
-  const knownNames = new Set(entries.map(([name]) => name))
+  const knownNames = new Set(entries.map((entry) => entry.name))
 
   const addProblem = (name: string, problem: string, fix: string, status: EnvStatus): void => {
     problems.push({ name, problem, fix })
@@ -154,10 +161,11 @@ function evaluate<S extends z.ZodRawShape>(options: LoadEnvOptions<S>): Evaluati
   }
 
   withParseContext({ nodeEnv }, () => {
-    for (const [name, schema] of entries) {
+    for (const entry of entries) {
+      const { name } = entry
       const description = descriptions.get(name)!
       const value = raw[name]
-      const result = z.safeParse(schema, value)
+      const result = parseEntry(entry, value)
       if (result.success) {
         parsed[name] = result.data
         if (value === undefined) {
@@ -225,8 +233,33 @@ function evaluate<S extends z.ZodRawShape>(options: LoadEnvOptions<S>): Evaluati
   return { result: { ok, env, variables, problems, preset, nodeEnv, dotenvFiles }, secretValues }
 }
 
+type EntryIssue = Pick<z.core.$ZodIssue, 'code' | 'message'> & { params?: unknown }
+type EntryResult = { success: true; data: unknown } | { success: false; error: { issues: EntryIssue[] } }
+
+/**
+ * Parses one variable: a built-in one with its zod-free check, an app's with
+ * zod. Both answer in zod's shape, so the rest of the loader treats them alike.
+ */
+function parseEntry(entry: EnvEntry, value: string | undefined): EntryResult {
+  if (!('spec' in entry)) return loadZod().z.safeParse(entry.schema, value)
+  const { spec } = entry
+  if (value === undefined) {
+    // As zod's .default(): a fresh (shallow) copy each time, since the result is frozen.
+    const data = Array.isArray(spec.default) ? [...spec.default] : spec.default
+    return { success: true, data: spec.hasDefault ? data : undefined }
+  }
+  const result = spec.check(value)
+  if (result.ok) return { success: true, data: result.value }
+  const issues = result.issues.map((issue) =>
+    issue.valueFree
+      ? { code: 'custom' as const, message: issue.message, params: VALUE_FREE }
+      : { code: 'custom' as const, message: issue.message },
+  )
+  return { success: false, error: { issues } }
+}
+
 /** An issue's message, with every part of a secret value scrubbed unless kit's own helper wrote it. */
-function issueMessage(issue: z.core.$ZodIssue, value: string, description: EnvVarDescription): string {
+function issueMessage(issue: EntryIssue, value: string, description: EnvVarDescription): string {
   const valueFree =
     issue.code === 'custom' && (issue.params as { valueFree?: boolean } | undefined)?.valueFree
   return description.secret && !valueFree ? scrubValue(issue.message, value) : redactString(issue.message)

@@ -1,5 +1,5 @@
 import { parseConfiguredOrigin } from '@kit/internal'
-import { z } from 'zod'
+import { type Check, type CheckIssue, fromCheck } from './check.ts'
 import type { EnvType } from './helpers.ts'
 import { splitList } from './parsers.ts'
 
@@ -22,19 +22,24 @@ export function parseOrigin(entry: string): { origin: string } | { problem: stri
 
 /** ALLOWED_ORIGINS: a comma-separated list of origins or https://*.example.com patterns, or `*` alone. */
 export function origins(): EnvType<string[]> {
-  return z.string().transform((raw, ctx) => {
+  return fromCheck(originsCheck())
+}
+
+export function originsCheck(): Check<string[]> {
+  return (raw) => {
     const out: string[] = []
+    const issues: CheckIssue[] = []
     for (const entry of splitList(raw)) {
       const result = parseOrigin(entry)
-      if ('problem' in result) ctx.addIssue({ code: 'custom', message: result.problem })
+      if ('problem' in result) issues.push({ message: result.problem, valueFree: false })
       else if (!out.includes(result.origin)) out.push(result.origin)
     }
     if (out.includes('*') && out.length > 1) {
-      ctx.addIssue({
-        code: 'custom',
+      issues.push({
         message: '"*" already allows every origin; give either "*" alone or a list of origins',
+        valueFree: false,
       })
     }
-    return out
-  })
+    return issues.length > 0 ? { ok: false, issues } : { ok: true, value: out }
+  }
 }

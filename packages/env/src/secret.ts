@@ -1,6 +1,7 @@
-import { z } from 'zod'
+import { type Check, failed, passed } from './check.ts'
 import { contextNodeEnv, VALUE_FREE } from './context.ts'
 import type { EnvType } from './helpers.ts'
+import { loadZod } from './lazy-zod.ts'
 
 export interface SecretOptions {
   /** Shortest accepted value, in characters. @default 32 */
@@ -131,12 +132,23 @@ function enforced(mode: SecretOptions['enforce']): boolean {
  * is masked by `kit env check` and scrubbed from logs by value.
  */
 export function secret(options: SecretOptions = {}): EnvType<string> {
-  return z
-    .string()
+  return loadZod()
+    .z.string()
     .superRefine((value, ctx) => {
-      if (!enforced(options.enforce)) return
-      const problem = checkSecretStrength(value, options)
+      const problem = secretProblem(value, options)
       if (problem) ctx.addIssue({ code: 'custom', message: problem, params: VALUE_FREE })
     })
     .meta({ secret: true, fix: SECRET_FIX })
+}
+
+/** What `secret(options)` checks, without zod (the built-in variables). */
+export function secretCheck(options: SecretOptions = {}): Check<string> {
+  return (value) => {
+    const problem = secretProblem(value, options)
+    return problem ? failed(problem, true) : passed(value)
+  }
+}
+
+function secretProblem(value: string, options: SecretOptions): string | undefined {
+  return enforced(options.enforce) ? checkSecretStrength(value, options) : undefined
 }

@@ -1,6 +1,5 @@
 import { isIP } from 'node:net'
-import { z } from 'zod'
-import { VALUE_FREE } from './context.ts'
+import { type Check, failed, fromCheck, passed } from './check.ts'
 import type { EnvType } from './helpers.ts'
 import { parseBoolean, parseInteger, splitList } from './parsers.ts'
 
@@ -44,26 +43,26 @@ function checkEntry(entry: string): string | undefined {
 
 /** TRUST_PROXY: unset/false/0 → false; "1", "2" → hop count; "a, b" → list; "true" is rejected. */
 export function trustProxy(): EnvType<TrustProxy> {
-  return z.string().transform((raw, ctx): TrustProxy => {
+  return fromCheck(trustProxyCheck())
+}
+
+export function trustProxyCheck(): Check<TrustProxy> {
+  return (raw) => {
     const text = raw.trim()
     const flag = parseBoolean(text)
-    if (flag === true && text !== '1') {
-      ctx.addIssue({ code: 'custom', message: `trusting every proxy ${TRUST_EVERYONE}` })
-      return z.NEVER
-    }
-    if (flag === false) return false
+    if (flag === true && text !== '1') return failed(`trusting every proxy ${TRUST_EVERYONE}`, false)
+    if (flag === false) return passed(false)
     const hops = parseInteger(text)
     if (hops !== undefined) {
-      if (hops < 0) {
-        ctx.addIssue({ code: 'custom', message: 'expected a hop count of 0 or more', params: VALUE_FREE })
-        return z.NEVER
-      }
-      return hops === 0 ? false : hops
+      if (hops < 0) return failed('expected a hop count of 0 or more', true)
+      return passed(hops === 0 ? false : hops)
     }
     const entries = splitList(text)
     const problems = entries.map(checkEntry).filter((p): p is string => p !== undefined)
-    for (const message of problems) ctx.addIssue({ code: 'custom', message })
-    if (problems.length > 0) return z.NEVER
-    return entries.map((entry) => (RANGE_NAMES.has(entry.toLowerCase()) ? entry.toLowerCase() : entry))
-  })
+    if (problems.length > 0)
+      return { ok: false, issues: problems.map((message) => ({ message, valueFree: false })) }
+    return passed(
+      entries.map((entry) => (RANGE_NAMES.has(entry.toLowerCase()) ? entry.toLowerCase() : entry)),
+    )
+  }
 }
