@@ -88,9 +88,13 @@ const checkResponse = `
   if (!body.nonce || !csp.includes("'nonce-" + body.nonce + "'")) throw new Error('no CSP nonce: ' + csp)
   await kit.shutdown()`
 
+// The app's own variables, with the packed z and helpers (the built z loads zod on first use).
 const expressApp = `
   const app = express()
-  const kit = await productionize(app, { health: { signals: false, loadShedding: false } })
+  const env = { GREETING: z.string().default('hi'), WORKERS: int({ min: 1 }).default(2) }
+  const kit = await productionize(app, { env, health: { signals: false, loadShedding: false } })
+  if (kit.env.GREETING !== 'hi' || kit.env.WORKERS !== 2) throw new Error('app variables: ' + JSON.stringify(kit.env))
+  if (!(z.string() instanceof z.ZodType)) throw new Error('z.string() is not a z.ZodType')
   app.get('/hello', (req, res) => {
     req.log.info('hello')
     res.json({ id: req.id, nonce: res.locals.cspNonce })
@@ -114,7 +118,7 @@ const consumers = [
     files: {
       'entry-points.mjs': importAll,
       'app.mjs': () => `import express from 'express'
-import { productionize } from '@kit/core'
+import { int, productionize, z } from '@kit/core'
 ${expressApp}
 console.log('express ESM app ok')
 `,
@@ -177,7 +181,7 @@ console.log('fastify ESM app ok')
     files: {
       'entry-points.js': requireAll,
       'app.js': () => `const express = require('express')
-const { productionize } = require('@kit/core')
+const { int, productionize, z } = require('@kit/core')
 
 async function main() {
 ${expressApp}
@@ -206,7 +210,13 @@ main().then(
     files: {
       'tsconfig.json': () => strictTsconfig('app.ts', { outDir: 'dist' }),
       'app.ts': () => `import express, { type Request, type Response } from 'express'
-import { type Kit, productionize } from '@kit/core'
+import { type Kit, productionize, z } from '@kit/core'
+
+// z stays zod's namespace in kit's declarations (z.infer), and a working zod at run time.
+const Greeting = z.object({ text: z.string() })
+type Greeting = z.infer<typeof Greeting>
+const greeting: Greeting = Greeting.parse({ text: 'hi' })
+if (greeting.text !== 'hi') throw new Error('z.object().parse() gave ' + JSON.stringify(greeting))
 
 const app = express()
 const kit: Kit = await productionize(app, { health: { signals: false, loadShedding: false } })
