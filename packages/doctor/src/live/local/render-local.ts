@@ -11,8 +11,10 @@ const HOST_FROM: Record<LocalModeReport['hostFrom'], string> = {
 export function renderLocalMode(local: LocalModeReport, c: Painter = PLAIN): string[] {
   return [
     `${c.bold('Local mode')}: ${local.app} audited as ${local.publicUrl} (host from ${HOST_FROM[local.hostFrom]})`,
-    `  simulated: ${local.simulated.join('; ')}`,
-    `  ${c.yellow('not checked locally')} (audit the deployed URL for these): ${local.notChecked.join('; ')}`,
+    '  simulated:',
+    ...local.simulated.map((item) => `    - ${item}`),
+    `  ${c.yellow('not checked locally')} (audit the deployed https:// URL for these):`,
+    ...local.notChecked.map((item) => `    - ${item}`),
     ...local.notes.map((note) => `  ${c.yellow('note')}: ${note}`),
   ]
 }
