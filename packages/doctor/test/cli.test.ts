@@ -146,7 +146,9 @@ describe('kit audit', () => {
     expect(code).toBe(0)
     expect(stdout).toContain('kit audit https://127.0.0.1/\n')
     expect(stdout).toContain(`Local mode: ${appUrl} audited as https://127.0.0.1/ (host from APP_URL)`)
-    expect(stdout).toMatch(/simulated:\n {4}- TLS for 127\.0\.0\.1 with a certificate from a CA made for this run/)
+    expect(stdout).toMatch(
+      /simulated:\n {4}- TLS for 127\.0\.0\.1 with a certificate from a CA made for this run/,
+    )
     expect(stdout).toMatch(/not checked locally .*:\n {4}- the real certificate chain/)
     expect(stdout).toMatch(/MDN HTTP Observatory \(algorithm 5\): 135 A\+, 10\/10 tests passed/)
     expect(stdout).not.toMatch(/FAIL\s+LIVE-TLS-01/)
