@@ -78,7 +78,7 @@ export function fetchOnce(target: URL, options: RequestOptions): Promise<Fetched
             rejectUnauthorized: false,
             ...(isIP(host) === 0 ? { servername: host } : {}),
             ...(options.secureContext ? { secureContext: options.secureContext } : {}),
-            // Node checks the name it connected to; the certificate must match the public one.
+            // Node checks the name it connected to; the certificate must match the public one (docs/internals/throwaway-certificates.md).
             ...(redirected
               ? { checkServerIdentity: (_: string, cert: PeerCertificate) => checkServerIdentity(host, cert) }
               : {}),
