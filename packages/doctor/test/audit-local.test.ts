@@ -7,6 +7,7 @@ import { type AuditReport, runAudit } from '@kit/doctor'
 import { isKitError } from '@kit/internal'
 import type { ListeningApp } from '@kit/test-utils'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { planLocalMode } from '../src/live/local/local-mode.ts'
 import { FRAMEWORKS, type Framework, startSecureApp, startWeakApp } from './support/apps.ts'
 import { createCertificates, type TestCertificates } from './support/tls.ts'
 import { startTlsProxy } from './support/tls-proxy.ts'
@@ -154,5 +155,41 @@ describe('when local mode applies', () => {
     const error = await runAudit(options).catch((e: unknown) => e)
     expect(isKitError(error, 'KIT_DOCTOR_INVALID_OPTION')).toBe(true)
     expect((error as Error).message).toMatch(message)
+  })
+})
+
+describe('planLocalMode', () => {
+  it.each([
+    ['http://127.0.0.1:3000/', true],
+    ['http://127.8.9.10:3000/', true],
+    ['http://[::1]:3000/', true],
+    ['http://localhost:3000/', true],
+    ['http://shop.localhost:3000/', true],
+    ['http://10.0.0.5:3000/', false],
+    ['http://shop.example.test/', false],
+    ['https://127.0.0.1:8443/', false],
+  ])('auto-detects %s as local: %s', (url, local) => {
+    expect(planLocalMode(new URL(url), undefined, {}) !== undefined).toBe(local)
+  })
+
+  it('--local fronts an http:// app on another address; --host keeps a production port', () => {
+    const plan = planLocalMode(
+      new URL('http://10.0.0.5:3000/shop?x=1'),
+      { host: 'app.example.test:8443' },
+      {},
+    )
+    expect(plan).toMatchObject({ hostFrom: 'option' })
+    expect(plan!.publicUrl.href).toBe('https://app.example.test:8443/shop?x=1')
+    expect(planLocalMode(new URL('http://10.0.0.5:3000/'), true, {})!.publicUrl.href).toBe(
+      'https://10.0.0.5/',
+    )
+  })
+
+  it('takes APP_URL’s host, always as https://', () => {
+    const plan = planLocalMode(new URL('http://127.0.0.1:3000/'), undefined, {
+      APP_URL: 'http://shop.example.test',
+    })
+    expect(plan).toMatchObject({ hostFrom: 'APP_URL' })
+    expect(plan!.publicUrl.href).toBe('https://shop.example.test/')
   })
 })
