@@ -5,7 +5,7 @@
 // on Express and on Fastify.
 import { type AuditReport, runAudit } from '@kit/doctor'
 import { isKitError } from '@kit/internal'
-import type { ListeningApp } from '@kit/test-utils'
+import { freePort, type ListeningApp } from '@kit/test-utils'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { planLocalMode } from '../src/live/local/local-mode.ts'
 import { FRAMEWORKS, type Framework, startSecureApp, startWeakApp } from './support/apps.ts'
@@ -191,5 +191,14 @@ describe('planLocalMode', () => {
     })
     expect(plan).toMatchObject({ hostFrom: 'APP_URL' })
     expect(plan!.publicUrl.href).toBe('https://shop.example.test/')
+  })
+})
+
+describe('an app that is not running', () => {
+  it('is KIT_DOCTOR_AUDIT_UNREACHABLE naming its address, not a grade of the terminator’s 502', async () => {
+    const url = `http://127.0.0.1:${await freePort()}/`
+    const error = await runAudit({ url, timeoutMs: 5000 }).catch((e: unknown) => e)
+    expect(isKitError(error, 'KIT_DOCTOR_AUDIT_UNREACHABLE')).toBe(true)
+    expect((error as Error).message).toContain(`The app at ${url} does not answer (ECONNREFUSED)`)
   })
 })

@@ -129,7 +129,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
 
   const plan = planLocalMode(target, options.local, options.env ?? process.env)
   // Local mode trusts the throwaway CA alone: nothing else can answer for the public name.
-  const session = plan ? await startLocalSession(plan, httpPort) : undefined
+  const session = plan ? await startLocalSession(plan, httpPort, timeoutMs) : undefined
   try {
     const graded = plan?.publicUrl ?? target
     const secureContext = session?.secureContext ?? trustedCas(options)
@@ -144,9 +144,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
     if (!collected.https.final && !collected.http.final) {
       throw new KitError(
         'KIT_DOCTOR_AUDIT_UNREACHABLE',
-        plan
-          ? `The app at ${plan.app.href} does not answer through the local TLS terminator (${collected.https.error}). Start it first, on that address.`
-          : `${target.href} does not answer (${collected.https.error}), nor does ${collected.httpUrl.href} (${collected.http.error}).`,
+        `${target.href} does not answer (${collected.https.error}), nor does ${collected.httpUrl.href} (${collected.http.error}).`,
       )
     }
     if (plan && collected.https.final?.status === 421) {

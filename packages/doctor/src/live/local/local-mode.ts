@@ -1,4 +1,4 @@
-import { isIP } from 'node:net'
+import { connect, isIP } from 'node:net'
 import { createSecureContext, type SecureContext } from 'node:tls'
 import { KitError } from '@kit/internal'
 import type { Collected } from '../collect.ts'
@@ -79,7 +79,7 @@ export function planLocalMode(
   if (local === undefined && !(target.protocol === 'http:' && isLoopback(target))) return undefined
   if (target.protocol !== 'http:')
     invalid(
-      `local mode fronts a plain-HTTP app with its own TLS terminator, but ${target.href} is already https://. Give the app's http:// address (kit audit http://127.0.0.1:3000/ --local), or drop --local to audit this URL as it is.`,
+      `local mode fronts a plain-HTTP app with its own TLS terminator, but ${target.href} is already https://. Give the app's http:// address (kit audit http://127.0.0.1:3000/ --local), or drop --local and --host to audit this URL as it is.`,
     )
   const given = typeof local === 'object' ? local.host : undefined
   let hostFrom: LocalPlan['hostFrom'] = 'url'
@@ -113,7 +113,12 @@ export function planLocalMode(
  * throwaway CA and certificate for the public host, and the TLS + plain-HTTP
  * terminator that forwards to the app with a platform router's headers.
  */
-export async function startLocalSession(plan: LocalPlan, httpPort: number): Promise<LocalSession> {
+export async function startLocalSession(
+  plan: LocalPlan,
+  httpPort: number,
+  timeoutMs: number,
+): Promise<LocalSession> {
+  await assertListening(plan.app, timeoutMs)
   const hostname = plan.publicUrl.hostname.replace(/^\[|\]$/g, '')
   const certificates = createThrowawayCertificates([hostname])
   const httpsPort = Number(plan.publicUrl.port || 443)
@@ -135,6 +140,31 @@ export async function startLocalSession(plan: LocalPlan, httpPort: number): Prom
     secureContext: createSecureContext({ ca: certificates.ca }),
     close: () => terminator.close(),
   }
+}
+
+/**
+ * The terminator answers 502 for an app that is down, which would be graded
+ * as the app's own answer: connect once first and say so instead.
+ */
+function assertListening(app: URL, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: app.hostname.replace(/^\[|\]$/g, ''), port: Number(app.port || 80) })
+    const fail = (reason: string) => {
+      socket.destroy()
+      reject(
+        new KitError(
+          'KIT_DOCTOR_AUDIT_UNREACHABLE',
+          `The app at ${app.href} does not answer (${reason}). Start it first on that address, in production mode (NODE_ENV=production TRUST_PROXY=1 APP_URL=https://your-host), then run kit audit again.`,
+        ),
+      )
+    }
+    socket.setTimeout(timeoutMs, () => fail(`no connection within ${timeoutMs} ms`))
+    socket.once('error', (error: NodeJS.ErrnoException) => fail(error.code ?? error.message))
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve()
+    })
+  })
 }
 
 /** The report's local part, plus the set-up problems the responses show. */
