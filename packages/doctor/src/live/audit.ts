@@ -16,7 +16,7 @@ import {
 } from './local/local-mode.ts'
 
 export interface AuditOptions {
-  /** The deployed app's URL (https://example.com/). Only its host is contacted. */
+  /** The deployed app's URL (https://example.com/), or a local app's (http://127.0.0.1:3000/). Only its host is contacted. */
   url: string
   /** Port of the http:// counterpart checked for the HTTPS redirect. @default 80 */
   httpPort?: number
@@ -128,10 +128,10 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
     invalid(`healthPath must start with '/'; got ${JSON.stringify(healthPath)}.`)
 
   const plan = planLocalMode(target, options.local, options.env ?? process.env)
-  // Local mode trusts the throwaway CA alone: nothing else can answer for the public name.
   const session = plan ? await startLocalSession(plan, httpPort, timeoutMs) : undefined
   try {
     const graded = plan?.publicUrl ?? target
+    // Local mode trusts the throwaway CA alone: nothing else may answer for the public name.
     const secureContext = session?.secureContext ?? trustedCas(options)
     const collected = await collect(graded, {
       httpPort,
