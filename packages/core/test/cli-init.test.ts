@@ -31,8 +31,15 @@ interface Case {
   carried(url: string): Promise<void>
 }
 
-async function fetchText(url: string, init: RequestInit = {}): Promise<{ status: number; body: string; headers: Headers }> {
-  const res = await fetch(url, { ...init, headers: { ...VIA_PROXY, ...(init.headers as object) }, signal: AbortSignal.timeout(10_000) })
+async function fetchText(
+  url: string,
+  init: RequestInit = {},
+): Promise<{ status: number; body: string; headers: Headers }> {
+  const res = await fetch(url, {
+    ...init,
+    headers: { ...VIA_PROXY, ...(init.headers as object) },
+    signal: AbortSignal.timeout(10_000),
+  })
   return { status: res.status, body: await res.text(), headers: res.headers }
 }
 
@@ -41,7 +48,9 @@ async function answers(url: string, requests: Case['requests']) {
   for (const r of requests) {
     const res = await fetchText(`${url}${r.path}`, {
       method: r.method ?? 'GET',
-      ...(r.body !== undefined ? { body: JSON.stringify(r.body), headers: { 'content-type': 'application/json' } } : {}),
+      ...(r.body !== undefined
+        ? { body: JSON.stringify(r.body), headers: { 'content-type': 'application/json' } }
+        : {}),
     })
     results.push({ path: r.path, status: res.status, body: res.body })
   }
@@ -69,7 +78,11 @@ const CASES: Case[] = [
       expect(res.headers.get('referrer-policy')).toBe('no-referrer')
       expect(res.headers.get('content-security-policy')).toContain("img-src 'self' data:")
       await corsAllows(url, '/hello', true)
-      const api = await fetchText(`${url}/api/echo`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })
+      const api = await fetchText(`${url}/api/echo`, {
+        method: 'POST',
+        body: '{}',
+        headers: { 'content-type': 'application/json' },
+      })
       expect(api.headers.get('ratelimit-policy')).toMatch(/q=100;w=900/)
     },
   },
@@ -112,7 +125,9 @@ afterEach(async () => {
 })
 
 describe.each(CASES)('kit init on $fixture', (c) => {
-  test('plans without writing, writes, and the app answers as before with kit in front', { timeout: 240_000 }, async () => {
+  test('plans without writing, writes, and the app answers as before with kit in front', {
+    timeout: 240_000,
+  }, async () => {
     app = copyFixture(c.fixture)
     const { dir } = app
 
@@ -140,7 +155,9 @@ describe.each(CASES)('kit init on $fixture', (c) => {
     expect(plan.found.map((f: { package: string }) => f.package)).toEqual(c.found)
     expect(plan.changes).toBe(true)
     expect(plan.written).toBe(false)
-    expect(plan.files.find((f: { path: string }) => f.path === c.configFile)).toMatchObject({ action: 'create' })
+    expect(plan.files.find((f: { path: string }) => f.path === c.configFile)).toMatchObject({
+      action: 'create',
+    })
     expect(plan.files.find((f: { path: string }) => f.path === c.entry)).toMatchObject({ action: 'update' })
     expect(app.snapshot()).toEqual(original)
 
@@ -148,7 +165,8 @@ describe.each(CASES)('kit init on $fixture', (c) => {
     const write = await runKit(['init', '--write'], { cwd: dir })
     expect(write.code).toBe(0)
     expect(write.stdout).toContain('Written.')
-    for (const file of [c.configFile, '.env.example', 'Procfile', '.gitignore']) expect(existsSync(join(dir, file))).toBe(true)
+    for (const file of [c.configFile, '.env.example', 'Procfile', '.gitignore'])
+      expect(existsSync(join(dir, file))).toBe(true)
     expect(readFileSync(join(dir, 'Procfile'), 'utf8')).toMatch(/^release: kit release$/m)
     expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toMatch(/^\.kit\/$/m)
     const written = app.snapshot()
@@ -163,7 +181,9 @@ describe.each(CASES)('kit init on $fixture', (c) => {
       added += counts.added
       removed += counts.removed
     }
-    console.log(`kit init on ${c.fixture}: ${added} lines added or rewritten, ${removed} removed in the app's own files (kit's plan: ${plan.linesChanged} written, ${plan.linesRemoved} removed)`)
+    console.log(
+      `kit init on ${c.fixture}: ${added} lines added or rewritten, ${removed} removed in the app's own files (kit's plan: ${plan.linesChanged} written, ${plan.linesRemoved} removed)`,
+    )
     expect(added).toBe(plan.linesChanged)
     expect(added).toBeLessThanOrEqual(10)
 
@@ -179,7 +199,10 @@ describe.each(CASES)('kit init on $fixture', (c) => {
     const health = await fetchText(`${running.url}/health/live`)
     expect(health.status).toBe(200)
     // Plain HTTP in production is sent to HTTPS: kit's redirect, not the app's routes.
-    const plain = await fetch(`${running.url}/hello`, { redirect: 'manual', signal: AbortSignal.timeout(10_000) })
+    const plain = await fetch(`${running.url}/hello`, {
+      redirect: 'manual',
+      signal: AbortSignal.timeout(10_000),
+    })
     expect(plain.status).toBe(301)
     await c.carried(running.url)
     await running.stop()
@@ -189,7 +212,8 @@ describe.each(CASES)('kit init on $fixture', (c) => {
     const doctor = await runKit(['doctor', '--json'], { cwd: dir, env: DEPLOY_ENV })
     const report = JSON.parse(doctor.stdout)
     const errors = report.results.filter(
-      (r: { status: string; severity: string }) => r.status === 'fail' && ['critical', 'high'].includes(r.severity),
+      (r: { status: string; severity: string }) =>
+        r.status === 'fail' && ['critical', 'high'].includes(r.severity),
     )
     expect(errors).toEqual([])
     expect(doctor.code).toBe(0)

@@ -1,5 +1,14 @@
 import { execFile } from 'node:child_process'
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs'
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, relative } from 'node:path'
 import { promisify } from 'node:util'
@@ -94,7 +103,10 @@ export async function startApp(
 }
 
 /** Added and removed lines between two texts, counted by git (not by kit's own diff). */
-export async function gitLineCounts(before: string, after: string): Promise<{ added: number; removed: number }> {
+export async function gitLineCounts(
+  before: string,
+  after: string,
+): Promise<{ added: number; removed: number }> {
   try {
     await exec('git', ['diff', '--no-index', '--numstat', before, after])
     return { added: 0, removed: 0 }

@@ -47,7 +47,11 @@ function freeNames(value: AstNode): string[] {
     const parent = parents[parents.length - 1]
     if (node.type !== 'Identifier') return
     if (parent?.type === 'MemberExpression' && parent.property === node && !parent.computed) return
-    if ((parent?.type === 'ObjectProperty' || parent?.type === 'ObjectMethod') && parent.key === node && !parent.computed) {
+    if (
+      (parent?.type === 'ObjectProperty' || parent?.type === 'ObjectMethod') &&
+      parent.key === node &&
+      !parent.computed
+    ) {
       if (!parent.shorthand) return
     }
     const isDeclaration =
@@ -74,7 +78,9 @@ function reindent(source: string, node: AstNode, indent: string): string {
   const base = /^[ \t]*/.exec(source.slice(lineStart))![0]
   return text
     .split('\n')
-    .map((line, i) => (i === 0 ? line : indent + (line.startsWith(base) ? line.slice(base.length) : line.trimStart())))
+    .map((line, i) =>
+      i === 0 ? line : indent + (line.startsWith(base) ? line.slice(base.length) : line.trimStart()),
+    )
     .join('\n')
 }
 
@@ -92,7 +98,10 @@ export function carryOptions(
   const leftOut: LeftOut[] = []
   for (const property of (options?.properties ?? []) as AstNode[]) {
     if (property.type === 'SpreadElement') {
-      leftOut.push({ key: `...${source.slice(property.argument.start, property.argument.end)}`, reason: 'a spread' })
+      leftOut.push({
+        key: `...${source.slice(property.argument.start, property.argument.end)}`,
+        reason: 'a spread',
+      })
       continue
     }
     const key = property.computed ? undefined : (property.key.name ?? property.key.value)

@@ -82,7 +82,11 @@ function tierName(m: FoundMiddleware, taken: Set<string>): string {
 }
 
 /** `limit`/`max` and `windowMs`/`timeWindow` of one limiter, as kit tier properties. */
-function tierEntries(source: string, m: FoundMiddleware, indent: string): { entries: ConfigEntry[]; finding: Finding } {
+function tierEntries(
+  source: string,
+  m: FoundMiddleware,
+  indent: string,
+): { entries: ConfigEntry[]; finding: Finding } {
   const { carried, leftOut } = carryOptions(source, m.options, indent)
   const entries: ConfigEntry[] = []
   const used: string[] = []
@@ -123,7 +127,9 @@ function tierEntries(source: string, m: FoundMiddleware, indent: string): { entr
 }
 
 async function knexMigrations(root: string): Promise<{ file?: string; entries: ConfigEntry[] }> {
-  const file = ['knexfile.ts', 'knexfile.js', 'knexfile.cjs', 'knexfile.mjs'].find((f) => existsSync(join(root, f)))
+  const file = ['knexfile.ts', 'knexfile.js', 'knexfile.cjs', 'knexfile.mjs'].find((f) =>
+    existsSync(join(root, f)),
+  )
   if (!file) return { entries: [] }
   const program = await parseSource(readFileSync(join(root, file), 'utf8'), file)
   const entries: ConfigEntry[] = []
@@ -153,19 +159,36 @@ export async function planConfig(root: string, source: string, scan: EntryScan):
     if (m.kind === 'helmet') {
       const { carried, leftOut } = carryOptions(source, m.options, INDENT.repeat(2))
       const kept = carried.filter((p) => !FASTIFY_HELMET_ONLY.has(p.key))
-      for (const p of carried) if (FASTIFY_HELMET_ONLY.has(p.key)) leftOut.push({ key: p.key, reason: 'a @fastify/helmet switch' })
+      for (const p of carried)
+        if (FASTIFY_HELMET_ONLY.has(p.key)) leftOut.push({ key: p.key, reason: 'a @fastify/helmet switch' })
       security.push(...kept.map((p) => ({ text: p.text })))
-      findings.push({ package: m.pkg, call: oneLine(m.call), becomes: 'security', carried: kept.map((p) => p.key), leftOut })
+      findings.push({
+        package: m.pkg,
+        call: oneLine(m.call),
+        becomes: 'security',
+        carried: kept.map((p) => p.key),
+        leftOut,
+      })
     } else if (m.kind === 'cors') {
       const { carried, leftOut } = carryOptions(source, m.options, INDENT.repeat(3))
       const kept = carried.filter((p) => CORS_KEYS.has(p.key))
-      for (const p of carried) if (!CORS_KEYS.has(p.key)) leftOut.push({ key: p.key, reason: 'no kit equivalent' })
+      for (const p of carried)
+        if (!CORS_KEYS.has(p.key)) leftOut.push({ key: p.key, reason: 'no kit equivalent' })
       // cors() with no origin answered every origin: kit allows none until told, so keep the app's behaviour visible.
       if (!kept.some((p) => p.key === 'origin') && !leftOut.some((l) => l.key === 'origin')) {
-        cors.push({ comment: `${m.pkg} allowed every origin: narrow this to your front-ends` }, { text: 'origin: true' })
+        cors.push(
+          { comment: `${m.pkg} allowed every origin: narrow this to your front-ends` },
+          { text: 'origin: true' },
+        )
       }
       cors.push(...kept.map((p) => ({ text: p.text })))
-      findings.push({ package: m.pkg, call: oneLine(m.call), becomes: 'security.cors', carried: kept.map((p) => p.key), leftOut })
+      findings.push({
+        package: m.pkg,
+        call: oneLine(m.call),
+        becomes: 'security.cors',
+        carried: kept.map((p) => p.key),
+        leftOut,
+      })
     } else if (m.kind === 'rate-limit') {
       const name = tierName(m, taken)
       const { entries, finding } = tierEntries(source, m, INDENT.repeat(4))
@@ -199,7 +222,10 @@ export async function planConfig(root: string, source: string, scan: EntryScan):
   if (tiers.length > 0) {
     entries.push({
       key: 'rateLimit',
-      entries: [{ key: 'tiers', entries: tiers }, ...(routes.length > 0 ? [{ key: 'routes', entries: routes }] : [])],
+      entries: [
+        { key: 'tiers', entries: tiers },
+        ...(routes.length > 0 ? [{ key: 'routes', entries: routes }] : []),
+      ],
     })
   }
   const level = scan.loggerOptions

@@ -53,7 +53,11 @@ function fastifyArguments(source: string, call: AstNode, configName: string): Te
   const open = source.indexOf('(', call.callee.end)
   if (!options) return { start: open + 1, end: call.end - 1, text: kitOptions }
   if (options.type !== 'ObjectExpression') {
-    return { start: options.start, end: options.end, text: `{ ...${source.slice(options.start, options.end)}, ...${kitOptions} }` }
+    return {
+      start: options.start,
+      end: options.end,
+      text: `{ ...${source.slice(options.start, options.end)}, ...${kitOptions} }`,
+    }
   }
   const others = (options.properties as AstNode[]).filter(
     (p) => p.type === 'SpreadElement' || !['logger', 'trustProxy', 'loggerInstance'].includes(p.key?.name),
@@ -95,7 +99,8 @@ export function editEntry(
     )
     return { text: source, manual, notes }
   }
-  const esmSyntax = project.moduleSystem === 'esm' || scan.imports.some((i) => i.node.type === 'ImportDeclaration')
+  const esmSyntax =
+    project.moduleSystem === 'esm' || scan.imports.some((i) => i.node.type === 'ImportDeclaration')
   const wrap = app.context === 'top-level' && project.moduleSystem === 'commonjs'
   if (wrap && scan.exportsApp) {
     notes.push(
@@ -122,7 +127,12 @@ export function editEntry(
     edits.push({ start: at, end: at, text: `\n${importLines.join('\n')}` })
   } else {
     const directives = (program.directives ?? []) as AstNode[]
-    const at = directives.length > 0 ? endOfLine(source, directives[directives.length - 1]!.end) + 1 : source.startsWith('#!') ? endOfLine(source, 0) + 1 : 0
+    const at =
+      directives.length > 0
+        ? endOfLine(source, directives[directives.length - 1]!.end) + 1
+        : source.startsWith('#!')
+          ? endOfLine(source, 0) + 1
+          : 0
     edits.push({ start: at, end: at, text: `${importLines.join('\n')}\n` })
   }
 
@@ -149,11 +159,15 @@ export function editEntry(
     // `.then(callback)` only where the result of listen() is not used (`const server = app.listen()`).
     const keepCallback = callback && callback.params.length === 0 && !listen.resultUsed
     if (callback && !keepCallback) {
-      notes.push('The listen callback was dropped: kit.listen() rejects when the port cannot be used, and logs the address it listens on.')
+      notes.push(
+        'The listen callback was dropped: kit.listen() rejects when the port cannot be used, and logs the address it listens on.',
+      )
     }
     const port = listen.port ? source.slice(listen.port.start, listen.port.end) : undefined
     if (port && !/port/i.test(port)) {
-      notes.push(`The app listened on ${port}; kit.listen() uses PORT (default 3000): set PORT, or pass kit.listen({ port }).`)
+      notes.push(
+        `The app listened on ${port}; kit.listen() uses PORT (default 3000): set PORT, or pass kit.listen({ port }).`,
+      )
     }
     const call = `${kitName}.listen()${keepCallback ? `.then(${source.slice(callback.start, callback.end)})` : ''}`
     const text = !listen.awaited && listen.canAwait ? `await ${call}` : call

@@ -43,7 +43,8 @@ export function walk(node: AstNode, visit: (node: AstNode, parents: readonly Ast
     visit(current, parents)
     parents.push(current)
     for (const [key, value] of Object.entries(current)) {
-      if (key === 'loc' || key === 'leadingComments' || key === 'trailingComments' || key === 'extra') continue
+      if (key === 'loc' || key === 'leadingComments' || key === 'trailingComments' || key === 'extra')
+        continue
       if (Array.isArray(value)) {
         for (const item of value) if (isNode(item)) step(item)
       } else if (isNode(value)) step(value)

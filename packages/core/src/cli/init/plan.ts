@@ -115,7 +115,13 @@ export async function planInit(root: string, entryOption?: string): Promise<Plan
     // Removed lines that were not rewritten in place: those are counted in `changed` already.
     const removed = diff.removed - Math.min(diff.removed, diff.rewritten)
     linesRemoved += removed
-    files.push({ path: file, action: 'update', diff: diff.text, linesChanged: diff.changed, linesRemoved: removed })
+    files.push({
+      path: file,
+      action: 'update',
+      diff: diff.text,
+      linesChanged: diff.changed,
+      linesRemoved: removed,
+    })
     writes.push({ path, text: after, create: false })
   }
 

@@ -99,7 +99,10 @@ function moduleSystemOf(entry: string, pkg: PackageJson): ModuleSystem {
 /** Reads package.json and finds the entry file; KIT_CLI_INIT_* errors say what is missing. */
 export function readProject(root: string, entryOption?: string): Project {
   const pkg = readPackageJson(root)
-  const dependencies = new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {})])
+  const dependencies = new Set([
+    ...Object.keys(pkg.dependencies ?? {}),
+    ...Object.keys(pkg.devDependencies ?? {}),
+  ])
   const framework: Framework | undefined = dependencies.has('express')
     ? 'express'
     : dependencies.has('fastify')

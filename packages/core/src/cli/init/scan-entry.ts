@@ -1,6 +1,6 @@
-import type { Framework } from './project.ts'
 import { type DuplicateKind, KNOWN_PACKAGES, MIDDLEWARE_KINDS } from './known-packages.ts'
 import { type AstNode, stringValue, walk } from './parse-source.ts'
+import type { Framework } from './project.ts'
 
 /** An `import`/`require` of a package at the top of the file. */
 export interface ImportStatement {
@@ -81,7 +81,10 @@ const FUNCTION_TYPES = new Set([
 const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'all', 'options', 'head'])
 
 const unwrap = (node: AstNode | undefined): AstNode | undefined =>
-  node && (node.type === 'TSAsExpression' || node.type === 'TSNonNullExpression' || node.type === 'ParenthesizedExpression')
+  node &&
+  (node.type === 'TSAsExpression' ||
+    node.type === 'TSNonNullExpression' ||
+    node.type === 'ParenthesizedExpression')
     ? unwrap(node.expression)
     : node
 
@@ -103,7 +106,9 @@ function requiredPackage(node: AstNode | undefined): string | undefined {
 function patternNames(node: AstNode): string[] {
   if (node.type === 'Identifier') return [node.name]
   if (node.type === 'ObjectPattern') {
-    return node.properties.flatMap((p: AstNode) => patternNames(p.type === 'RestElement' ? p.argument : p.value))
+    return node.properties.flatMap((p: AstNode) =>
+      patternNames(p.type === 'RestElement' ? p.argument : p.value),
+    )
   }
   if (node.type === 'ArrayPattern') return node.elements.filter(Boolean).flatMap(patternNames)
   if (node.type === 'AssignmentPattern') return patternNames(node.left)
@@ -142,7 +147,8 @@ export function scanEntry(
     const n = unwrap(callee)
     if (!n) return undefined
     if (n.type === 'Identifier') return localPackage.get(n.name)
-    if (n.type === 'MemberExpression' && n.object.type === 'Identifier') return localPackage.get(n.object.name)
+    if (n.type === 'MemberExpression' && n.object.type === 'Identifier')
+      return localPackage.get(n.object.name)
     return requiredPackage(n)
   }
 
@@ -178,7 +184,10 @@ export function scanEntry(
           const fn = [...parents].reverse().find((p) => FUNCTION_TYPES.has(p.type))
           scan.app = {
             name: node.id.name,
-            statement: parents[parents.length - 2]?.type === 'ExportNamedDeclaration' ? parents[parents.length - 2]! : statement,
+            statement:
+              parents[parents.length - 2]?.type === 'ExportNamedDeclaration'
+                ? parents[parents.length - 2]!
+                : statement,
             call: init,
             context: fn ? (fn.async ? 'async-function' : 'sync-function') : 'top-level',
           }
@@ -187,37 +196,56 @@ export function scanEntry(
         }
         const callee = unwrap(init.callee)
         const calleeName =
-          callee?.type === 'Identifier' ? callee.name : callee?.type === 'MemberExpression' ? callee.property.name : ''
+          callee?.type === 'Identifier'
+            ? callee.name
+            : callee?.type === 'MemberExpression'
+              ? callee.property.name
+              : ''
         if (calleeName === 'createServer' && init.arguments.some((a: AstNode) => a.type === 'Identifier')) {
           serverVariables.add(node.id.name)
         }
       }
     }
-    if (node.type === 'FunctionDeclaration' && parents.length === 1 && node.id) scan.declaredNames.add(node.id.name)
+    if (node.type === 'FunctionDeclaration' && parents.length === 1 && node.id)
+      scan.declaredNames.add(node.id.name)
     if (node.type === 'MemberExpression') {
       const object = node.object
-      if (object.type === 'MemberExpression' && object.object.name === 'process' && object.property.name === 'env') {
+      if (
+        object.type === 'MemberExpression' &&
+        object.object.name === 'process' &&
+        object.property.name === 'env'
+      ) {
         const name = node.computed ? stringValue(node.property) : node.property.name
         if (name) envNames.add(name)
       }
     }
     if (node.type === 'VariableDeclarator' && node.id.type === 'ObjectPattern') {
       const init = unwrap(node.init)
-      if (init?.type === 'MemberExpression' && init.object.name === 'process' && init.property.name === 'env') {
+      if (
+        init?.type === 'MemberExpression' &&
+        init.object.name === 'process' &&
+        init.property.name === 'env'
+      ) {
         for (const p of node.id.properties) if (p.key?.type === 'Identifier') envNames.add(p.key.name)
       }
     }
   })
   for (const entry of imports) for (const local of entry.locals) scan.declaredNames.add(local)
   scan.alreadyKit =
-    imports.some((i) => i.pkg === '@kit/core') && calls.some(({ node }) => node.callee.name === 'productionize')
+    imports.some((i) => i.pkg === '@kit/core') &&
+    calls.some(({ node }) => node.callee.name === 'productionize')
 
   const app = scan.app
   const optionsOf = (call: AstNode): AstNode | undefined => {
     const first = unwrap(call.arguments[0])
     return first?.type === 'ObjectExpression' ? first : undefined
   }
-  const found = (pkg: string, call: AstNode, text: string, extra: Partial<FoundMiddleware> = {}): FoundMiddleware => {
+  const found = (
+    pkg: string,
+    call: AstNode,
+    text: string,
+    extra: Partial<FoundMiddleware> = {},
+  ): FoundMiddleware => {
     const options = pkg === 'morgan' ? undefined : optionsOf(call)
     return {
       kind: KNOWN_PACKAGES[pkg]!,
@@ -272,7 +300,11 @@ export function scanEntry(
       }
       const statement = statementOf(parents)
       if (known.every(Boolean) && statement) scan.removals.push({ ...span(statement), kind: 'statement' })
-      else handlers.forEach((arg, i) => known[i] && scan.removals.push(argumentSpan(args, args.indexOf(arg))))
+      else {
+        for (const [i, arg] of handlers.entries()) {
+          if (known[i]) scan.removals.push(argumentSpan(args, args.indexOf(arg)))
+        }
+      }
     } else if (onApp && method === 'register') {
       const pkg = packageOfCallee(node.arguments[0]) ?? requiredPackage(node.arguments[0])
       const statement = statementOf(parents)
@@ -293,10 +325,16 @@ export function scanEntry(
       args.slice(1, -1).forEach((arg, i) => {
         const k = knownArgument(arg)
         if (!k || KNOWN_PACKAGES[k.pkg] !== 'rate-limit') return
-        scan.middleware.push(found(k.pkg, k.call, sourceText(node), { path, ...(k.variable ? { variable: k.variable } : {}) }))
+        scan.middleware.push(
+          found(k.pkg, k.call, sourceText(node), { path, ...(k.variable ? { variable: k.variable } : {}) }),
+        )
         scan.removals.push(argumentSpan(args, i + 1))
       })
-    } else if (method === 'listen' && !scan.listen && (onApp || (target !== undefined && serverVariables.has(target)))) {
+    } else if (
+      method === 'listen' &&
+      !scan.listen &&
+      (onApp || (target !== undefined && serverVariables.has(target)))
+    ) {
       const parent = parents[parents.length - 1]
       const fn = [...parents].reverse().find((p) => FUNCTION_TYPES.has(p.type))
       const args = node.arguments as AstNode[]
@@ -353,7 +391,8 @@ export function scanEntry(
 }
 
 function isExportOf(statement: AstNode, name: string): boolean {
-  if (statement.type === 'ExportDefaultDeclaration' || statement.type === 'ExportNamedDeclaration') return true
+  if (statement.type === 'ExportDefaultDeclaration' || statement.type === 'ExportNamedDeclaration')
+    return true
   if (statement.type !== 'ExpressionStatement') return false
   const e = statement.expression
   if (e.type !== 'AssignmentExpression') return false
@@ -361,7 +400,9 @@ function isExportOf(statement: AstNode, name: string): boolean {
   const isModuleExports =
     (left.type === 'MemberExpression' && left.object.name === 'module' && left.property.name === 'exports') ||
     (left.type === 'MemberExpression' && left.object.name === 'exports') ||
-    (left.type === 'MemberExpression' && left.object.type === 'MemberExpression' && left.object.object.name === 'module')
+    (left.type === 'MemberExpression' &&
+      left.object.type === 'MemberExpression' &&
+      left.object.object.name === 'module')
   return isModuleExports && JSON.stringify(e.right).includes(`"name":"${name}"`)
 }
 
@@ -382,7 +423,11 @@ function references(program: AstNode, name: string): AstNode[] {
     const parent = parents[parents.length - 1]
     if (!parent) return
     if (parent.type === 'MemberExpression' && parent.property === node && !parent.computed) return
-    if ((parent.type === 'ObjectProperty' || parent.type === 'ObjectMethod') && parent.key === node && !parent.computed) {
+    if (
+      (parent.type === 'ObjectProperty' || parent.type === 'ObjectMethod') &&
+      parent.key === node &&
+      !parent.computed
+    ) {
       if (!parent.shorthand) return
       // A shorthand { logger } holds the same name as key and value: count it once.
       if (parent.value !== node && parent.value?.type === 'Identifier') return
@@ -405,7 +450,8 @@ function removeUnusedDeclarations(
   scan: EntryScan,
   knownVariables: Map<string, { pkg: string; call: AstNode; statement: AstNode }>,
 ): void {
-  const removed = (node: AstNode): boolean => scan.removals.some((r) => node.start >= r.start && node.end <= r.end)
+  const removed = (node: AstNode): boolean =>
+    scan.removals.some((r) => node.start >= r.start && node.end <= r.end)
   const unused = (name: string): boolean => references(program, name).every(removed)
   // Two passes: removing `const limiter = rateLimit()` frees `rateLimit`'s import.
   for (let pass = 0; pass < 2; pass++) {

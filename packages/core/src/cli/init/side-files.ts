@@ -1,5 +1,5 @@
-import { z } from 'zod'
 import { renderEnvExample } from '@kit/env'
+import { z } from 'zod'
 
 /**
  * The Procfile with `release: kit release`: created with a `web:` line from

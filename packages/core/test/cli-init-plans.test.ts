@@ -1,0 +1,194 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, describe, expect, test } from 'vitest'
+import { runInProcess, type TempProject, tempProject } from './cli-helpers.ts'
+
+// The shapes of hand-wired apps kit init meets, planned in-process (the
+// end-to-end runs with real servers are in cli-init.test.ts).
+let project: TempProject | undefined
+afterEach(() => {
+  project?.remove()
+  project = undefined
+})
+
+const pkg = (deps: string[], extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ name: 'app', dependencies: Object.fromEntries(deps.map((d) => [d, '*'])), ...extra })
+
+async function plan(files: Record<string, string>, args: string[] = []) {
+  project = tempProject(files)
+  const run = await runInProcess(['init', '--json', ...args], { cwd: project.dir })
+  expect(run.stderr).toBe('')
+  expect(run.code).toBe(0)
+  const result = JSON.parse(run.stdout)
+  const file = (path: string) => result.files.find((f: { path: string }) => f.path === path)
+  return { ...result, file }
+}
+
+describe('kit init plans', () => {
+  test('a limiter on one route becomes a tier for that path, and the argument goes', async () => {
+    const result = await plan({
+      'package.json': pkg(['express', 'express-rate-limit'], { type: 'module' }),
+      'app.js': `import express from 'express'
+import { rateLimit } from 'express-rate-limit'
+
+const loginLimiter = rateLimit({ windowMs: 60_000, max: 5 })
+const app = express()
+app.post('/login', loginLimiter, (req, res) => res.send('ok'))
+app.listen(3000)
+`,
+    })
+    const config = result.file('kit.config.js').content
+    expect(config).toContain('login: {\n        limit: 5,\n        windowMs: 60_000,')
+    expect(config).toContain("'/login': 'login'")
+    const diff = result.file('app.js').diff
+    expect(diff).toContain("+app.post('/login', (req, res) => res.send('ok'))")
+    expect(diff).toContain('-const loginLimiter')
+    expect(diff).toContain("-import { rateLimit } from 'express-rate-limit'")
+    expect(diff).toContain('+await kit.listen()')
+    expect(result.notes.join('\n')).toContain('The app listened on 3000')
+  })
+
+  test('CommonJS with a pino instance, http.createServer and terminus: all replaced, main() wraps the start', async () => {
+    const result = await plan({
+      'package.json': pkg(['express', 'pino', 'pino-http', '@godaddy/terminus'], { main: 'index.js' }),
+      'index.js': `const http = require('http')
+const express = require('express')
+const pino = require('pino')
+const pinoHttp = require('pino-http')
+const { createTerminus } = require('@godaddy/terminus')
+
+const logger = pino({ level: 'debug' })
+const app = express()
+app.use(pinoHttp({ logger }))
+app.get('/', (req, res) => res.send('hi'))
+const server = http.createServer(app)
+createTerminus(server, { healthChecks: { '/healthz': async () => {} } })
+server.listen(process.env.PORT || 3000)
+`,
+    })
+    expect(result.found.map((f: { package: string }) => f.package)).toEqual([
+      'pino-http',
+      '@godaddy/terminus',
+    ])
+    expect(result.file('kit.config.js').content).toContain("logger: {\n    level: 'debug',")
+    expect(result.file('kit.config.js').content).toContain("const { defineConfig } = require('@kit/core')")
+    const diff = result.file('index.js').diff
+    for (const gone of [
+      "-const pino = require('pino')",
+      '-const logger = pino',
+      '-app.use(pinoHttp',
+      '-createTerminus(server',
+    ]) {
+      expect(diff).toContain(gone)
+    }
+    expect(diff).toContain("+const config = require('./kit.config.js')")
+    expect(diff).toContain('+async function main() {')
+    expect(diff).toContain('+await kit.listen()')
+    expect(diff).toContain('+main().catch(')
+    expect(result.manual).toEqual([])
+  })
+
+  test("Fastify created with require('fastify')({ logger: true }) gets fastifyOptions()", async () => {
+    const result = await plan({
+      'package.json': pkg(['fastify']),
+      'server.js': `const fastify = require('fastify')({ logger: true, bodyLimit: 1000 })
+fastify.get('/', async () => 'hi')
+fastify.listen({ port: 3000 }, (err) => {
+  if (err) process.exit(1)
+})
+`,
+    })
+    const diff = result.file('server.js').diff
+    expect(diff).toContain(
+      "+const fastify = require('fastify')({ ...fastifyOptions(config), bodyLimit: 1000 })",
+    )
+    expect(diff).toContain("+const { fastifyOptions, productionize } = require('@kit/core')")
+    expect(diff).toContain('+await kit.listen()')
+    expect(result.notes.join('\n')).toContain('listen callback was dropped')
+  })
+
+  test('options that use variables of the file are left out, named, with the reason', async () => {
+    const result = await plan({
+      'package.json': pkg(['express', 'cors']),
+      'app.js': `const express = require('express')
+const cors = require('cors')
+const allowed = ['https://a.example']
+const app = express()
+app.use(cors({ origin: allowed, maxAge: 600 }))
+module.exports = app
+`,
+    })
+    const cors = result.found.find((f: { package: string }) => f.package === 'cors')
+    expect(cors.carried).toEqual(['maxAge'])
+    expect(cors.leftOut).toEqual([{ key: 'origin', reason: 'uses allowed from your file' }])
+    expect(result.manual[0]).toContain('No `app.listen()` found')
+    expect(result.notes.join('\n')).toContain('app is exported')
+  })
+
+  test('an app made in a function that is not async: a step by hand, the entry file untouched', async () => {
+    const result = await plan({
+      'package.json': pkg(['express'], { type: 'module' }),
+      'app.js': `import express from 'express'
+export function createApp() {
+  const app = express()
+  return app
+}
+`,
+    })
+    expect(result.file('app.js').action).toBe('unchanged')
+    expect(result.manual[0]).toContain('not async')
+  })
+
+  test("the user's kit.config, .env.example and release line are kept, never overwritten", async () => {
+    const files = {
+      'package.json': pkg(['express'], { type: 'module', scripts: { start: 'node app.js' } }),
+      'app.js': "import express from 'express'\nconst app = express()\nawait app.listen(3000)\n",
+      'kit.config.js': 'export default { csp: false }\n',
+      '.env.example': 'MINE=1\n',
+      Procfile: 'web: node app.js\nrelease: ./migrate.sh\n',
+    }
+    const result = await plan(files, ['--write'])
+    expect(result.file('kit.config.js').action).toBe('kept')
+    expect(result.file('.env.example').action).toBe('kept')
+    expect(result.file('Procfile').action).toBe('unchanged')
+    expect(result.notes.join('\n')).toContain('release: ./migrate.sh')
+    for (const name of ['kit.config.js', '.env.example', 'Procfile'] as const) {
+      expect(readFileSync(join(project!.dir, name), 'utf8')).toBe(files[name])
+    }
+    // The entry file imports the config that is there.
+    expect(readFileSync(join(project!.dir, 'app.js'), 'utf8')).toContain(
+      "import config from './kit.config.js'",
+    )
+  })
+
+  test('an ESM Procfile-less app gets web and release lines; an existing .gitignore keeps its lines', async () => {
+    const result = await plan({
+      'package.json': pkg(['express'], { type: 'module', scripts: { start: 'node app.js' } }),
+      'app.js': "import express from 'express'\nconst app = express()\napp.listen(3000)\n",
+      '.gitignore': 'node_modules',
+    })
+    expect(result.file('Procfile').content).toBe('web: npm start\nrelease: kit release\n')
+    expect(result.file('.gitignore').diff).toContain('+.kit/')
+    expect(result.file('.gitignore').diff).toContain(' node_modules')
+    expect(result.linesChanged).toBe(5)
+  })
+})
+
+describe('kit init refuses with a KIT_* error', () => {
+  test.each([
+    ['no package.json', {}, 'KIT_CLI_INIT_NO_APP'],
+    ['no framework', { 'package.json': pkg(['koa']) }, 'KIT_CLI_INIT_NO_APP'],
+    ['no entry file', { 'package.json': pkg(['express']) }, 'KIT_CLI_INIT_NO_ENTRY'],
+    [
+      'a syntax error',
+      { 'package.json': pkg(['express']), 'app.js': 'const app = express(\n' },
+      'KIT_CLI_INIT_PARSE_FAILED',
+    ],
+  ])('%s', async (_name, files, code) => {
+    project = tempProject(files as Record<string, string>)
+    const run = await runInProcess(['init'], { cwd: project.dir })
+    expect(run.code).toBe(1)
+    expect(run.stderr).toContain(code)
+    expect(run.stderr).not.toMatch(/TypeError|at .*\.ts:\d+/)
+  })
+})
