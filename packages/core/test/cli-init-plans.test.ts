@@ -125,6 +125,39 @@ module.exports = app
     expect(result.notes.join('\n')).toContain('app is exported')
   })
 
+  test("helmet's own middlewares, a Redis store, trust proxy and dotenv", async () => {
+    const result = await plan({
+      'package.json': pkg(['express', 'helmet', 'express-rate-limit', 'rate-limit-redis', 'dotenv'], {
+        type: 'module',
+      }),
+      'app.js': `import 'dotenv/config'
+import express from 'express'
+import helmet from 'helmet'
+import { rateLimit } from 'express-rate-limit'
+import { RedisStore } from 'rate-limit-redis'
+
+const app = express()
+app.set('trust proxy', 1)
+app.use(helmet.contentSecurityPolicy({ directives: { defaultSrc: ["'self'"] } }))
+app.use(rateLimit({ windowMs: 60000, limit: 50, store: new RedisStore({ sendCommand: () => {} }) }))
+app.listen(process.env.PORT)
+`,
+    })
+    const config = result.file('kit.config.js').content
+    expect(config).toContain("contentSecurityPolicy: {\n      directives: { defaultSrc: [\"'self'\"] },")
+    expect(config).toContain('global: {\n        limit: 50,\n        windowMs: 60000,')
+    const limiter = result.found.find((f: { package: string }) => f.package === 'express-rate-limit')
+    expect(limiter.leftOut).toEqual([{ key: 'store', reason: expect.stringContaining('REDIS_URL') }])
+    const diff = result.file('app.js').diff
+    for (const gone of ["-app.set('trust proxy', 1)", "-import { RedisStore } from 'rate-limit-redis'", '-app.use(helmet.']) {
+      expect(diff).toContain(gone)
+    }
+    expect(diff).toContain(" import 'dotenv/config'")
+    const notes = result.notes.join('\n')
+    expect(notes).toContain('TRUST_PROXY')
+    expect(notes).toContain('dotenv')
+  })
+
   test('an app made in a function that is not async: a step by hand, the entry file untouched', async () => {
     const result = await plan({
       'package.json': pkg(['express'], { type: 'module' }),

@@ -115,6 +115,8 @@ function tierEntries(
   entries.push({ text: `windowMs: ${window}` })
   if (windowMs) used.push('windowMs')
   if (timeWindow) used.push('timeWindow')
+  const store = leftOut.find((l) => l.key === 'store')
+  if (store) store.reason = 'kit keeps its own store: set REDIS_URL to share the counts between instances'
   for (const p of carried) {
     if (!used.includes(p.key) && !leftOut.some((l) => l.key === p.key)) {
       leftOut.push({ key: p.key, reason: 'no kit equivalent yet (see docs/rate-limiting.md)' })
@@ -156,7 +158,19 @@ export async function planConfig(root: string, source: string, scan: EntryScan):
   const routes: ConfigEntry[] = []
   const taken = new Set<string>()
   for (const m of scan.middleware) {
-    if (m.kind === 'helmet') {
+    if (m.kind === 'helmet' && m.member) {
+      // helmet.contentSecurityPolicy({...}) is helmet({ contentSecurityPolicy: {...} }).
+      const { carried, leftOut } = carryOptions(source, m.options, INDENT.repeat(3))
+      if (carried.length > 0)
+        security.push({ key: m.member, entries: carried.map((p) => ({ text: p.text })) })
+      findings.push({
+        package: m.pkg,
+        call: oneLine(m.call),
+        becomes: `security.${m.member}`,
+        carried: carried.map((p) => p.key),
+        leftOut,
+      })
+    } else if (m.kind === 'helmet') {
       const { carried, leftOut } = carryOptions(source, m.options, INDENT.repeat(2))
       const kept = carried.filter((p) => !FASTIFY_HELMET_ONLY.has(p.key))
       for (const p of carried)
@@ -232,6 +246,11 @@ export async function planConfig(root: string, source: string, scan: EntryScan):
     .flatMap((options) => carryOptions(source, options, INDENT.repeat(2)).carried)
     .find((p) => p.key === 'level')
   if (level) entries.push({ key: 'logger', entries: [{ text: level.text }] })
+  if (scan.trustProxy !== undefined) {
+    notes.push(
+      `The app trusted proxies with ${oneLine(scan.trustProxy)}: kit takes this from TRUST_PROXY (a hop count, IPs or CIDRs; the Heroku, Render and Fly presets set it). Set it in the deploy environment.`,
+    )
+  }
   const knex = await knexMigrations(root)
   if (knex.file) {
     notes.push(`${knex.file} found: kit release and kit migrate run the migrations it points at.`)

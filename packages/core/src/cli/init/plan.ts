@@ -84,6 +84,11 @@ export async function planInit(root: string, entryOption?: string): Promise<Plan
   let linesChanged = 0
   let linesRemoved = 0
 
+  if (project.dependencies.has('dotenv')) {
+    notes.push(
+      'dotenv: kit reads .env and .env.local itself outside production (never in production); you can drop dotenv.',
+    )
+  }
   const existingConfig = findConfigFile(root)
   const { name, format } = configFileName(project)
   const configPath = existingConfig ?? join(root, name)

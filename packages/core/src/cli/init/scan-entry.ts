@@ -19,6 +19,8 @@ export interface FoundMiddleware {
   path?: string
   /** The variable holding it (`const loginLimiter = rateLimit(...)`), for naming a tier. */
   variable?: string
+  /** One of helmet's own middlewares (`helmet.contentSecurityPolicy(...)`): its option name. */
+  member?: string
   /** Source text of the call, for the report. */
   call: string
 }
@@ -69,6 +71,8 @@ export interface EntryScan {
   exportsApp: boolean
   /** Fastify's constructor options, to hand to fastifyOptions(). */
   fastifyOptions?: AstNode
+  /** How the app trusted proxies (`app.set('trust proxy', 1)`, Fastify `trustProxy`): kit reads TRUST_PROXY. */
+  trustProxy?: string
 }
 
 const FUNCTION_TYPES = new Set([
@@ -256,11 +260,19 @@ export function scanEntry(
     }
   }
   /** A middleware argument kit replaces: `helmet()`, `limiter`, `pinoHttp({ logger })`. */
-  const knownArgument = (arg: AstNode): { pkg: string; call: AstNode; variable?: string } | undefined => {
+  const knownArgument = (
+    arg: AstNode,
+  ): { pkg: string; call: AstNode; variable?: string; member?: string } | undefined => {
     const n = unwrap(arg)
     if (n?.type === 'CallExpression') {
       const pkg = packageOfCallee(n.callee)
-      if (pkg && MIDDLEWARE_KINDS.has(KNOWN_PACKAGES[pkg]!)) return { pkg, call: n }
+      const callee = unwrap(n.callee)
+      const member =
+        pkg === 'helmet' && callee?.type === 'MemberExpression' && !callee.computed
+          ? callee.property.name
+          : undefined
+      if (pkg && MIDDLEWARE_KINDS.has(KNOWN_PACKAGES[pkg]!))
+        return { pkg, call: n, ...(member ? { member } : {}) }
     }
     if (n?.type === 'Identifier') {
       const known = knownVariables.get(n.name)
@@ -295,6 +307,7 @@ export function scanEntry(
           found(k.pkg, k.call, sourceText(node), {
             ...(path !== undefined ? { path } : {}),
             ...(k.variable ? { variable: k.variable } : {}),
+            ...(k.member ? { member: k.member } : {}),
           }),
         )
       }
@@ -305,6 +318,16 @@ export function scanEntry(
           if (known[i]) scan.removals.push(argumentSpan(args, args.indexOf(arg)))
         }
       }
+    } else if (
+      onApp &&
+      (method === 'set' || method === 'enable') &&
+      stringValue(node.arguments[0]) === 'trust proxy'
+    ) {
+      // Set after productionize(), it would undo kit's TRUST_PROXY rule.
+      const statement = statementOf(parents)
+      if (!statement) continue
+      scan.trustProxy = method === 'enable' ? 'true' : sourceText(node.arguments[1])
+      scan.removals.push({ ...span(statement), kind: 'statement' })
     } else if (onApp && method === 'register') {
       const pkg = packageOfCallee(node.arguments[0]) ?? requiredPackage(node.arguments[0])
       const statement = statementOf(parents)
@@ -362,6 +385,8 @@ export function scanEntry(
     const options = unwrap(app.call.arguments[0])
     if (options?.type === 'ObjectExpression') {
       scan.fastifyOptions = options
+      const trust = options.properties.find((p: AstNode) => p.key?.name === 'trustProxy')
+      if (trust?.value) scan.trustProxy = sourceText(trust.value)
       const logger = options.properties.find((p: AstNode) => p.key?.name === 'logger')
       if (logger?.value?.type === 'ObjectExpression') scan.loggerOptions.push(logger.value)
     }
