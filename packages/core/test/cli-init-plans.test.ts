@@ -158,6 +158,43 @@ app.listen(process.env.PORT)
     expect(notes).toContain('dotenv')
   })
 
+  test('server.js that imports the app from app.js: the app file is edited (ES modules)', async () => {
+    const result = await plan({
+      'package.json': pkg(['express', 'helmet'], { type: 'module', scripts: { start: 'node server.js' } }),
+      'app.js': `import express from 'express'
+import helmet from 'helmet'
+
+const app = express()
+app.use(helmet())
+app.get('/', (req, res) => res.send('hi'))
+export default app
+`,
+      'server.js': "import app from './app.js'\napp.listen(process.env.PORT ?? 3000)\n",
+    })
+    expect(result.project).toMatchObject({ entry: 'app.js', startedBy: 'server.js' })
+    const diff = result.file('app.js').diff
+    expect(diff).toContain('+const kit = await productionize(app, config)')
+    expect(diff).toContain('-app.use(helmet())')
+    expect(result.file('server.js')).toBeUndefined()
+    expect(result.notes.join('\n')).toContain('server.js still starts the app')
+  })
+
+  test('server.js that requires the app from app.js (CommonJS): the config, and a step by hand', async () => {
+    const result = await plan({
+      'package.json': pkg(['express', 'cors'], { main: 'server.js' }),
+      'app.js': `const express = require('express')
+const cors = require('cors')
+const app = express()
+app.use(cors({ origin: 'https://a.example' }))
+module.exports = app
+`,
+      'server.js': "const app = require('./app')\napp.listen(3000)\n",
+    })
+    expect(result.file('app.js').action).toBe('unchanged')
+    expect(result.file('kit.config.js').content).toContain("origin: 'https://a.example'")
+    expect(result.manual[0]).toContain('async factory')
+  })
+
   test('an app made in a function that is not async: a step by hand, the entry file untouched', async () => {
     const result = await plan({
       'package.json': pkg(['express'], { type: 'module' }),

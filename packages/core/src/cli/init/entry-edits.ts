@@ -1,3 +1,4 @@
+import { relative } from 'node:path'
 import type { AstNode } from './parse-source.ts'
 import type { Project } from './project.ts'
 import type { EntryScan, Removal } from './scan-entry.ts'
@@ -83,6 +84,8 @@ export function editEntry(
   scan: EntryScan,
   project: Project,
   configSpecifier: string,
+  /** The file that imports the app and listens, when it is not this one. */
+  listenedFrom?: string,
 ): EntryEdit {
   const manual: string[] = []
   const notes: string[] = []
@@ -96,6 +99,12 @@ export function editEntry(
   if (app.context === 'sync-function') {
     manual.push(
       `\`${app.name}\` is created inside a function that is not async: make it async, then add \`const kit = await productionize(${app.name}, config)\` right after it (productionize() is async).`,
+    )
+    return { text: source, manual, notes }
+  }
+  if (listenedFrom && app.context === 'top-level' && project.moduleSystem === 'commonjs') {
+    manual.push(
+      `${relative(project.root, project.entry)} exports the app for ${listenedFrom} to start, and CommonJS cannot await productionize() before the routes are added: export an async factory that awaits productionize(app, config) and adds the routes, and await it in ${listenedFrom} (docs/getting-started.md, "CommonJS"); then start the server with \`await kit.listen()\`.`,
     )
     return { text: source, manual, notes }
   }
@@ -172,6 +181,10 @@ export function editEntry(
     const call = `${kitName}.listen()${keepCallback ? `.then(${source.slice(callback.start, callback.end)})` : ''}`
     const text = !listen.awaited && listen.canAwait ? `await ${call}` : call
     edits.push({ start: listen.call.start, end: listen.call.end, text })
+  } else if (listenedFrom) {
+    notes.push(
+      `${listenedFrom} still starts the app with listen(): kit's pipeline is in place. For kit's graceful shutdown and server timeouts, export \`${kitName}\` from ${relative(project.root, project.entry)} and start it with \`await ${kitName}.listen()\` there.`,
+    )
   } else {
     manual.push(`No \`${app.name}.listen()\` found: start the server with \`await ${kitName}.listen()\`.`)
   }

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { basename, dirname, join, relative } from 'node:path'
 import { findConfigFile } from '../../config/load.ts'
+import { localImports } from './app-file.ts'
 import { type Finding, planConfig } from './config-sections.ts'
 import { editEntry } from './entry-edits.ts'
 import { parseSource } from './parse-source.ts'
@@ -29,7 +30,15 @@ export interface PlannedFile {
 }
 
 export interface InitPlan {
-  project: { framework: string; moduleSystem: string; typescript: boolean; entry: string }
+  project: {
+    framework: string
+    moduleSystem: string
+    typescript: boolean
+    /** The file that creates the app (and that init edits). */
+    entry: string
+    /** The file that starts it, when that is another one (`server.js` importing `./app.js`). */
+    startedBy?: string
+  }
   found: Finding[]
   files: PlannedFile[]
   /** Steps init could not do by itself. */
@@ -71,11 +80,36 @@ function configSpecifier(project: Project, configPath: string, source: string): 
 
 /** Everything `kit init` would do in `root`, without writing anything. */
 export async function planInit(root: string, entryOption?: string): Promise<Planned> {
-  const project = readProject(root, entryOption)
-  const source = readFileSync(project.entry, 'utf8')
+  const started = readProject(root, entryOption)
+  const startSource = readFileSync(started.entry, 'utf8')
+  const startProgram = await parseSource(startSource, relative(root, started.entry))
+  let project = started
+  let source = startSource
+  let program = startProgram
+  let scan = scanEntry(program, source, project.framework, project.moduleSystem)
+  // An entry that only listens (`server.js` importing `./app.js`): the app, and what to edit, are in the file it imports.
+  let listenedFrom: string | undefined
+  if (!scan.app && !scan.alreadyKit) {
+    for (const file of localImports(started.entry, startProgram)) {
+      const text = readFileSync(file, 'utf8')
+      const parsed = await parseSource(text, relative(root, file))
+      const moduleSystem =
+        file.endsWith('.mjs') || file.endsWith('.mts')
+          ? 'esm'
+          : file.endsWith('.cjs') || file.endsWith('.cts')
+            ? 'commonjs'
+            : started.moduleSystem
+      const found = scanEntry(parsed, text, started.framework, moduleSystem)
+      if (!found.app && !found.alreadyKit) continue
+      project = { ...started, entry: file, moduleSystem, typescript: /\.[cm]?ts$/.test(file) }
+      source = text
+      program = parsed
+      scan = found
+      listenedFrom = relative(root, started.entry)
+      break
+    }
+  }
   const entryName = relative(root, project.entry)
-  const program = await parseSource(source, entryName)
-  const scan = scanEntry(program, source, project.framework, project.moduleSystem)
   const config = await planConfig(root, source, scan)
   const files: PlannedFile[] = []
   const writes: Planned['writes'] = []
@@ -133,7 +167,14 @@ export async function planInit(root: string, entryOption?: string): Promise<Plan
   if (scan.alreadyKit) {
     files.push({ path: entryName, action: 'unchanged', reason: 'already calls productionize()' })
   } else {
-    const edit = editEntry(source, program, scan, project, configSpecifier(project, configPath, source))
+    const edit = editEntry(
+      source,
+      program,
+      scan,
+      project,
+      configSpecifier(project, configPath, source),
+      listenedFrom,
+    )
     manual.push(...edit.manual)
     notes.push(...edit.notes)
     update(entryName, source, edit.text)
@@ -162,6 +203,7 @@ export async function planInit(root: string, entryOption?: string): Promise<Plan
         moduleSystem: project.moduleSystem,
         typescript: project.typescript,
         entry: entryName,
+        ...(listenedFrom ? { startedBy: listenedFrom } : {}),
       },
       found: config.findings,
       files,
