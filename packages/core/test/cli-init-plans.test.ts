@@ -144,12 +144,16 @@ app.listen(process.env.PORT)
 `,
     })
     const config = result.file('kit.config.js').content
-    expect(config).toContain("contentSecurityPolicy: {\n      directives: { defaultSrc: [\"'self'\"] },")
+    expect(config).toContain('contentSecurityPolicy: {\n      directives: { defaultSrc: ["\'self\'"] },')
     expect(config).toContain('global: {\n        limit: 50,\n        windowMs: 60000,')
     const limiter = result.found.find((f: { package: string }) => f.package === 'express-rate-limit')
     expect(limiter.leftOut).toEqual([{ key: 'store', reason: expect.stringContaining('REDIS_URL') }])
     const diff = result.file('app.js').diff
-    for (const gone of ["-app.set('trust proxy', 1)", "-import { RedisStore } from 'rate-limit-redis'", '-app.use(helmet.']) {
+    for (const gone of [
+      "-app.set('trust proxy', 1)",
+      "-import { RedisStore } from 'rate-limit-redis'",
+      '-app.use(helmet.',
+    ]) {
       expect(diff).toContain(gone)
     }
     expect(diff).toContain(" import 'dotenv/config'")
