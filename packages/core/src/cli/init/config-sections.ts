@@ -43,7 +43,7 @@ const CORS_KEYS = new Set([
 /** @fastify/helmet's plugin switches, not header options. */
 const FASTIFY_HELMET_ONLY = new Set(['global', 'enableCSPNonces', 'hook'])
 /**
- * The package defaults a limiter had when an option was not given:
+ * The package defaults a limiter had when an option was not given (docs/internals/init-facts.md):
  * express-rate-limit 8 allows 5 per minute, @fastify/rate-limit 1000.
  */
 const LIMIT_DEFAULTS: Record<string, { limit: number; windowMs: number }> = {

@@ -15,7 +15,7 @@ export interface AstNode {
  * Parses JavaScript or TypeScript with @babel/parser, imported only here so
  * that `kit` start-up never loads it (one ~2 MB file, no dependencies, both
  * languages). Positions (start/end) index the original text, which is what
- * the edits need.
+ * the edits need. Facts: docs/internals/init-facts.md.
  */
 export async function parseSource(text: string, file: string): Promise<AstNode> {
   const { parse } = await import('@babel/parser')
@@ -65,3 +65,6 @@ export function stringValue(node: AstNode | undefined): string | undefined {
   if (node.type === 'TemplateLiteral' && node.expressions.length === 0) return node.quasis[0].value.cooked
   return undefined
 }
+
+/** Where a node is in the text: what an edit removes or replaces. */
+export const span = (node: AstNode): { start: number; end: number } => ({ start: node.start, end: node.end })

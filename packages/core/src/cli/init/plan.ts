@@ -74,7 +74,8 @@ function configSpecifier(project: Project, configPath: string, source: string): 
   if (!/\.[cm]?ts$/.test(path)) return path
   const tsImports = /from\s+['"]\.\.?\/[^'"]+\.ts['"]/.test(source)
   if (project.runsTypeScriptWithNode || tsImports) return path
-  // tsx and tsc (nodenext) map `.js` to the `.ts` file; CommonJS TypeScript takes no extension.
+  // tsx and tsc (nodenext) map `.js` to the `.ts` file; CommonJS TypeScript takes no extension
+  // (docs/internals/init-facts.md).
   return project.moduleSystem === 'esm' ? path.replace(/\.ts$/, '.js') : path.replace(/\.ts$/, '')
 }
 

@@ -1,14 +1,10 @@
+import { type ImportStatement, readImports, requiredPackage, unwrap } from './imports.ts'
 import { type DuplicateKind, KNOWN_PACKAGES, MIDDLEWARE_KINDS } from './known-packages.ts'
-import { type AstNode, stringValue, walk } from './parse-source.ts'
+import { type AstNode, span, stringValue, walk } from './parse-source.ts'
 import type { Framework } from './project.ts'
+import { removeUnusedDeclarations } from './unused-declarations.ts'
 
-/** An `import`/`require` of a package at the top of the file. */
-export interface ImportStatement {
-  pkg: string
-  locals: string[]
-  node: AstNode
-}
-
+export type { ImportStatement } from './imports.ts'
 /** One call of a package kit replaces, with the options it was given. */
 export interface FoundMiddleware {
   kind: DuplicateKind
@@ -83,60 +79,6 @@ const FUNCTION_TYPES = new Set([
   'ClassMethod',
 ])
 const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'all', 'options', 'head'])
-
-const unwrap = (node: AstNode | undefined): AstNode | undefined =>
-  node &&
-  (node.type === 'TSAsExpression' ||
-    node.type === 'TSNonNullExpression' ||
-    node.type === 'ParenthesizedExpression')
-    ? unwrap(node.expression)
-    : node
-
-/** `require('x')`, `require('x').default`, `await import('x')`: the package name. */
-function requiredPackage(node: AstNode | undefined): string | undefined {
-  const n = unwrap(node)
-  if (!n) return undefined
-  if (n.type === 'MemberExpression') return requiredPackage(n.object)
-  if (n.type === 'AwaitExpression') return requiredPackage(n.argument)
-  if (n.type === 'CallExpression' && n.callee.type === 'Identifier' && n.callee.name === 'require') {
-    return stringValue(n.arguments[0])
-  }
-  if (n.type === 'ImportExpression' || (n.type === 'CallExpression' && n.callee.type === 'Import')) {
-    return stringValue(n.source ?? n.arguments[0])
-  }
-  return undefined
-}
-
-function patternNames(node: AstNode): string[] {
-  if (node.type === 'Identifier') return [node.name]
-  if (node.type === 'ObjectPattern') {
-    return node.properties.flatMap((p: AstNode) =>
-      patternNames(p.type === 'RestElement' ? p.argument : p.value),
-    )
-  }
-  if (node.type === 'ArrayPattern') return node.elements.filter(Boolean).flatMap(patternNames)
-  if (node.type === 'AssignmentPattern') return patternNames(node.left)
-  return []
-}
-
-function readImports(program: AstNode): ImportStatement[] {
-  const imports: ImportStatement[] = []
-  for (const statement of program.body as AstNode[]) {
-    if (statement.type === 'ImportDeclaration') {
-      imports.push({
-        pkg: statement.source.value,
-        locals: statement.specifiers.map((s: AstNode) => s.local.name),
-        node: statement,
-      })
-    } else if (statement.type === 'VariableDeclaration' && statement.declarations.length === 1) {
-      const [declarator] = statement.declarations
-      const pkg = requiredPackage(declarator.init)
-      if (pkg) imports.push({ pkg, locals: patternNames(declarator.id), node: statement })
-    }
-  }
-  return imports
-}
-
 /** Reads the entry file's syntax tree: the app, what kit replaces, where it listens. */
 export function scanEntry(
   program: AstNode,
@@ -431,64 +373,9 @@ function isExportOf(statement: AstNode, name: string): boolean {
   return isModuleExports && JSON.stringify(e.right).includes(`"name":"${name}"`)
 }
 
-const span = (node: AstNode): { start: number; end: number } => ({ start: node.start, end: node.end })
-
 /** One argument and the comma that separates it from its neighbour. */
 function argumentSpan(args: AstNode[], index: number): Removal {
   const arg = args[index]!
   if (index < args.length - 1) return { start: arg.start, end: args[index + 1]!.start, kind: 'argument' }
   return { start: args[index - 1]!.end, end: arg.end, kind: 'argument' }
-}
-
-/** References to a name: identifiers that are not a property name, a key, or the declaration itself. */
-function references(program: AstNode, name: string): AstNode[] {
-  const found: AstNode[] = []
-  walk(program, (node, parents) => {
-    if (node.type !== 'Identifier' || node.name !== name) return
-    const parent = parents[parents.length - 1]
-    if (!parent) return
-    if (parent.type === 'MemberExpression' && parent.property === node && !parent.computed) return
-    if (
-      (parent.type === 'ObjectProperty' || parent.type === 'ObjectMethod') &&
-      parent.key === node &&
-      !parent.computed
-    ) {
-      if (!parent.shorthand) return
-      // A shorthand { logger } holds the same name as key and value: count it once.
-      if (parent.value !== node && parent.value?.type === 'Identifier') return
-    }
-    if (parent.type === 'VariableDeclarator' && parent.id === node) return
-    if (parent.type === 'ObjectProperty' && parents[parents.length - 2]?.type === 'ObjectPattern') return
-    if (parent.type.startsWith('Import')) return
-    found.push(node)
-  })
-  return found
-}
-
-/**
- * Once the calls are gone, a declaration (`const limiter = rateLimit(...)`,
- * `const helmet = require('helmet')`) that nothing else uses goes too; one
- * still in use stays, so the app keeps working.
- */
-function removeUnusedDeclarations(
-  program: AstNode,
-  scan: EntryScan,
-  knownVariables: Map<string, { pkg: string; call: AstNode; statement: AstNode }>,
-): void {
-  const removed = (node: AstNode): boolean =>
-    scan.removals.some((r) => node.start >= r.start && node.end <= r.end)
-  const unused = (name: string): boolean => references(program, name).every(removed)
-  // Two passes: removing `const limiter = rateLimit()` frees `rateLimit`'s import.
-  for (let pass = 0; pass < 2; pass++) {
-    for (const [name, known] of knownVariables) {
-      if (removed(known.statement) || known.statement.declarations.length !== 1) continue
-      if (references(program, name).length > 0 && unused(name)) {
-        scan.removals.push({ ...span(known.statement), kind: 'statement' })
-      }
-    }
-  }
-  for (const entry of scan.imports) {
-    if (!KNOWN_PACKAGES[entry.pkg] || entry.locals.length === 0) continue
-    if (entry.locals.every(unused)) scan.removals.push({ ...span(entry.node), kind: 'statement' })
-  }
 }
