@@ -88,6 +88,38 @@ server.listen(process.env.PORT || 3000)
     expect(result.manual).toEqual([])
   })
 
+  test('http.createServer(app).listen() and a Fastify start() function', async () => {
+    const express = await plan({
+      'package.json': pkg(['express'], { type: 'module' }),
+      'app.js': `import http from 'node:http'
+import express from 'express'
+const app = express()
+http.createServer(app).listen(process.env.PORT)
+`,
+    })
+    expect(express.file('app.js').diff).toContain('+await kit.listen()')
+    project?.remove()
+    const fastify = await plan({
+      'package.json': pkg(['fastify'], { type: 'module' }),
+      'app.js': `import Fastify from 'fastify'
+const fastify = Fastify()
+const start = async () => {
+  try {
+    await fastify.listen({ port: Number(process.env.PORT) })
+  } catch (err) {
+    fastify.log.error(err)
+    process.exit(1)
+  }
+}
+start()
+`,
+    })
+    const diff = fastify.file('app.js').diff
+    expect(diff).toContain('+const fastify = Fastify(fastifyOptions(config))')
+    expect(diff).toContain('+    await kit.listen()')
+    expect(fastify.manual).toEqual([])
+  })
+
   test("Fastify created with require('fastify')({ logger: true }) gets fastifyOptions()", async () => {
     const result = await plan({
       'package.json': pkg(['fastify']),

@@ -298,7 +298,9 @@ export function scanEntry(
     } else if (
       method === 'listen' &&
       !scan.listen &&
-      (onApp || (target !== undefined && serverVariables.has(target)))
+      (onApp ||
+        (target !== undefined && serverVariables.has(target)) ||
+        createsServerFor(callee.object, app?.name))
     ) {
       const parent = parents[parents.length - 1]
       const fn = [...parents].reverse().find((p) => FUNCTION_TYPES.has(p.type))
@@ -378,4 +380,19 @@ function argumentSpan(args: AstNode[], index: number): Removal {
   const arg = args[index]!
   if (index < args.length - 1) return { start: arg.start, end: args[index + 1]!.start, kind: 'argument' }
   return { start: args[index - 1]!.end, end: arg.end, kind: 'argument' }
+}
+
+/** `http.createServer(app)` (or `https.createServer(options, app)`) used in place: `.listen()` is the app's. */
+function createsServerFor(node: AstNode, app: string | undefined): boolean {
+  if (node.type !== 'CallExpression' || app === undefined) return false
+  const callee = node.callee
+  const name =
+    callee.type === 'Identifier'
+      ? callee.name
+      : callee.type === 'MemberExpression'
+        ? callee.property.name
+        : ''
+  return (
+    name === 'createServer' && node.arguments.some((a: AstNode) => a.type === 'Identifier' && a.name === app)
+  )
 }
