@@ -8,7 +8,7 @@ import { parseSource } from './parse-source.ts'
 import { type Project, readProject } from './project.ts'
 import { type ConfigFormat, renderConfig } from './render-config.ts'
 import { scanEntry } from './scan-entry.ts'
-import { envExampleFor, gitignoreWithKit, procfileWithRelease } from './side-files.ts'
+import { envExampleFor, gitIgnoresKit, gitignoreWithKit, procfileWithRelease } from './side-files.ts'
 import { unifiedDiff } from './unified-diff.ts'
 
 export type FileAction = 'create' | 'update' | 'unchanged' | 'kept'
@@ -184,7 +184,12 @@ export async function planInit(root: string, entryOption?: string): Promise<Plan
   const procfile = procfileWithRelease(read(join(root, 'Procfile')), project.hasStartScript)
   if (procfile.note) notes.push(procfile.note)
   update('Procfile', read(join(root, 'Procfile')), procfile.text!)
-  update('.gitignore', read(join(root, '.gitignore')), gitignoreWithKit(read(join(root, '.gitignore'))))
+  const gitignore = read(join(root, '.gitignore'))
+  if (gitIgnoresKit(root) && !gitignore?.match(/^\/?\.kit\/?\s*$/m)) {
+    files.push({ path: '.gitignore', action: 'unchanged', reason: 'git already ignores .kit/' })
+  } else {
+    update('.gitignore', gitignore, gitignoreWithKit(gitignore))
+  }
   if (existsSync(join(root, '.env.example'))) {
     files.push({
       path: '.env.example',

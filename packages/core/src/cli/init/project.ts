@@ -71,12 +71,14 @@ function readPackageJson(root: string): PackageJson {
 
 /** A built file (dist/app.js) is not what the user edits: map it back to its source when it exists. */
 function sourceOf(root: string, file: string): string | undefined {
-  const candidates = [file]
+  const candidates: string[] = []
   if (/^(dist|build|lib|out)\//.test(file)) {
     const inner = file.replace(/^(dist|build|lib|out)\//, '')
     const bare = inner.replace(/\.[cm]?js$/, '')
     candidates.push(`${bare}.ts`, `${bare.replace(/^src\//, '')}.ts`, `src/${bare.replace(/^src\//, '')}.ts`)
   }
+  // The built file only when no source is found: it is what runs, but a build would overwrite an edit.
+  candidates.push(file)
   return candidates.map((c) => join(root, c)).find((path) => existsSync(path))
 }
 

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { renderEnvExample } from '@kit/env'
 import { z } from 'zod'
 
@@ -23,6 +24,19 @@ export function procfileWithRelease(
     }
   }
   return { text: `${current}${current === '' || current.endsWith('\n') ? '' : '\n'}release: kit release\n` }
+}
+
+/**
+ * True when git already ignores `.kit/` in `root` (a .gitignore further up,
+ * in a monorepo); false when it does not, or when there is no git to ask.
+ */
+export function gitIgnoresKit(root: string): boolean {
+  try {
+    execFileSync('git', ['check-ignore', '-q', '.kit/'], { cwd: root, stdio: 'ignore', timeout: 5_000 })
+    return true
+  } catch {
+    return false
+  }
 }
 
 /** .gitignore with `.kit/` (kit's local data: embedded database, mail, locks); the rest kept. */
