@@ -231,6 +231,17 @@ module.exports = app
     expect(result.manual[0]).toContain('async factory')
   })
 
+  test('a start script that runs the build: the TypeScript source is what gets edited', async () => {
+    const result = await plan({
+      'package.json': pkg(['express'], { type: 'module', scripts: { start: 'node dist/server.js' } }),
+      'dist/server.js': "import express from 'express'\nconst app = express()\napp.listen(3000)\n",
+      'src/server.ts': "import express from 'express'\nconst app = express()\napp.listen(3000)\n",
+    })
+    expect(result.project).toMatchObject({ entry: join('src', 'server.ts'), typescript: true })
+    expect(result.file('kit.config.ts').action).toBe('create')
+    expect(result.file(join('src', 'server.ts')).diff).toContain("+import config from '../kit.config.js'")
+  })
+
   test('an app made in a function that is not async: a step by hand, the entry file untouched', async () => {
     const result = await plan({
       'package.json': pkg(['express'], { type: 'module' }),
