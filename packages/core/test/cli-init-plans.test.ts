@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { spawnTs, WORKSPACE_ROOT } from '@kit/test-utils'
 import { afterEach, describe, expect, test } from 'vitest'
 import { runInProcess, type TempProject, tempProject } from './cli-helpers.ts'
 
@@ -288,6 +289,30 @@ export function createApp() {
     expect(result.file('.gitignore').diff).toContain('+.kit/')
     expect(result.file('.gitignore').diff).toContain(' node_modules')
     expect(result.linesChanged).toBe(5)
+  })
+})
+
+describe('kit start-up', () => {
+  test('the parser loads only when kit init runs, not for kit --help', async () => {
+    const main = join(WORKSPACE_ROOT, 'packages/core/src/cli/main.ts')
+    project = tempProject({
+      'package.json': pkg(['express']),
+      'app.js': "const express = require('express')\nconst app = express()\napp.listen(3000)\n",
+      // @babel/parser is CommonJS: once loaded, it is in require.cache.
+      'probe.mts': `import { createRequire } from 'node:module'
+import { runCli } from ${JSON.stringify(main)}
+const loaded = () => Object.keys(createRequire(import.meta.url).cache).some((k) => k.includes('@babel/parser'))
+const quiet = { stdout: { write: () => true }, stderr: { write: () => true } }
+await runCli(['--help'], quiet)
+const afterHelp = loaded()
+await runCli(['init', '--cwd', process.cwd()], quiet)
+console.log(JSON.stringify({ afterHelp, afterInit: loaded() }))
+`,
+    })
+    const probe = spawnTs(join(project.dir, 'probe.mts'), [], { cwd: project.dir })
+    const { code } = await probe.exited
+    expect(code).toBe(0)
+    expect(JSON.parse(probe.stdout())).toEqual({ afterHelp: false, afterInit: true })
   })
 })
 
