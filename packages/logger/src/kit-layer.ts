@@ -40,7 +40,8 @@ export function serializedKeys(user: UserPieces, errorKey: string): string[] {
  * kit on top of the user's pino pieces, never instead of them: the user's
  * formatters run first and kit's redaction scrubs what they return; the
  * user's serializers win for their keys, and their output is scrubbed; the
- * user's mixin fields are merged with the request id.
+ * user's mixin fields are merged with the request id. Relies on the order
+ * in which pino builds a line (docs/internals/logging.md).
  */
 export function kitLayer(redactor: Redactor, user: UserPieces): KitLayer {
   const userLog = user.formatters?.log

@@ -55,7 +55,8 @@ export type PassedPinoOptions = Pick<PinoOptions, PassedPinoKey>
 /**
  * Options users copy from pino, pino-http or older pino versions that kit
  * cannot honour, each with the reason and what to write instead. Refused by
- * name: an option that silently did nothing would be worse.
+ * name: an option that silently did nothing would be worse (why each pino
+ * one does nothing under kit: docs/internals/logging.md).
  */
 export const REFUSED_OPTIONS: Readonly<Record<string, string>> = {
   // pino options
