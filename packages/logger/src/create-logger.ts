@@ -6,7 +6,7 @@ import { kitLayer, serializedKeys, type UserPieces } from './kit-layer.ts'
 import { type LoggerConfig, type LoggerContext, type LoggerSetting, parseLoggerOptions } from './options.ts'
 import { loadPretty } from './pretty.ts'
 import { createRedactor, type Redactor } from './redaction.ts'
-import { KIT_LOGGER } from './symbols.ts'
+import { FAST_LINE, KIT_LOGGER } from './symbols.ts'
 
 export type { Logger } from 'pino'
 
@@ -45,6 +45,7 @@ export function createLogger(options: LoggerSetting = {}, context: LoggerContext
     config.pino.transport !== undefined ? undefined : destinationFor(config, prettyFactory, user.messageKey),
   )
   markKitLogger(logger, redactor)
+  if (writesLineAsPino(config)) Object.defineProperty(logger, FAST_LINE, { value: true })
   debug('level=%s pretty=%s env=%s', config.level, prettyFactory !== undefined, config.nodeEnv)
   if (config.pretty === true && prettyFactory === undefined) {
     logger.warn(
@@ -78,6 +79,25 @@ function buildPino(options: pino.LoggerOptions, destination: DestinationStream |
       { cause: error },
     )
   }
+}
+
+/** The request line's keys: an app serializer or redact path on one of them changes how pino writes the line. */
+const LINE_KEYS = ['reqId', 'method', 'path', 'route', 'status', 'durationMs', 'ip', 'userAgent', 'aborted']
+
+/** True when pino would write kit's request line exactly as request-line-json.ts does. */
+function writesLineAsPino(config: LoggerConfig): boolean {
+  const { formatters, mixin, hooks, redact, nestedKey, msgPrefix, serializers, messageKey } = config.pino
+  return (
+    formatters?.level === undefined &&
+    formatters?.log === undefined &&
+    mixin === undefined &&
+    (hooks?.logMethod ?? hooks?.streamWrite) === undefined &&
+    redact === undefined &&
+    nestedKey === undefined &&
+    msgPrefix === undefined &&
+    !LINE_KEYS.some((key) => serializers?.[key] !== undefined) &&
+    serializers?.[messageKey ?? 'msg'] === undefined
+  )
 }
 
 /** Marks a logger as kit's and makes every descendant's bindings go through the redaction. */
