@@ -1,4 +1,5 @@
 import { type Logger, pino } from 'pino'
+import type { RequestFacts } from './request-line.ts'
 import { FAST_LINE } from './symbols.ts'
 
 const { lsCacheSym, timeSym, chindingsSym, streamSym, endSym, messageKeySym } = pino.symbols
@@ -6,18 +7,6 @@ const { lsCacheSym, timeSym, chindingsSym, streamSym, endSym, messageKeySym } = 
 const NEEDS_METADATA = Symbol.for('pino.metadata')
 
 type PinoInternals = Record<symbol, any> & { levels: { values: Record<string, number> } }
-
-/** The fields of the request line once scrubbed (request-line.ts), all of them strings or numbers kit made. */
-export interface LineFields {
-  method: string | undefined
-  path: string
-  route: string | undefined
-  status: number
-  durationMs: number
-  ip: string | undefined
-  userAgent: string | undefined
-  aborted: boolean
-}
 
 /** Route templates and methods repeat: their JSON form is built once (bounded, a route table is finite). */
 const quoted = new Map<string, string>()
@@ -48,7 +37,10 @@ export function writeRequestLine(
   log: Logger,
   level: 'info' | 'error' | 'debug',
   reqId: string | undefined,
-  fields: LineFields,
+  facts: RequestFacts,
+  path: string,
+  durationMs: number,
+  userAgent: string | undefined,
   message: string,
 ): boolean {
   const pinoLog = log as unknown as PinoInternals
@@ -59,13 +51,13 @@ export function writeRequestLine(
   let line = pinoLog[lsCacheSym][levelNumber] + pinoLog[timeSym]() + pinoLog[chindingsSym]
   // A safe request id (isSafeRequestId) or a UUID: nothing in it needs escaping.
   if (reqId !== undefined) line += `,"reqId":"${reqId}"`
-  if (fields.method !== undefined) line += `,"method":${quoteRepeated(fields.method)}`
-  line += `,"path":${JSON.stringify(fields.path)}`
-  if (fields.route !== undefined) line += `,"route":${quoteRepeated(fields.route)}`
-  line += `,"status":${fields.status},"durationMs":${fields.durationMs}`
-  if (fields.ip !== undefined) line += `,"ip":${JSON.stringify(fields.ip)}`
-  if (fields.userAgent !== undefined) line += `,"userAgent":${JSON.stringify(fields.userAgent)}`
-  if (fields.aborted) line += ',"aborted":true'
+  if (facts.method !== undefined) line += `,"method":${quoteRepeated(facts.method)}`
+  line += `,"path":${JSON.stringify(path)}`
+  if (facts.route !== undefined) line += `,"route":${quoteRepeated(facts.route)}`
+  line += `,"status":${facts.status},"durationMs":${durationMs}`
+  if (facts.ip !== undefined) line += `,"ip":${JSON.stringify(facts.ip)}`
+  if (userAgent !== undefined) line += `,"userAgent":${JSON.stringify(userAgent)}`
+  if (facts.aborted) line += ',"aborted":true'
   line += `,${quoteRepeated(pinoLog[messageKeySym])}:"${message}"${pinoLog[endSym]}`
   stream.write(line)
   return true

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks'
 import { redactKnownSecrets } from '@kit/internal'
 import type { Logger } from 'pino'
 import type { ActiveRequest } from './context.ts'
-import { type LineFields, writeRequestLine } from './request-line-json.ts'
+import { writeRequestLine } from './request-line-json.ts'
 import type { RequestLoggerConfig } from './request-options.ts'
 import { pathOf } from './serializers.ts'
 import { RESPONSE_ERROR, SAFE_FIELDS } from './symbols.ts'
@@ -65,31 +65,32 @@ export function logRequestLine(
   if (!base.isLevelEnabled(level)) return
   // Scrubbed before it is cut: a registered secret across the cut must not leave its first half behind.
   const userAgent = facts.userAgent === undefined ? undefined : redactKnownSecrets(facts.userAgent)
-  const fields: LineFields = {
-    method: facts.method,
-    // The routed path (no query string, where tokens travel). Registered secrets are scrubbed out of it and
-    // the User-Agent by a matcher whose cost does not grow with their number; the full scan of free text
-    // (redactString) is not run on them: kit writes these fields, they hold no key=value pairs.
-    path: redactKnownSecrets(pathOf(facts.url)),
-    route: facts.route,
-    status: facts.status,
-    durationMs: Math.round((performance.now() - request.startedAt) * 100) / 100,
-    ip: facts.ip,
-    userAgent:
-      userAgent === undefined
-        ? undefined
-        : redactKnownSecrets(
-            userAgent.length > MAX_USER_AGENT ? userAgent.slice(0, MAX_USER_AGENT) : userAgent,
-          ),
-    aborted: facts.aborted,
-  }
+  // The routed path (no query string, where tokens travel). Registered secrets are scrubbed out of it and
+  // the User-Agent by a matcher whose cost does not grow with their number; the full scan of free text
+  // (redactString) is not run on them: kit writes these fields, they hold no key=value pairs.
+  const path = redactKnownSecrets(pathOf(facts.url))
+  const durationMs = Math.round((performance.now() - request.startedAt) * 100) / 100
+  const cut =
+    userAgent !== undefined && userAgent.length > MAX_USER_AGENT
+      ? userAgent.slice(0, MAX_USER_AGENT)
+      : userAgent
   const message = facts.aborted ? REQUEST_ABORTED : REQUEST_COMPLETED
   const error = level === 'error' ? getResponseError(res) : undefined
   // The bound child already carries reqId; the root (no child made yet) gets it in the line.
   const reqId = request.boundLog === undefined ? request.id : undefined
-  if (error === undefined && writeRequestLine(base, level, reqId, fields, message)) return
-  const line: Record<string | symbol, unknown> = { [SAFE_FIELDS]: true, ...fields }
-  if (!fields.aborted) delete line.aborted
+  if (error === undefined && writeRequestLine(base, level, reqId, facts, path, durationMs, cut, message))
+    return
+  const line: Record<string | symbol, unknown> = {
+    [SAFE_FIELDS]: true,
+    method: facts.method,
+    path,
+    route: facts.route,
+    status: facts.status,
+    durationMs,
+    ip: facts.ip,
+    userAgent: cut,
+  }
+  if (facts.aborted) line.aborted = true
   if (error !== undefined) line.err = error
   request.log[level](line, message)
 }

@@ -7,11 +7,17 @@ import { MemoryStream } from '@kit/test-utils'
 import { describe, expect, it } from 'vitest'
 import { bindRequestLogger } from '../src/bind-request-logger.ts'
 import { createLogger, type LoggerOptions } from '../src/index.ts'
-import { type LineFields, writeRequestLine } from '../src/request-line-json.ts'
+import type { RequestFacts } from '../src/request-line.ts'
+import { writeRequestLine } from '../src/request-line-json.ts'
 import { SAFE_FIELDS } from '../src/symbols.ts'
 
 const env = { NODE_ENV: 'production' }
 const ID = '2c6f6b0e-3d4a-4d5e-9f1a-7b8c9d0e1f2a'
+/** What kit writes: the adapter's facts with the scrubbed path and the duration. */
+interface LineFields extends Omit<RequestFacts, 'url'> {
+  path: string
+  durationMs: number
+}
 const FIELDS: LineFields = {
   method: 'GET',
   path: '/caf\u00e9/"quoted"\\back\nline',
@@ -30,9 +36,23 @@ function both(options: LoggerOptions, fields: LineFields, bound: boolean) {
     const root = createLogger({ timestamp: false, service: 'shop', ...options, destination: out }, { env })
     return bound ? bindRequestLogger(root, ID) : root
   }
-  const wrote = writeRequestLine(make(fast), 'info', bound ? undefined : ID, fields, 'request completed')
-  const line: Record<string | symbol, unknown> = { [SAFE_FIELDS]: true, ...fields }
-  if (!fields.aborted) delete line.aborted
+  const facts = { ...fields, url: fields.path }
+  const wrote = writeRequestLine(
+    make(fast),
+    'info',
+    bound ? undefined : ID,
+    facts,
+    fields.path,
+    fields.durationMs,
+    fields.userAgent,
+    'request completed',
+  )
+  const { method, path, route, status, durationMs, ip, userAgent, aborted } = fields
+  const line: Record<string | symbol, unknown> = {
+    [SAFE_FIELDS]: true,
+    ...{ method, path, route, status, durationMs, ip, userAgent },
+  }
+  if (aborted) line.aborted = true
   const viaPino = make(slow)
   viaPino.info(bound ? line : { reqId: ID, ...line }, 'request completed')
   return { wrote, fast: fast.text(), slow: slow.text() }
