@@ -29,7 +29,7 @@ async function start(framework: 'express' | 'fastify', logger: KitConfig['logger
   }
   const app: any = framework === 'express' ? express() : Fastify(fastifyOptions(config) as never)
   const kit = await productionize(app, config)
-  app.get('/orders/:id', (req: any, res: any) => {
+  app.get('/orders/:id', (_req: any, res: any) => {
     kit.log.info({ password: CANARY }, 'order read')
     return framework === 'express' ? res.json({ ok: true }) : { ok: true }
   })
