@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http'
+import { IncomingMessage } from 'node:http'
 import { performance } from 'node:perf_hooks'
 import { ActiveRequest } from './context.ts'
 import { isKitLogger, type Logger } from './create-logger.ts'
@@ -16,30 +16,54 @@ export function startRequest(root: Logger, config: RequestLoggerConfig, raw: Inc
 const ACTIVE: unique symbol = Symbol('kit.logger.active')
 const ASSIGNED_LOG: unique symbol = Symbol('kit.logger.assignedLog')
 type Exposed = { [ACTIVE]?: ActiveRequest; [ASSIGNED_LOG]?: unknown }
-const withLazyLog = new WeakSet<object>()
+
+/** Reads the active request's logger (made on first read) unless `req.log` was assigned. */
+const LAZY_LOG: PropertyDescriptor = {
+  configurable: true,
+  enumerable: true,
+  get(this: Exposed) {
+    return this[ASSIGNED_LOG] ?? this[ACTIVE]?.log
+  },
+  set(this: Exposed, value: unknown) {
+    this[ASSIGNED_LOG] = value
+  },
+}
+
+/** Request prototypes already seen: true when `log` is served from one of their ancestors. */
+const servedByPrototype = new WeakMap<object, boolean>()
 
 /**
  * Express's `req.log`, made on first read: most handlers never log through
  * it, and a child logger per request is most of what request logging costs
- * besides the line. The accessor lives on the request's prototype (Express's
- * `app.request`, shared by the app's requests), set up once; per request
- * only the active request is stored. Assigning `req.log` still works.
+ * besides the line. The accessor is installed once on Express's own request
+ * prototype (express/lib/request.js, the ancestor of every app's and mounted
+ * sub-app's `app.request`, so it survives Express switching a request's
+ * prototype between apps); per request only the active request is stored.
+ * A request that is not Express's gets the accessor on itself. Assigning
+ * `req.log` still works.
  */
 export function exposeRequestLog(req: object, request: ActiveRequest): void {
   ;(req as Exposed)[ACTIVE] = request
   const proto = Object.getPrototypeOf(req) as object | null
-  if (proto !== null && !withLazyLog.has(proto)) {
-    withLazyLog.add(proto)
-    Object.defineProperty(proto, 'log', {
-      configurable: true,
-      get(this: Exposed) {
-        return this[ASSIGNED_LOG] ?? this[ACTIVE]?.log
-      },
-      set(this: Exposed, value: unknown) {
-        this[ASSIGNED_LOG] = value
-      },
-    })
+  if (proto === null) return
+  let served = servedByPrototype.get(proto)
+  if (served === undefined) {
+    served = installOnFrameworkPrototype(proto)
+    servedByPrototype.set(proto, served)
   }
+  if (!served) Object.defineProperty(req, 'log', LAZY_LOG)
+}
+
+/** The accessor on the ancestor just above IncomingMessage.prototype; false when there is none (plain node:http). */
+function installOnFrameworkPrototype(proto: object): boolean {
+  let base: object | null = proto
+  while (base !== null && Object.getPrototypeOf(base) !== IncomingMessage.prototype) {
+    base = Object.getPrototypeOf(base) as object | null
+  }
+  if (base === null) return false
+  const own = Object.getOwnPropertyDescriptor(base, 'log')
+  if (own === undefined) Object.defineProperty(base, 'log', LAZY_LOG)
+  return own === undefined || own.get === LAZY_LOG.get
 }
 
 /** Warns once per logger that a foreign logger gets no redaction and no request id on root lines. */
