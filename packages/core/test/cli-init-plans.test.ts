@@ -58,7 +58,7 @@ const pino = require('pino')
 const pinoHttp = require('pino-http')
 const { createTerminus } = require('@godaddy/terminus')
 
-const logger = pino({ level: 'debug' })
+const logger = pino({ level: 'debug', redact: ['req.headers.authorization'] })
 const app = express()
 app.use(pinoHttp({ logger }))
 app.get('/', (req, res) => res.send('hi'))
@@ -71,7 +71,9 @@ server.listen(process.env.PORT || 3000)
       'pino-http',
       '@godaddy/terminus',
     ])
-    expect(result.file('kit.config.js').content).toContain("logger: {\n    level: 'debug',")
+    expect(result.file('kit.config.js').content).toContain(
+      "logger: {\n    level: 'debug',\n    redact: ['req.headers.authorization'],",
+    )
     expect(result.file('kit.config.js').content).toContain("const { defineConfig } = require('@kit/core')")
     const diff = result.file('index.js').diff
     for (const gone of [

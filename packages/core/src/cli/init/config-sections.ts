@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { BUILTIN_NAMES } from '@kit/env'
 import { parseDurationMs } from '@kit/internal'
+import { PASSED_TO_PINO } from '@kit/logger'
 import { carryOptions, type LeftOut } from './carry-options.ts'
 import { type AstNode, parseSource, stringValue, walk } from './parse-source.ts'
 import type { EntryScan, FoundMiddleware } from './scan-entry.ts'
@@ -40,6 +41,8 @@ const CORS_KEYS = new Set([
   'optionsSuccessStatus',
   'preflightContinue',
 ])
+/** What kit's `logger` takes from a pino options object: kit's own `level` and `base`, and pino's passed-through ones. */
+const LOGGER_KEYS: ReadonlySet<string> = new Set(['level', 'base', ...PASSED_TO_PINO])
 /** @fastify/helmet's plugin switches, not header options. */
 const FASTIFY_HELMET_ONLY = new Set(['global', 'enableCSPNonces', 'hook'])
 /**
@@ -242,10 +245,16 @@ export async function planConfig(root: string, source: string, scan: EntryScan):
       ],
     })
   }
-  const level = scan.loggerOptions
-    .flatMap((options) => carryOptions(source, options, INDENT.repeat(2)).carried)
-    .find((p) => p.key === 'level')
-  if (level) entries.push({ key: 'logger', entries: [{ text: level.text }] })
+  // pino's options, from pino(), pinoHttp() (which makes its pino from them) or Fastify({ logger }): kit hands them to its pino.
+  const loggerEntries = new Map<string, string>()
+  for (const options of scan.loggerOptions) {
+    for (const p of carryOptions(source, options, INDENT.repeat(2)).carried) {
+      if (LOGGER_KEYS.has(p.key) && !loggerEntries.has(p.key)) loggerEntries.set(p.key, p.text)
+    }
+  }
+  if (loggerEntries.size > 0) {
+    entries.push({ key: 'logger', entries: [...loggerEntries.values()].map((text) => ({ text })) })
+  }
   if (scan.trustProxy !== undefined) {
     notes.push(
       `The app trusted proxies with ${oneLine(scan.trustProxy)}: kit takes this from TRUST_PROXY (a hop count, IPs or CIDRs; the Heroku, Render and Fly presets set it). Set it in the deploy environment.`,
