@@ -188,7 +188,13 @@ export function editEntry(
   } else {
     manual.push(`No \`${app.name}.listen()\` found: start the server with \`await ${kitName}.listen()\`.`)
   }
-  return { text: applyEdits(source, edits), manual, notes }
+  return { text: withoutNewGaps(source, applyEdits(source, edits)), manual, notes }
+}
+
+/** Removed statements in a row leave blank lines side by side: fold them, unless the file had such gaps itself. */
+function withoutNewGaps(source: string, text: string): string {
+  const gap = /\n[ \t]*\n([ \t]*\n)+/g
+  return gap.test(source) ? text : text.replace(gap, '\n\n')
 }
 
 function applyEdits(source: string, edits: TextEdit[]): string {
