@@ -54,15 +54,25 @@ export class StoreGuard {
 
   /** Runs `call` against the store, unless the store is known to be down. */
   run<T>(call: () => T | Promise<T>): T | Promise<T> {
-    if (this.#down) {
-      const error = new StoreUnavailableError(
-        'The rate-limit store is unavailable; it is skipped until a probe gets an answer.',
-      )
-      this.#reporter.failure(error)
-      return Promise.reject(error)
-    }
+    if (this.#down) return this.refuseWhileDown()
     const value = call()
     if (!(value instanceof Promise)) return value
+    return this.#bounded(value, true)
+  }
+
+  /**
+   * The hot path's form of run() (no closure per call): check `down` first,
+   * call the store, then bound() an answer that is a promise.
+   */
+  refuseWhileDown(): Promise<never> {
+    const error = new StoreUnavailableError(
+      'The rate-limit store is unavailable; it is skipped until a probe gets an answer.',
+    )
+    this.#reporter.failure(error)
+    return Promise.reject(error)
+  }
+
+  bound<T>(value: Promise<T>): Promise<T> {
     return this.#bounded(value, true)
   }
 

@@ -1,13 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { refusalBody, requestIdOf } from '../core/response.ts'
 
-/** Sends a 429/503 the way Express does (same headers, same negotiated body). */
-export async function refuse(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  status: 429 | 503,
-  retryAfter: number,
-): Promise<FastifyReply> {
+/** Sends a refusal the way Express does (same headers, same negotiated body). */
+export function refuse(request: FastifyRequest, reply: FastifyReply, status: number, retryAfter: number): FastifyReply {
   const {
     status: sent,
     contentType,
