@@ -85,7 +85,9 @@ export function createRateLimits(options: RateLimitOptions = {}, context: RateLi
     if (tierConfig.store === undefined) {
       tier = new Tier(tierConfig, keyPrefix, headers, scopedCounters(store, keyPrefix), guard, keyOf)
     } else {
-      const own = tierStore(tierConfig, tierConfig.store, erlOptionsOf(tierConfig, headers), log)
+      const own = isExpressRateLimitStore(tierConfig.store)
+        ? new ExpressRateLimitStoreAdapter(tierConfig.store, tierConfig.name, erlOptionsOf(tierConfig, headers), log)
+        : tierConfig.store
       const ownGuard = guardOf(own, tierConfig.failClosed ? [tierConfig.name] : [], `${keyPrefix}probe`)
       guards.push(ownGuard)
       tier = new Tier(tierConfig, keyPrefix, headers, scopedCounters(own, keyPrefix), ownGuard, keyOf)
@@ -167,26 +169,6 @@ function tierKey(tier: TierConfig, globalKeyBy: KeyBy | undefined, subnet: numbe
   const keyBy = tier.keyBy ?? globalKeyBy
   if (keyBy === undefined) return (_req, _res, ip) => ipv6SubnetKey(ip ?? '', subnet)
   return (req, _res, ip) => userKey(keyBy, req) ?? ipv6SubnetKey(ip ?? '', subnet)
-}
-
-/** A tier's own store, ready: an express-rate-limit store gets its init() with the tier's options, as express-rate-limit calls it. */
-function tierStore(
-  tier: TierConfig,
-  given: ExpressRateLimitStore | RateLimitStore,
-  options: Record<string, unknown>,
-  log: KitLogger,
-): RateLimitStore {
-  if (!isExpressRateLimitStore(given)) return given
-  const adapter = new ExpressRateLimitStoreAdapter(given, tier.name)
-  const failed = (err: unknown) =>
-    log.error({ err, store: adapter.name }, `The store of rate-limit tier ${tier.name} failed to start (init()).`)
-  try {
-    const started = given.init?.(options)
-    if (started instanceof Promise) started.catch(failed)
-  } catch (err) {
-    failed(err)
-  }
-  return adapter
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { KitLogger } from '@kit/internal'
 import type { ExpressRateLimitStore } from '../options.ts'
 import type { Counter, RateLimitStore, ScopedCounters } from './types.ts'
 
@@ -13,12 +14,34 @@ export class ExpressRateLimitStoreAdapter implements RateLimitStore, ScopedCount
   readonly name: string
   readonly shared: boolean
   readonly #store: ExpressRateLimitStore
+  readonly #options: Record<string, unknown>
+  readonly #log: KitLogger
+  /** init() failed (its backend was down at boot): the probe runs it again. */
+  #initFailed = false
 
-  constructor(store: ExpressRateLimitStore, tier: string) {
+  /** Calls the store's init() with the tier's options, as express-rate-limit does when a limiter is created. */
+  constructor(store: ExpressRateLimitStore, tier: string, options: Record<string, unknown>, log: KitLogger) {
     this.#store = store
+    this.#options = options
+    this.#log = log
     this.shared = store.localKeys !== true
     const constructorName = (store as { constructor?: { name?: unknown } }).constructor?.name
     this.name = `${typeof constructorName === 'string' && constructorName !== 'Object' ? constructorName : 'express-rate-limit store'} (tier ${tier})`
+    this.#init().catch(() => {})
+  }
+
+  // rate-limit-redis loads its scripts in init() and keeps a failed load forever: a store whose
+  // init() failed is initialised again once its backend answers (docs/internals/rate-limit-stores.md).
+  async #init(): Promise<void> {
+    if (typeof this.#store.init !== 'function') return
+    try {
+      await this.#store.init(this.#options)
+      this.#initFailed = false
+    } catch (err) {
+      if (!this.#initFailed) this.#log.error({ err, store: this.name }, `The rate-limit store ${this.name} failed to start (init()); requests pass unlimited until it answers.`)
+      this.#initFailed = true
+      throw err
+    }
   }
 
   /** The store's own prefix keeps tiers apart: kit adds none. */
@@ -46,9 +69,10 @@ export class ExpressRateLimitStoreAdapter implements RateLimitStore, ScopedCount
   }
 
   /** While the store is down: get() when it has one (reads, counts nothing), else an increment of a probe key. */
-  ping(): Promise<unknown> {
+  async ping(): Promise<unknown> {
+    if (this.#initFailed) await this.#init()
     const store = this.#store
-    return Promise.resolve(typeof store.get === 'function' ? store.get('kit:probe') : store.increment('kit:probe'))
+    return typeof store.get === 'function' ? store.get('kit:probe') : store.increment('kit:probe')
   }
 
   /** The store belongs to the app (its client or pool too): nothing to close here. */
