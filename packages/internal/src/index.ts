@@ -24,6 +24,7 @@ export {
   prefersHtml,
   renderError,
 } from './error-body.ts'
+export { ipv6SubnetKey } from './ip-subnet.ts'
 export { ensureDirectory, ensureDirectoryAsync, KIT_DIRECTORY_GITIGNORE } from './kit-directory.ts'
 export {
   ERRORS_DOC,
@@ -35,7 +36,6 @@ export {
 } from './kit-error.ts'
 export { knexLogOptions } from './knex-log.ts'
 export { clientAddress, isPrivateAddress, normalizeAddress, parseAddress } from './network.ts'
-export { ipv6SubnetKey } from './ip-subnet.ts'
 export { importOptional, requireOptional } from './optional-import.ts'
 export { type ConfiguredOrigin, parseConfiguredOrigin } from './origin.ts'
 export { createProbeAccess, type ProbeAccessOptions } from './probe-access.ts'

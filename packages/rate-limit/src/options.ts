@@ -2,7 +2,6 @@ import type { KitLogger, SkipRequest } from '@kit/internal'
 import type { RedisClientLike } from './stores/redis.ts'
 import type { RateLimitStore } from './stores/types.ts'
 
-
 /** What a tier answers with in its rate-limit headers. */
 export type StandardHeaders = boolean | 'draft-6' | 'draft-7' | 'draft-8'
 
@@ -67,7 +66,11 @@ export interface TierOptions {
 /** express-rate-limit's `Store` contract (the part kit calls); see its docs. */
 export interface ExpressRateLimitStore {
   init?(options: any): void | Promise<void>
-  increment(key: string): { totalHits: number; resetTime?: Date | undefined } | Promise<{ totalHits: number; resetTime?: Date | undefined }>
+  increment(
+    key: string,
+  ):
+    | { totalHits: number; resetTime?: Date | undefined }
+    | Promise<{ totalHits: number; resetTime?: Date | undefined }>
   decrement(key: string): void | Promise<void>
   resetKey(key: string): void | Promise<void>
   get?(key: string): unknown

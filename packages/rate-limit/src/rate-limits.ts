@@ -10,8 +10,8 @@ import {
 } from '@kit/internal'
 import { BruteForce } from './core/brute-force.ts'
 import { userKey } from './core/client-key.ts'
-import { erlOptionsOf } from './core/erl-options.ts'
 import { parseOptions, type RateLimitConfig } from './core/config.ts'
+import { erlOptionsOf } from './core/erl-options.ts'
 import { OutageReporter } from './core/outage-reporter.ts'
 import { PrefixMap } from './core/paths.ts'
 import { StoreGuard } from './core/store-guard.ts'
@@ -61,7 +61,7 @@ export function createRateLimits(options: RateLimitOptions = {}, context: RateLi
   if (isExpressRateLimitStore(context.store)) {
     throw new KitError(
       'KIT_RATE_LIMIT_INVALID_STORE',
-      'The `store` given to createRateLimits() is an express-rate-limit Store: it counts one window, so it serves one tier. Give it to the tier instead (`rateLimit.tiers.global.store`, one store instance per tier), or pass `redis` for kit\'s shared store.',
+      "The `store` given to createRateLimits() is an express-rate-limit Store: it counts one window, so it serves one tier. Give it to the tier instead (`rateLimit.tiers.global.store`, one store instance per tier), or pass `redis` for kit's shared store.",
     )
   }
   const ownStore = context.store === undefined && context.redis === undefined
@@ -86,7 +86,12 @@ export function createRateLimits(options: RateLimitOptions = {}, context: RateLi
       tier = new Tier(tierConfig, keyPrefix, headers, scopedCounters(store, keyPrefix), guard, keyOf)
     } else {
       const own = isExpressRateLimitStore(tierConfig.store)
-        ? new ExpressRateLimitStoreAdapter(tierConfig.store, tierConfig.name, erlOptionsOf(tierConfig, headers), log)
+        ? new ExpressRateLimitStoreAdapter(
+            tierConfig.store,
+            tierConfig.name,
+            erlOptionsOf(tierConfig, headers),
+            log,
+          )
         : tierConfig.store
       const ownGuard = guardOf(own, tierConfig.failClosed ? [tierConfig.name] : [], `${keyPrefix}probe`)
       guards.push(ownGuard)

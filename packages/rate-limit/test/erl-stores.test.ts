@@ -7,7 +7,7 @@ import {
   startTcpProxy,
   type TestDatabase,
 } from '@kit/test-utils'
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
 import pg from 'pg'
 import { RedisStore as RateLimitRedisStore } from 'rate-limit-redis'
 import { createClient } from 'redis'
@@ -21,14 +21,15 @@ import { failFastRedis, waitUntilReady } from './helpers/redis.ts'
 
 let redis: RedisPrefix
 let ioredis: Redis
-let nodeRedis: ReturnType<typeof createClient>
+const connectNodeRedis = (url: string) => createClient({ url, socket: { connectTimeout: 1000 } })
+let nodeRedis: ReturnType<typeof connectNodeRedis>
 let db: TestDatabase
 const pools: { end(): Promise<void> }[] = []
 
 beforeAll(async () => {
   redis = await createRedisPrefix('rl-erl-stores')
   ioredis = failFastRedis(redis.url)
-  nodeRedis = createClient({ url: redis.url, socket: { connectTimeout: 1000 } })
+  nodeRedis = connectNodeRedis(redis.url)
   nodeRedis.on('error', () => {})
   await Promise.all([waitUntilReady(ioredis), nodeRedis.connect()])
   db = await createPostgresDatabase('rl_erl_store')
@@ -62,7 +63,8 @@ async function waitForPostgresStoreSchema(url: string): Promise<void> {
         () => false, // not created yet
       )
       if (done) return
-      if (Date.now() > deadline) throw new Error('@acpr/rate-limit-postgresql did not create its schema within 15 s')
+      if (Date.now() > deadline)
+        throw new Error('@acpr/rate-limit-postgresql did not create its schema within 15 s')
       await new Promise((r) => setTimeout(r, 100))
     }
   } finally {
@@ -88,7 +90,10 @@ describe.each(FRAMEWORKS)('%s', (framework) => {
       prefix: `${redis.prefix}${framework}:node:`,
     })
     const { url, log } = await start({
-      tiers: { global: { limit: 2, store: viaIoredis }, ai: { limit: 1, windowMs: 30_000, store: viaNodeRedis } },
+      tiers: {
+        global: { limit: 2, store: viaIoredis },
+        ai: { limit: 1, windowMs: 30_000, store: viaNodeRedis },
+      },
     })
     expect(await statuses(3, () => get(`${url}/hello`))).toEqual([200, 200, 429])
     // The counter is rate-limit-redis's, under its prefix and the bare client key, with the tier's window.

@@ -63,7 +63,9 @@ describe.each(FRAMEWORKS)('%s', (framework) => {
       keyBy: (req) => req.headers['x-user'] as string | undefined,
       tiers: { global: { limit: 1 }, ai: { limit: 1, keyBy: (req) => req.headers['x-team'] as string } },
     })
-    expect(await statuses(2, () => get(`${url}/hello`, { 'x-user': 'ann', 'x-team': 't' }))).toEqual([200, 429])
+    expect(await statuses(2, () => get(`${url}/hello`, { 'x-user': 'ann', 'x-team': 't' }))).toEqual([
+      200, 429,
+    ])
     expect(await statuses(1, () => get(`${url}/hello`, { 'x-user': 'bob', 'x-team': 't' }))).toEqual([200])
     // In ai, cat and dan are one team (on Express /special counts in global too: other users).
     expect(await statuses(1, () => get(`${url}/special`, { 'x-user': 'cat', 'x-team': 't' }))).toEqual([200])
@@ -84,7 +86,12 @@ describe.each(FRAMEWORKS)('%s', (framework) => {
         global: {
           limit: 1,
           handler: (req, res, _next, options) => {
-            const body = { custom: true, limit: req.rateLimit.limit, used: req.rateLimit.used, w: options.windowMs }
+            const body = {
+              custom: true,
+              limit: req.rateLimit.limit,
+              used: req.rateLimit.used,
+              w: options.windowMs,
+            }
             if (framework === 'express') res.status(418).json(body)
             else res.code(418).send(body)
           },
@@ -106,7 +113,12 @@ describe.each(FRAMEWORKS)('%s', (framework) => {
     expect(refused.status).toBe(503)
     expect(await refused.json()).toEqual({ error: 'slow down' })
     const other = await start({
-      tiers: { ai: { limit: 1, message: (req: { headers: Record<string, string> }) => `no more, ${req.headers['x-user']}` } },
+      tiers: {
+        ai: {
+          limit: 1,
+          message: (req: { headers: Record<string, string> }) => `no more, ${req.headers['x-user']}`,
+        },
+      },
     })
     await get(`${other.url}/special`, { 'x-user': 'ann' })
     const text = await get(`${other.url}/special`, { 'x-user': 'ann' })
@@ -146,7 +158,9 @@ describe.each(FRAMEWORKS)('%s', (framework) => {
       routes: { '/auth': 'auth' },
     })
     // Five wrong passwords (401) count nothing; then two successes fill the window.
-    expect(await statuses(5, () => login(failed.url, { password: 'wrong' }))).toEqual([401, 401, 401, 401, 401])
+    expect(await statuses(5, () => login(failed.url, { password: 'wrong' }))).toEqual([
+      401, 401, 401, 401, 401,
+    ])
     expect(await statuses(3, () => login(failed.url, { password: 'right' }))).toEqual([200, 200, 429])
 
     const succeeded = await start({
@@ -201,7 +215,9 @@ describe('what kit refuses, with the fix', () => {
 
   it('contradictions: limit with max, perMinute with limit, keyBy with keyGenerator, both skip*Requests, passOnStoreError with failClosed', () => {
     expect(thrown(make({ tiers: { global: { limit: 5, max: 6 } } })).message).toContain('Keep `limit`')
-    expect(thrown(make({ tiers: { global: { perMinute: 5, max: 6 } } })).message).toContain('`perMinute` and `max`')
+    expect(thrown(make({ tiers: { global: { perMinute: 5, max: 6 } } })).message).toContain(
+      '`perMinute` and `max`',
+    )
     expect(
       thrown(make({ tiers: { global: { keyBy: () => 'a', keyGenerator: () => 'b' } } })).message,
     ).toContain('both `keyBy`')
@@ -218,7 +234,9 @@ describe('what kit refuses, with the fix', () => {
       "'draft-6', 'draft-7' or 'draft-8'",
     )
     expect(thrown(make({ tiers: { global: { statusCode: 200 } } })).message).toContain('400–599')
-    expect(thrown(make({ tiers: { global: { store: {} as never } } })).code).toBe('KIT_RATE_LIMIT_INVALID_STORE')
+    expect(thrown(make({ tiers: { global: { store: {} as never } } })).code).toBe(
+      'KIT_RATE_LIMIT_INVALID_STORE',
+    )
     const store = new ErlMemoryStore()
     const shared = thrown(make({ tiers: { global: { store }, ai: { store } } }))
     expect(shared.code).toBe('KIT_RATE_LIMIT_STORE_SHARED')

@@ -2,6 +2,7 @@ import { KitError, routedPath } from '@kit/internal'
 import type { BruteForceOptions, KeyBy, RateLimitEnv, RateLimitOptions, TierOptions } from '../options.ts'
 
 export type { HeaderStyle, TierConfig } from './tier-options.ts'
+
 import { BUILT_IN_TIERS, envEnabled, envPerMinute } from './env.ts'
 import { defaultTier, type HeaderStyle, parseTier, TIER_KEYS, type TierConfig } from './tier-options.ts'
 import {

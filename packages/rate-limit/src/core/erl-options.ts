@@ -5,7 +5,10 @@ import type { TierConfig } from './tier-options.ts'
  * init() reads (windowMs above all) and what a `handler` receives as its
  * fourth argument. Built once per tier.
  */
-export function erlOptionsOf(tier: TierConfig, headers: { standard: unknown; legacy: boolean }): Record<string, unknown> {
+export function erlOptionsOf(
+  tier: TierConfig,
+  headers: { standard: unknown; legacy: boolean },
+): Record<string, unknown> {
   return {
     windowMs: tier.windowMs,
     limit: tier.limit,

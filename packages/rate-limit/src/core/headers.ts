@@ -43,7 +43,10 @@ export class TierHeaders {
       access.set(
         res,
         'ratelimit',
-        appendItem(access.get(res, 'ratelimit'), `${this.#itemStart}${remaining};t=${secondsUntil(resetAt, now)}`),
+        appendItem(
+          access.get(res, 'ratelimit'),
+          `${this.#itemStart}${remaining};t=${secondsUntil(resetAt, now)}`,
+        ),
       )
     } else if (standard === 'draft-7') {
       access.set(res, 'ratelimit-policy', this.#plainPolicy)

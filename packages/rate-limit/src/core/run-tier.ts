@@ -1,8 +1,8 @@
+import { StoreUnavailableError } from '../stores/redis.ts'
 import { FAIL_CLOSED_RETRY_AFTER } from './constants.ts'
 import type { HeaderAccess } from './headers.ts'
 import { secondsUntil } from './headers.ts'
 import type { Tier } from './tier.ts'
-import { StoreUnavailableError } from '../stores/redis.ts'
 
 /**
  * What one framework does for a limiter: one constant object per framework
@@ -30,20 +30,33 @@ const RATE_LIMIT_INFO = 'rateLimit'
  * to end when the store and the user's functions are (the memory store), so
  * the common path allocates no promise.
  */
-export function runTier<Req, Res>(tier: Tier, io: FrameworkIO<Req, Res>, req: Req, res: Res, next: Next): void {
+export function runTier<Req, Res>(
+  tier: Tier,
+  io: FrameworkIO<Req, Res>,
+  req: Req,
+  res: Res,
+  next: Next,
+): void {
   const skip = tier.skip
-  if (skip === undefined) return keyStep(tier, io, req, res, next)
+  if (skip === undefined) {
+    keyStep(tier, io, req, res, next)
+    return
+  }
   let skipped: boolean | Promise<boolean>
   try {
     skipped = skip(req, res)
   } catch (error) {
-    return next(error)
+    next(error)
+    return
   }
   if (skipped instanceof Promise) {
     skipped.then((value) => (value ? next() : keyStep(tier, io, req, res, next)), next)
     return
   }
-  if (skipped) return next()
+  if (skipped) {
+    next()
+    return
+  }
   keyStep(tier, io, req, res, next)
 }
 
@@ -52,9 +65,13 @@ function keyStep<Req, Res>(tier: Tier, io: FrameworkIO<Req, Res>, req: Req, res:
   try {
     key = tier.keyOf(req, res, io.address(req))
   } catch (error) {
-    return next(error)
+    next(error)
+    return
   }
-  if (typeof key === 'string') return countStep(tier, io, req, res, next, key)
+  if (typeof key === 'string') {
+    countStep(tier, io, req, res, next, key)
+    return
+  }
   Promise.resolve(key).then((value) => countStep(tier, io, req, res, next, String(value)), next)
 }
 
@@ -70,7 +87,8 @@ function countStep<Req, Res>(
   try {
     counter = tier.hit(key)
   } catch (error) {
-    return storeFailed(tier, io, req, res, next, error)
+    storeFailed(tier, io, req, res, next, error)
+    return
   }
   if (counter instanceof Promise) {
     counter.then(
@@ -91,7 +109,10 @@ function storeFailed<Req, Res>(
   error: unknown,
 ): void {
   // The guard already logged (once per interval); only the verdict is left.
-  if (!(error instanceof StoreUnavailableError)) return next(error)
+  if (!(error instanceof StoreUnavailableError)) {
+    next(error)
+    return
+  }
   if (tier.failClosed) io.refuse(req, res, 503, FAIL_CLOSED_RETRY_AFTER)
   else next()
 }
@@ -109,7 +130,10 @@ function decide<Req, Res>(
   const now = Date.now()
   const limit = tier.limit
   tier.headers.write(res, io, hits >= limit ? 0 : limit - hits, resetAt, now)
-  if (hits > limit) return refuse(tier, io, req, res, next, key, hits, resetAt, now)
+  if (hits > limit) {
+    refuse(tier, io, req, res, next, key, hits, resetAt, now)
+    return
+  }
   if (tier.givesHitsBack) giveBackLater(tier, io, req, res, key)
   next()
 }
@@ -127,15 +151,19 @@ function refuse<Req, Res>(
 ): void {
   const retryAfter = Math.max(1, secondsUntil(resetAt, now))
   const { handler, message } = tier
-  if (handler === undefined && message === undefined) return io.refuse(req, res, tier.statusCode, retryAfter)
+  if (handler === undefined && message === undefined) {
+    io.refuse(req, res, tier.statusCode, retryAfter)
+    return
+  }
   // express-rate-limit's request.rateLimit, for the app's handler or message function.
-  ;(req as Record<string, unknown>)[RATE_LIMIT_INFO] = {
+  const info = {
     limit: tier.limit,
     used: hits,
     remaining: 0,
     resetTime: new Date(resetAt),
     key,
   }
+  ;(req as Record<string, unknown>)[RATE_LIMIT_INFO] = info
   io.set(res, 'retry-after', String(retryAfter))
   try {
     if (handler !== undefined) {
@@ -155,7 +183,13 @@ function refuse<Req, Res>(
 }
 
 /** skipSuccessfulRequests / skipFailedRequests: once the response is known, the hit is given back or kept. */
-function giveBackLater<Req, Res>(tier: Tier, io: FrameworkIO<Req, Res>, req: Req, res: Res, key: string): void {
+function giveBackLater<Req, Res>(
+  tier: Tier,
+  io: FrameworkIO<Req, Res>,
+  req: Req,
+  res: Res,
+  key: string,
+): void {
   const { skipSuccessfulRequests, skipFailedRequests, requestWasSuccessful } = tier.config
   io.afterResponse(req, res, (statusCode, finished) => {
     const giveBack = (success: boolean) => {
@@ -163,8 +197,10 @@ function giveBackLater<Req, Res>(tier: Tier, io: FrameworkIO<Req, Res>, req: Req
         Promise.resolve(tier.decrement(key)).catch(() => {})
       }
     }
-    if (!finished) return giveBack(false)
-    if (requestWasSuccessful === undefined) return giveBack(statusCode < 400)
+    if (!finished || requestWasSuccessful === undefined) {
+      giveBack(finished && statusCode < 400)
+      return
+    }
     Promise.resolve()
       .then(() => requestWasSuccessful(req, res))
       .then(giveBack, () => {})

@@ -99,7 +99,10 @@ function assertTierKeys(options: object, where: string): void {
   }
 }
 
-function parseStandardHeaders(value: StandardHeaders | undefined, where: string): HeaderStyle['standard'] | undefined {
+function parseStandardHeaders(
+  value: StandardHeaders | undefined,
+  where: string,
+): HeaderStyle['standard'] | undefined {
   if (value === undefined) return undefined
   if (value === true) return 'draft-6' // express-rate-limit's meaning of `true`
   if (value === false) return false
@@ -129,7 +132,9 @@ function parseStore(value: unknown, where: string): ExpressRateLimitStore | Rate
 function statusCode(value: unknown, where: string): number {
   if (value === undefined) return 429
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 400 || value > 599) {
-    throw invalid(`\`${where}.statusCode\` must be an HTTP error status (400–599, usually 429); got ${describe(value)}.`)
+    throw invalid(
+      `\`${where}.statusCode\` must be an HTTP error status (400–599, usually 429); got ${describe(value)}.`,
+    )
   }
   return value
 }
@@ -190,8 +195,7 @@ export function parseTier(name: string, options: TierOptions, builtIn: TierConfi
 
   const standard = parseStandardHeaders(options.standardHeaders, where)
   const legacy = boolean(options.legacyHeaders, `${where}.legacyHeaders`)
-  const headers =
-    standard === undefined && legacy === undefined ? undefined : { standard, legacy }
+  const headers = standard === undefined && legacy === undefined ? undefined : { standard, legacy }
   const passOnStoreError = boolean(options.passOnStoreError, `${where}.passOnStoreError`)
   return {
     name,
@@ -207,7 +211,8 @@ export function parseTier(name: string, options: TierOptions, builtIn: TierConfi
     message: options.message,
     statusCode: statusCode(options.statusCode, where),
     store: parseStore(options.store, where),
-    skipSuccessfulRequests: boolean(options.skipSuccessfulRequests, `${where}.skipSuccessfulRequests`) ?? false,
+    skipSuccessfulRequests:
+      boolean(options.skipSuccessfulRequests, `${where}.skipSuccessfulRequests`) ?? false,
     skipFailedRequests: boolean(options.skipFailedRequests, `${where}.skipFailedRequests`) ?? false,
     requestWasSuccessful: optionalFunction(options.requestWasSuccessful, `${where}.requestWasSuccessful`),
   }

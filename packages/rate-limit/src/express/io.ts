@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express'
-import type { FrameworkIO } from '../core/run-tier.ts'
 import { sendRefusal } from '../core/response.ts'
+import type { FrameworkIO } from '../core/run-tier.ts'
 
 /** The limiter's view of Express (one constant object: nothing built per request). */
 export const EXPRESS_IO: FrameworkIO<Request, Response> = {

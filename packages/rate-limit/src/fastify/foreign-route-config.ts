@@ -9,7 +9,10 @@ import type { FastifyInstance, RouteOptions } from 'fastify'
  * - any other value while @fastify/rate-limit is not registered: one warning
  *   once the app is ready, listing the routes, as it limits nothing.
  */
-export function foreignRouteConfigCheck(fastify: FastifyInstance, log: KitLogger): (route: RouteOptions) => void {
+export function foreignRouteConfigCheck(
+  fastify: FastifyInstance,
+  log: KitLogger,
+): (route: RouteOptions) => void {
   const unused: string[] = []
   fastify.addHook('onReady', async () => {
     if (unused.length === 0 || fastify.hasPlugin('@fastify/rate-limit')) return
@@ -25,7 +28,9 @@ export function foreignRouteConfigCheck(fastify: FastifyInstance, log: KitLogger
     const tier =
       typeof value === 'string'
         ? value
-        : value !== null && typeof value === 'object' && typeof (value as { tier?: unknown }).tier === 'string'
+        : value !== null &&
+            typeof value === 'object' &&
+            typeof (value as { tier?: unknown }).tier === 'string'
           ? (value as { tier: string }).tier
           : undefined
     if (tier !== undefined) {
@@ -34,6 +39,7 @@ export function foreignRouteConfigCheck(fastify: FastifyInstance, log: KitLogger
         `\`config.rateLimit: ${JSON.stringify(typeof value === 'string' ? value : { tier })}\` on ${where} is kit's old route option. It moved to \`config: { kitRateLimit: ${JSON.stringify(tier)} }\`, so that \`config.rateLimit\` keeps @fastify/rate-limit's meaning.`,
       )
     }
-    unused.push(where)
+    // Fastify adds a HEAD route beside each GET, with the same config: list the GET alone.
+    if (route.method !== 'HEAD') unused.push(where)
   }
 }

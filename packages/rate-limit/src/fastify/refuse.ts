@@ -2,7 +2,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { refusalBody, requestIdOf } from '../core/response.ts'
 
 /** Sends a refusal the way Express does (same headers, same negotiated body). */
-export function refuse(request: FastifyRequest, reply: FastifyReply, status: number, retryAfter: number): FastifyReply {
+export function refuse(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  retryAfter: number,
+): FastifyReply {
   const {
     status: sent,
     contentType,

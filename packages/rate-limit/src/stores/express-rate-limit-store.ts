@@ -38,7 +38,11 @@ export class ExpressRateLimitStoreAdapter implements RateLimitStore, ScopedCount
       await this.#store.init(this.#options)
       this.#initFailed = false
     } catch (err) {
-      if (!this.#initFailed) this.#log.error({ err, store: this.name }, `The rate-limit store ${this.name} failed to start (init()); requests pass unlimited until it answers.`)
+      if (!this.#initFailed)
+        this.#log.error(
+          { err, store: this.name },
+          `The rate-limit store ${this.name} failed to start (init()); requests pass unlimited until it answers.`,
+        )
       this.#initFailed = true
       throw err
     }

@@ -139,7 +139,9 @@ function ioredisCommands(client: IoRedisLike): ScriptCommands {
   return {
     down() {
       const status = client.status
-      return status !== undefined && DOWN.has(status) ? `Redis is not connected (status: ${status}).` : undefined
+      return status !== undefined && DOWN.has(status)
+        ? `Redis is not connected (status: ${status}).`
+        : undefined
     },
     evalsha1: (sha, key, arg) => client.evalsha(sha, 1, key, arg),
     evalsha: (sha, keys, args) => client.evalsha(sha, keys.length, ...keys, ...args),
