@@ -158,4 +158,38 @@ describe.each(FRAMEWORKS)('%s', (framework) => {
       await proxy.close()
     }
   })
+
+  it('recovers a store whose backend was down when it started (rate-limit-redis keeps a failed script load)', async () => {
+    const proxy = await startTcpProxy({ host: '127.0.0.1', port: Number(new URL(redis.url).port) })
+    const client = failFastRedis(proxy.via(redis.url))
+    try {
+      await waitUntilReady(client)
+      proxy.blackhole()
+      const store = new RateLimitRedisStore({
+        sendCommand: (command: string, ...args: string[]) => client.call(command, ...args) as never,
+        prefix: `${redis.prefix}${framework}:late:`,
+      })
+      const log = new RecordingLogger()
+      const { url } = await start({ storeTimeoutMs: 300, tiers: { global: { limit: 2, store } } }, log)
+      // init() (SCRIPT LOAD) fails within ioredis' commandTimeout; requests pass meanwhile.
+      const deadline = Date.now() + 10_000
+      while (!log.problems().some((e) => e.message.includes('failed to start'))) {
+        if (Date.now() > deadline) throw new Error('init() failure was not reported within 10 s')
+        await new Promise((r) => setTimeout(r, 50))
+      }
+      expect(await statuses(3, () => get(`${url}/hello`))).toEqual([200, 200, 200])
+      proxy.heal()
+      // The probe runs init() again; then the tier counts: the third request of a fresh window is refused.
+      let codes: number[] = []
+      while (!codes.includes(429)) {
+        if (Date.now() > deadline + 10_000) throw new Error(`limits did not resume: ${codes.join(',')}`)
+        codes = await statuses(3, () => get(`${url}/hello`))
+        await new Promise((r) => setTimeout(r, 100))
+      }
+      expect(log.entries.some((e) => e.level === 'info' && e.message.includes('answers again'))).toBe(true)
+    } finally {
+      client.disconnect()
+      await proxy.close()
+    }
+  })
 })
