@@ -119,10 +119,13 @@ export function createRateLimits(options: RateLimitOptions = {}, context: RateLi
     `${config.headers.standard || ''}${config.headers.legacy ? '+legacy' : ''}`,
     config.storeTimeoutMs,
   )
-  if (config.enabled && config.production && !store.shared) {
+  // Tiers with a store of their own (rate-limit-redis...) do not count in the main store; the failed-login limiter does.
+  const inMainStore = [...config.tiers.values()].filter((t) => t.store === undefined).map((t) => t.name)
+  if (bruteForce !== undefined) inMainStore.push('failed logins')
+  if (config.enabled && config.production && !store.shared && inMainStore.length > 0) {
     log.warn(
-      { store: store.name },
-      'Rate limits are counted in memory: each instance of the app counts on its own, and counts reset on restart. Set REDIS_URL to share them.',
+      { store: store.name, limiters: inMainStore },
+      `Rate limits (${inMainStore.join(', ')}) are counted in memory: each instance of the app counts on its own, and counts reset on restart. Set REDIS_URL to share them.`,
     )
   }
 

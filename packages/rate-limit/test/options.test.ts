@@ -194,6 +194,18 @@ describe('env', () => {
     expect(log.problems()[0]!.message).toContain('REDIS_URL')
   })
 
+  it('does not warn when every limiter counts in a store of its own', async () => {
+    const { MemoryStore: ErlMemoryStore } = await import('express-rate-limit')
+    const shared = () =>
+      Object.assign(new ErlMemoryStore(), { localKeys: false, prefix: String(Math.random()) })
+    const log = new RecordingLogger()
+    const tiers = Object.fromEntries(
+      ['global', 'auth', 'ai', 'reports'].map((name) => [name, { store: shared() }]),
+    )
+    make({ tiers, bruteForce: false }, { env: { NODE_ENV: 'production' }, log })
+    expect(log.problems()).toEqual([])
+  })
+
   it('does not warn outside production', () => {
     const log = new RecordingLogger()
     make({}, { env: { NODE_ENV: 'development' }, log })
