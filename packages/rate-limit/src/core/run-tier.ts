@@ -83,17 +83,18 @@ function countStep<Req, Res>(
   next: Next,
   key: string,
 ): void {
-  let counter: ReturnType<Tier['hit']>
+  let counter: ReturnType<Tier['hitUnbounded']>
   try {
-    counter = tier.hit(key)
+    counter = tier.hitUnbounded(key)
   } catch (error) {
     storeFailed(tier, io, req, res, next, error)
     return
   }
   if (counter instanceof Promise) {
-    counter.then(
+    tier.track(
+      counter,
       (c) => decide(tier, io, req, res, next, key, c.hits, c.resetAt),
-      (error: unknown) => storeFailed(tier, io, req, res, next, error),
+      (error) => storeFailed(tier, io, req, res, next, error),
     )
     return
   }

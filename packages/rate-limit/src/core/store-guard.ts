@@ -61,19 +61,33 @@ export class StoreGuard {
   }
 
   /**
-   * The hot path's form of run() (no closure per call): check `down` first,
-   * call the store, then bound() an answer that is a promise.
+   * The limiter's form of run() (no closure, no promise of its own): check
+   * `down` first (downError()), call the store, then track() an answer that
+   * is a promise.
    */
-  refuseWhileDown(): Promise<never> {
+  downError(): StoreUnavailableError {
     const error = new StoreUnavailableError(
       'The rate-limit store is unavailable; it is skipped until a probe gets an answer.',
     )
     this.#reporter.failure(error)
-    return Promise.reject(error)
+    return error
+  }
+
+  refuseWhileDown(): Promise<never> {
+    return Promise.reject(this.downError())
   }
 
   bound<T>(value: Promise<T>): Promise<T> {
     return this.#bounded(value, true)
+  }
+
+  /** Bounds `value` like bound(), calling back instead of returning a promise. */
+  track<T>(
+    value: Promise<T>,
+    onAnswer: (result: T) => void,
+    onFailure: (error: StoreUnavailableError) => void,
+  ): void {
+    this.#track(value, true, onAnswer, onFailure)
   }
 
   /** Stops probing (shutdown). */
@@ -83,38 +97,45 @@ export class StoreGuard {
   }
 
   #bounded<T>(value: Promise<T>, report: boolean): Promise<T> {
+    return new Promise<T>((resolve, reject) => this.#track(value, report, resolve, reject))
+  }
+
+  #track<T>(
+    value: Promise<T>,
+    report: boolean,
+    onAnswer: (result: T) => void,
+    onFailure: (error: StoreUnavailableError) => void,
+  ): void {
     const pendingSet = this.#pending
-    return new Promise<T>((resolve, reject) => {
-      const pending: Pending = {
-        deadline: Date.now() + this.#timeoutMs,
-        settled: false,
-        fail: (error) => {
-          pending.settled = true
-          if (report) this.#failed(error)
-          reject(error)
-        },
-      }
-      pendingSet.add(pending)
-      this.#startSweeper()
-      value.then(
-        (result) => {
-          if (pending.settled) return
-          pending.settled = true
-          pendingSet.delete(pending)
-          this.#answered()
-          resolve(result)
-        },
-        (error: unknown) => {
-          if (pending.settled) return
-          pendingSet.delete(pending)
-          pending.fail(
-            error instanceof StoreUnavailableError
-              ? error
-              : new StoreUnavailableError('The rate-limit store failed.', { cause: error }),
-          )
-        },
-      )
-    })
+    const pending: Pending = {
+      deadline: Date.now() + this.#timeoutMs,
+      settled: false,
+      fail: (error) => {
+        pending.settled = true
+        if (report) this.#failed(error)
+        onFailure(error)
+      },
+    }
+    pendingSet.add(pending)
+    this.#startSweeper()
+    value.then(
+      (result) => {
+        if (pending.settled) return
+        pending.settled = true
+        pendingSet.delete(pending)
+        this.#answered()
+        onAnswer(result)
+      },
+      (error: unknown) => {
+        if (pending.settled) return
+        pendingSet.delete(pending)
+        pending.fail(
+          error instanceof StoreUnavailableError
+            ? error
+            : new StoreUnavailableError('The rate-limit store failed.', { cause: error }),
+        )
+      },
+    )
   }
 
   #failed(error: StoreUnavailableError): void {

@@ -1,4 +1,5 @@
 import type { RateLimitHandler } from '../options.ts'
+import type { StoreUnavailableError } from '../stores/redis.ts'
 import type { Counter, ScopedCounters } from '../stores/types.ts'
 import { erlOptionsOf } from './erl-options.ts'
 import { TierHeaders } from './headers.ts'
@@ -76,6 +77,31 @@ export class Tier {
       return guard.bound(Promise.reject(error))
     }
     return counter instanceof Promise ? guard.bound(counter) : counter
+  }
+
+  /**
+   * hit() in two steps, for the limiter: the store's own answer (a
+   * synchronous counter, or a pending one to hand to track()), so that
+   * callbacks are built only when the answer is pending. Throws
+   * StoreUnavailableError while the store is known to be down.
+   */
+  hitUnbounded(clientKey: string): Counter | Promise<Counter> {
+    const guard = this.#guard
+    if (guard.down) throw guard.downError()
+    try {
+      return this.#counters.hit(clientKey, this.windowMs)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+  }
+
+  /** Bounds a pending answer of hitUnbounded() and calls back (no promise of its own on the way). */
+  track(
+    pending: Promise<Counter>,
+    onCounter: (counter: Counter) => void,
+    onFailure: (error: StoreUnavailableError) => void,
+  ): void {
+    this.#guard.track(pending, onCounter, onFailure)
   }
 
   decrement(clientKey: string): void | Promise<void> {
