@@ -138,12 +138,13 @@ export function applyCors<Req, Res>(
   res: Res,
   events: EventLog,
 ): boolean {
-  const headers = io.raw(req).headers
+  const raw = io.raw(req)
+  const headers = raw.headers
   const origin = headers.origin
   // Responses differ by Origin whenever some origins are allowed and others not: tell caches.
   if (config.varyOrigin) vary(io, res, 'Origin')
   if (origin === undefined) return false
-  const preflight = io.raw(req).method === 'OPTIONS' && headers['access-control-request-method'] !== undefined
+  const preflight = raw.method === 'OPTIONS' && headers['access-control-request-method'] !== undefined
   const allowed = config.origins.any || config.origins.matches(origin) || askFunction(config, origin, events)
   if (allowed) {
     io.setHeader(res, 'Access-Control-Allow-Origin', config.origins.any && !config.credentials ? '*' : origin)

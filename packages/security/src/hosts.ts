@@ -21,9 +21,27 @@ export interface HostMatcher {
   matches(hostname: string): boolean
 }
 
+export interface ParsedHost {
+  readonly hostname: string
+  readonly port: string
+}
+
+// Nearly every request names the same host: the last answer is kept, so the
+// two regexes and the lower-casing run once per distinct Host value in a row.
+let lastHostValue: string | undefined
+let lastHost: ParsedHost | undefined
+
 /** Splits a Host header value into a lower-case host name and port; undefined when malformed. */
-export function parseHostHeader(value: string | undefined): { hostname: string; port: string } | undefined {
+export function parseHostHeader(value: string | undefined): ParsedHost | undefined {
   if (!value) return undefined
+  if (value === lastHostValue) return lastHost
+  const parsed = parseHost(value)
+  lastHostValue = value
+  lastHost = parsed
+  return parsed
+}
+
+function parseHost(value: string): ParsedHost | undefined {
   const m = HOST_HEADER.exec(value)
   if (!m) return undefined
   const hostname = m[1]!.toLowerCase()

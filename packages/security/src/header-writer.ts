@@ -1,0 +1,121 @@
+import { IncomingMessage, OutgoingMessage, ServerResponse } from 'node:http'
+import { Socket } from 'node:net'
+import { KitError } from '@kit/internal'
+import type { FrameworkIO } from './io.ts'
+
+/**
+ * Writing kit's response headers, whose names and values were checked once
+ * at start-up, without repeating Node's per-call checks on every request.
+ *
+ * `res.setHeader()` validates the name (a token regex) and the value (a
+ * character-class regex over the whole value, 400 characters for the CSP)
+ * on every call; `res.setHeaders(map)` loops over `setHeader()`. Both
+ * re-prove per request what is fixed at start-up. On a node:http response
+ * kit therefore writes into the response's own header store, the object
+ * `setHeader()` writes into, so getHeader(), removeHeader(), later
+ * setHeader() calls and what goes on the wire are exactly as before. How
+ * that store works, and how this file checks at start-up that it still
+ * does: docs/internals/header-writes.md.
+ */
+
+/** One header as the store keeps it: the lower-case key, the name as written, the value. */
+export interface PreparedHeader {
+  readonly key: string
+  readonly name: string
+  readonly value: string
+}
+
+type Store = Record<string, [string, unknown]>
+type WithStore = ServerResponse & Record<symbol, Store | null>
+
+// Node's own rules (lib/_http_common.js): a name is a token; a value has no control character but tab.
+const TOKEN = /^[\^_`a-zA-Z\-0-9!#$%&'*+.|~]+$/
+const INVALID_VALUE_CHAR = /[^\t\x20-\x7e\x80-\xff]/
+
+/**
+ * Prepares a header kit writes on every response. Start-up fails (instead
+ * of every request) when Node would refuse it, since the fast write below
+ * no longer asks Node per request.
+ */
+export function prepareHeader(name: string, value: string): PreparedHeader {
+  if (!TOKEN.test(name) || typeof value !== 'string' || INVALID_VALUE_CHAR.test(value)) {
+    throw new KitError(
+      'KIT_SECURITY_INVALID_OPTION',
+      `the ${JSON.stringify(name)} header would be ${JSON.stringify(value)}, which HTTP does not allow (a control character or line break). Remove it from the option that produced this header.`,
+    )
+  }
+  return { key: name.toLowerCase(), name, value }
+}
+
+let storeKey: symbol | null | undefined
+
+/**
+ * The symbol under which this Node keeps a response's headers, found and
+ * proven once per process (docs/internals/header-writes.md); null when this
+ * Node keeps them differently, and kit then calls setHeader() as before.
+ */
+function headerStoreKey(): symbol | null {
+  if (storeKey !== undefined) return storeKey
+  storeKey = null
+  try {
+    const res = new ServerResponse(new IncomingMessage(new Socket())) as WithStore
+    const key = Object.getOwnPropertySymbols(res).find((s) => s.description === 'kOutHeaders')
+    if (key === undefined || res[key] !== null) return null
+    res[key] = Object.create(null) as Store
+    res[key]![PROBE.key] = [PROBE.name, PROBE.value]
+    const proven =
+      res.getHeader('x-kit-probe') === PROBE.value &&
+      res.hasHeader('X-KIT-PROBE') &&
+      res.getHeaderNames().includes(PROBE.key) &&
+      (res.setHeader('X-Kit-Probe', 'set'), res.getHeader('x-kit-probe') === 'set')
+    if (!proven) return null
+    res[key]![PROBE.key] = [PROBE.name, PROBE.value]
+    res.writeHead(200)
+    // What goes on the wire is built from the store when headers are sent.
+    const head = (res as unknown as { _header?: unknown })._header
+    if (typeof head === 'string' && head.includes(`\r\n${PROBE.name}: ${PROBE.value}\r\n`)) storeKey = key
+  } catch {
+    storeKey = null
+  }
+  return storeKey
+}
+const PROBE: PreparedHeader = { key: 'x-kit-probe', name: 'X-Kit-Probe', value: 'yes' }
+
+const nodeSetHeader = OutgoingMessage.prototype.setHeader
+
+/**
+ * The header store of the framework's response when that response is the
+ * node:http one (Express), it has not been sent, and nobody wrapped its
+ * setHeader (instrumentation that watches headers keeps seeing every call);
+ * undefined otherwise (Fastify keeps its own store: kit writes through it).
+ */
+export function headerStoreOf<Req, Res>(io: FrameworkIO<Req, Res>, res: Res): Store | undefined {
+  const raw = io.rawResponse?.(res)
+  if (raw === undefined || (raw as unknown) !== res || raw.headersSent || raw.setHeader !== nodeSetHeader)
+    return undefined
+  const key = headerStoreKey()
+  if (key === null) return undefined
+  const withStore = raw as WithStore
+  let store = withStore[key]
+  if (store === null || store === undefined) {
+    store = Object.create(null) as Store
+    withStore[key] = store
+  }
+  return store
+}
+
+/**
+ * Writes one header: into the store when there is one (a fresh entry each
+ * time: Node's appendHeader() mutates entries in place), else through the
+ * framework. `value` defaults to the prepared one.
+ */
+export function writeHeader<Req, Res>(
+  io: FrameworkIO<Req, Res>,
+  res: Res,
+  store: Store | undefined,
+  header: PreparedHeader,
+  value: string = header.value,
+): void {
+  if (store !== undefined) store[header.key] = [header.name, value]
+  else io.setHeader(res, header.name, value)
+}
