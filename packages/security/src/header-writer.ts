@@ -63,12 +63,14 @@ function headerStoreKey(): symbol | null {
     if (key === undefined || res[key] !== null) return null
     res[key] = Object.create(null) as Store
     res[key]![PROBE.key] = [PROBE.name, PROBE.value]
-    const proven =
+    const readable =
       res.getHeader('x-kit-probe') === PROBE.value &&
       res.hasHeader('X-KIT-PROBE') &&
-      res.getHeaderNames().includes(PROBE.key) &&
-      (res.setHeader('X-Kit-Probe', 'set'), res.getHeader('x-kit-probe') === 'set')
-    if (!proven) return null
+      res.getHeaderNames().includes(PROBE.key)
+    if (!readable) return null
+    // A later setHeader() replaces what kit wrote, as it would replace an earlier setHeader().
+    res.setHeader('X-Kit-Probe', 'set')
+    if (res.getHeader('x-kit-probe') !== 'set') return null
     res[key]![PROBE.key] = [PROBE.name, PROBE.value]
     res.writeHead(200)
     // What goes on the wire is built from the store when headers are sent.
