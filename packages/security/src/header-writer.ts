@@ -86,17 +86,25 @@ const PROBE: PreparedHeader = { key: 'x-kit-probe', name: 'X-Kit-Probe', value: 
 const nodeSetHeader = OutgoingMessage.prototype.setHeader
 
 /**
- * The header store of the framework's response when that response is the
- * node:http one (Express), it has not been sent, and nobody wrapped its
- * setHeader (instrumentation that watches headers keeps seeing every call);
- * undefined otherwise (Fastify keeps its own store: kit writes through it).
+ * Where a response's headers go: node:http's store itself (an object), the
+ * framework's own store (`'framework'`: Fastify's reply, which lower-cases
+ * every name it is given, so kit hands it lower-case names and it has
+ * nothing to convert), or node:http's setHeader() with names as written
+ * (`'node'`: they go on the wire as written).
  */
-export function headerStoreOf<Req, Res>(io: FrameworkIO<Req, Res>, res: Res): Store | undefined {
+export type HeaderTarget = Store | 'framework' | 'node'
+
+/**
+ * The store when the framework's response is the node:http one (Express),
+ * has not been sent, and nobody wrapped its setHeader (instrumentation that
+ * watches headers keeps seeing every call).
+ */
+export function headerTargetOf<Req, Res>(io: FrameworkIO<Req, Res>, res: Res): HeaderTarget {
   const raw = io.rawResponse?.(res)
-  if (raw === undefined || (raw as unknown) !== res || raw.headersSent || raw.setHeader !== nodeSetHeader)
-    return undefined
+  if (raw === undefined || (raw as unknown) !== res) return 'framework'
+  if (raw.headersSent || raw.setHeader !== nodeSetHeader) return 'node'
   const key = headerStoreKey()
-  if (key === null) return undefined
+  if (key === null) return 'node'
   const withStore = raw as WithStore
   let store = withStore[key]
   if (store === null || store === undefined) {
@@ -114,10 +122,21 @@ export function headerStoreOf<Req, Res>(io: FrameworkIO<Req, Res>, res: Res): St
 export function writeHeader<Req, Res>(
   io: FrameworkIO<Req, Res>,
   res: Res,
-  store: Store | undefined,
+  target: HeaderTarget,
   header: PreparedHeader,
   value: string = header.value,
 ): void {
-  if (store !== undefined) store[header.key] = [header.name, value]
-  else io.setHeader(res, header.name, value)
+  if (typeof target === 'object') target[header.key] = [header.name, value]
+  else io.setHeader(res, target === 'framework' ? header.key : header.name, value)
+}
+
+/** Removes a header kit never sends (X-Powered-By) without a call when it is not there. */
+export function removeHeader<Req, Res>(
+  io: FrameworkIO<Req, Res>,
+  res: Res,
+  target: HeaderTarget,
+  header: PreparedHeader,
+): void {
+  if (typeof target !== 'object') io.removeHeader(res, target === 'framework' ? header.key : header.name)
+  else if (target[header.key] !== undefined) delete target[header.key]
 }

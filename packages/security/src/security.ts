@@ -5,7 +5,13 @@ import { applyCors } from './cors.ts'
 import { createNonce, policyWithNonce } from './csp/nonce.ts'
 import { createCspReportEndpoint } from './csp/report-endpoint.ts'
 import { applyCsrf } from './csrf.ts'
-import { headerStoreOf, type PreparedHeader, prepareHeader, writeHeader } from './header-writer.ts'
+import {
+  headerTargetOf,
+  type PreparedHeader,
+  prepareHeader,
+  removeHeader,
+  writeHeader,
+} from './header-writer.ts'
 import { applyHosts } from './hosts.ts'
 import { type FrameworkIO, pathOf, sendRefusal } from './io.ts'
 import { createEventLog } from './log.ts'
@@ -37,6 +43,7 @@ export interface SecuritySteps<Req, Res> {
 }
 
 const instances = new WeakSet<object>()
+const POWERED_BY = prepareHeader('X-Powered-By', '')
 
 export interface Security {
   readonly config: SecurityConfig
@@ -87,25 +94,24 @@ export function createSecurity(options: SecurityOptions = {}, context: SecurityC
         if (skipped(req)) return
         // The whole static block in one pass: straight into node:http's header store on
         // Express (checked at start-up, header-writer.ts), through the framework otherwise.
-        const store = headerStoreOf(io, res)
-        if (store === undefined) io.removeHeader(res, 'X-Powered-By')
-        else if (store['x-powered-by'] !== undefined) delete store['x-powered-by']
-        for (let i = 0; i < count; i++) writeHeader(io, res, store, block[i]!)
+        const target = headerTargetOf(io, res)
+        removeHeader(io, res, target, POWERED_BY)
+        for (let i = 0; i < count; i++) writeHeader(io, res, target, block[i]!)
         if (hsts === undefined && csp === undefined) return
         const secure = io.secure(req)
-        if (secure && prepared.hsts !== undefined) writeHeader(io, res, store, prepared.hsts)
+        if (secure && prepared.hsts !== undefined) writeHeader(io, res, target, prepared.hsts)
         if (csp === undefined) return
         if (secure && prepared.reportingEndpoints !== undefined)
-          writeHeader(io, res, store, prepared.reportingEndpoints)
+          writeHeader(io, res, target, prepared.reportingEndpoints)
         const policy = secure ? prepared.csp! : prepared.insecureCsp!
-        if (!csp.nonce) return writeHeader(io, res, store, policy)
+        if (!csp.nonce) return writeHeader(io, res, target, policy)
         // Installed twice: keep the nonce the page may already have read.
         let nonce = io.getNonce(res)
         if (!nonce) {
           nonce = createNonce()
           io.setNonce(res, nonce)
         }
-        writeHeader(io, res, store, policy, policyWithNonce(secure ? csp.parts : csp.insecureParts, nonce))
+        writeHeader(io, res, target, policy, policyWithNonce(secure ? csp.parts : csp.insecureParts, nonce))
       },
       cspReport(req, res) {
         if (report === undefined) return undefined
