@@ -82,13 +82,15 @@ export function createSecurity(options: SecurityOptions = {}, context: SecurityC
     return {
       hosts(req, res) {
         if (!needHostStep || skipped(req)) return false
-        if (https.force && !io.secure(req) && io.raw(req).headers['x-forwarded-proto'] === 'https') {
+        // Asked once: on Express each req.secure walks X-Forwarded-For through proxy-addr.
+        const secure = io.secure(req)
+        if (https.force && !secure && io.raw(req).headers['x-forwarded-proto'] === 'https') {
           warnings.warn(
             'untrusted-forwarded-proto',
             'a request said X-Forwarded-Proto: https but its peer is not a trusted proxy, so it is redirected to HTTPS again. Set TRUST_PROXY (Express trust proxy / Fastify trustProxy) to your proxy, or requests loop.',
           )
         }
-        return applyHosts(hosts, https, io, req, res, events)
+        return applyHosts(hosts, https, io, req, res, events, secure)
       },
       headers(req, res) {
         if (skipped(req)) return
