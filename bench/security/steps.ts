@@ -13,10 +13,10 @@
  *    where Fastify's cost shows: it validates and serialises the headers
  *    when it sends them.
  *
- * Ratios are by hand ÷ kit (> 1: kit is cheaper), from the medians of the
- * same run.
+ * Ratios are by hand ÷ kit (> 1: kit is cheaper). Tasks run in interleaved
+ * rounds (runRounds below) and every figure is a median over rounds.
  *
- *   node bench/run.mjs security [--time 500] [--no-write]
+ *   node bench/run.mjs security [--time 2500] [--rounds 5] [--no-write]
  */
 import { IncomingMessage, ServerResponse } from 'node:http'
 import { Socket } from 'node:net'
@@ -25,15 +25,20 @@ import { createSecurity, type SecurityStep } from '@kit/security'
 import { kitSecurity } from '@kit/security/express'
 import cors from 'cors'
 import express, { type RequestHandler } from 'express'
-import helmet from 'helmet'
 import { Bench } from 'tinybench'
 import { loadAverage, machineLine, table, writeSection } from '../http/report.ts'
 import { ALLOWED_ORIGIN, buildApp, expressChain, type Variant } from './apps.ts'
 
 const { values: args } = parseArgs({
-  options: { time: { type: 'string', default: '500' }, 'no-write': { type: 'boolean', default: false } },
+  options: {
+    time: { type: 'string', default: '2500' },
+    rounds: { type: 'string', default: '5' },
+    'no-write': { type: 'boolean', default: false },
+  },
 })
+/** ms per task over the whole run, split across the rounds. */
 const TIME = Number(args.time)
+const ROUNDS = Number(args.rounds)
 
 interface Request {
   method: string
@@ -127,7 +132,6 @@ const helmetChain = handChain.slice(0, 3)
 const corsChain = [
   cors({ origin: [ALLOWED_ORIGIN, 'https://admin.example.com'], credentials: true, maxAge: 600 }),
 ]
-void helmet // helmet is wired in apps.ts (expressChain), as the README shows it
 
 interface Row {
   label: string
@@ -142,20 +146,21 @@ const middlewareRows: Row[] = [
   { label: 'CSRF (same-origin POST with a cookie)', kit: 'kit csrf step' },
   { label: 'body limit (GET, no body)', kit: 'kit bodyLimit step' },
 ]
-const middleware = new Bench({ time: TIME, warmupTime: 200 })
-middleware
-  .add('create objects (GET)', () => runChain([], GET))
-  .add('create objects (POST)', () => runChain([], POST))
-  .add('create objects (preflight)', () => runChain([], PREFLIGHT))
-  .add('kit headers step', () => runChain(kitStep('headers'), GET))
-  .add('helmet() + nonce + Permissions-Policy', () => runChain(helmetChain, GET))
-  .add('kit cors step', () => runChain(kitStep('cors'), GET))
-  .add('cors()', () => runChain(corsChain, GET))
-  .add('kit cors step, preflight', () => runChain(kitStep('cors'), PREFLIGHT))
-  .add('cors(), preflight', () => runChain(corsChain, PREFLIGHT))
-  .add('kit hosts step', () => runChain(kitStep('hosts'), GET))
-  .add('kit csrf step', () => runChain(kitStep('csrf'), POST))
-  .add('kit bodyLimit step', () => runChain(kitStep('bodyLimit'), GET))
+type Task = readonly [name: string, fn: () => unknown]
+const middlewareTasks: Task[] = [
+  ['create objects (GET)', () => runChain([], GET)],
+  ['create objects (POST)', () => runChain([], POST)],
+  ['create objects (preflight)', () => runChain([], PREFLIGHT)],
+  ['kit headers step', () => runChain(kitStep('headers'), GET)],
+  ['helmet() + nonce + Permissions-Policy', () => runChain(helmetChain, GET)],
+  ['kit cors step', () => runChain(kitStep('cors'), GET)],
+  ['cors()', () => runChain(corsChain, GET)],
+  ['kit cors step, preflight', () => runChain(kitStep('cors'), PREFLIGHT)],
+  ['cors(), preflight', () => runChain(corsChain, PREFLIGHT)],
+  ['kit hosts step', () => runChain(kitStep('hosts'), GET)],
+  ['kit csrf step', () => runChain(kitStep('csrf'), POST)],
+  ['kit bodyLimit step', () => runChain(kitStep('bodyLimit'), GET)],
+]
 
 // --- 2. whole apps in process ---------------------------------------------------------------
 // Told when the app ends the response (some plugins answer after a microtask). An own
@@ -189,57 +194,74 @@ const APP_VARIANTS: Variant[] = [
   'fastify-hand',
   'fastify-kit',
 ]
-const apps = new Bench({ time: TIME, warmupTime: 200 })
+const appTasks: Task[] = []
 for (const variant of APP_VARIANTS) {
   const handle = await appHandler(variant)
-  apps.add(`${variant} GET`, async () => {
-    await handle(GET)
-  })
+  appTasks.push([`${variant} GET`, () => handle(GET)])
 }
 
 // --- run and report -------------------------------------------------------------------------
+/**
+ * Every task once per round, ROUNDS rounds: a pause of the machine then hits
+ * one round of every task, not every round of one. Each figure below is the
+ * median over rounds of a per-round difference (or ratio), so what drifts
+ * between rounds cancels out.
+ */
+async function runRounds(tasks: readonly Task[]): Promise<((name: string) => number)[]> {
+  const rounds: ((name: string) => number)[] = []
+  for (let round = 0; round < ROUNDS; round++) {
+    const bench = new Bench({ time: TIME / ROUNDS, warmupTime: round === 0 ? 200 : 20 })
+    for (const [name, fn] of tasks) bench.add(name, fn)
+    await bench.run()
+    const p50 = new Map<string, number>()
+    for (const task of bench.tasks) {
+      if (task.result.state !== 'completed') throw new Error(`${task.name}: ${task.result.state}`)
+      p50.set(task.name, task.result.latency.p50 * 1000) // µs
+    }
+    rounds.push((name) => p50.get(name)!)
+  }
+  return rounds
+}
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+const overRounds = (rounds: ((name: string) => number)[], f: (p50: (name: string) => number) => number) =>
+  median(rounds.map(f))
+
 const loadAtStart = loadAverage()
-await middleware.run()
+const middlewareRounds = await runRounds(middlewareTasks)
 process.stderr.write('middleware: done\n')
-await apps.run()
+const appRounds = await runRounds(appTasks)
 process.stderr.write('apps: done\n')
 
-const medianOf = (bench: Bench, name: string): number => {
-  const task = bench.tasks.find((t) => t.name === name)
-  if (task?.result.state !== 'completed') throw new Error(`${name}: ${task?.result.state}`)
-  return task.result.latency.p50 * 1000 // µs
-}
-const floorOf = (name: string): number =>
-  medianOf(
-    middleware,
-    name.includes('csrf')
-      ? 'create objects (POST)'
-      : name.includes('preflight')
-        ? 'create objects (preflight)'
-        : 'create objects (GET)',
-  )
-const costOf = (name: string): number => medianOf(middleware, name) - floorOf(name)
+const floorOf = (name: string): string =>
+  name.includes('csrf')
+    ? 'create objects (POST)'
+    : name.includes('preflight')
+      ? 'create objects (preflight)'
+      : 'create objects (GET)'
+const costOf = (name: string) => (p50: (name: string) => number) => p50(name) - p50(floorOf(name))
 
 const stepRows = middlewareRows.map((row) => {
-  const kit = costOf(row.kit)
-  const hand = row.hand === undefined ? undefined : costOf(row.hand)
-  return [
-    row.label,
-    kit.toFixed(2),
-    row.hand ?? '—',
-    hand === undefined ? '—' : hand.toFixed(2),
-    hand === undefined ? '—' : `${(hand / kit).toFixed(2)}×`,
-  ]
+  const kit = overRounds(middlewareRounds, costOf(row.kit))
+  if (row.hand === undefined) return [row.label, kit.toFixed(2), '—', '—', '—']
+  const hand = overRounds(middlewareRounds, costOf(row.hand))
+  const ratio = overRounds(middlewareRounds, (p50) => costOf(row.hand!)(p50) / costOf(row.kit)(p50))
+  return [row.label, kit.toFixed(2), row.hand, hand.toFixed(2), `${ratio.toFixed(2)}×`]
 })
 const appRows = (['express', 'fastify'] as const).map((framework) => {
-  const bare = medianOf(apps, `${framework}-bare GET`)
-  const hand = medianOf(apps, `${framework}-hand GET`) - bare
-  const kit = medianOf(apps, `${framework}-kit GET`) - bare
-  return [framework, bare.toFixed(2), hand.toFixed(2), kit.toFixed(2), `${(hand / kit).toFixed(2)}×`]
+  const bare = (p50: (name: string) => number) => p50(`${framework}-bare GET`)
+  const hand = (p50: (name: string) => number) => p50(`${framework}-hand GET`) - bare(p50)
+  const kit = (p50: (name: string) => number) => p50(`${framework}-kit GET`) - bare(p50)
+  return [
+    framework,
+    overRounds(appRounds, bare).toFixed(2),
+    overRounds(appRounds, hand).toFixed(2),
+    overRounds(appRounds, kit).toFixed(2),
+    `${overRounds(appRounds, (p50) => hand(p50) / kit(p50)).toFixed(2)}×`,
+  ]
 })
 
 const markdown = [
-  `Run ${new Date().toISOString()} with \`node bench/run.mjs security${process.argv.length > 2 ? ` ${process.argv.slice(2).join(' ')}` : ''}\`: tinybench, ${TIME} ms per task after a 200 ms warm-up, one process, medians. Load average at start ${loadAtStart}, at end ${loadAverage()}.`,
+  `Run ${new Date().toISOString()} with \`node bench/run.mjs security${process.argv.length > 2 ? ` ${process.argv.slice(2).join(' ')}` : ''}\`: tinybench, one process, ${ROUNDS} interleaved rounds of ${TIME / ROUNDS} ms per task; each figure is the median over rounds of that round's medians (differences and ratios taken per round). Load average at start ${loadAtStart}, at end ${loadAverage()}.`,
   '',
   machineLine(),
   '',
