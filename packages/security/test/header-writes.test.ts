@@ -80,6 +80,42 @@ async function expressWithWrappedSetHeader(options: SecurityOptions, seen: strin
   return listenExpress(app)
 }
 
+const CORS: SecurityOptions = {
+  cors: {
+    origins: ['https://app.example.com', 'https://*.example.com'],
+    credentials: true,
+    exposedHeaders: ['X-Total'],
+  },
+}
+const CORS_REQUESTS = {
+  'GET from an allowed origin': { method: 'GET', headers: { origin: 'https://eu.example.com' } },
+  'allowed preflight': {
+    method: 'OPTIONS',
+    headers: {
+      origin: 'https://app.example.com',
+      'access-control-request-method': 'PUT',
+      'access-control-request-headers': 'content-type, x-api-key',
+    },
+  },
+}
+
+describe('CORS headers are the same on every path', () => {
+  it.each(Object.entries(CORS_REQUESTS))('%s', async (_name, request) => {
+    const [onExpress, onFastify] = await onBoth(CORS, { env }, (s) => send(`${s.url}/api/hello`, request))
+    const wrapped = await expressWithWrappedSetHeader(CORS, [])
+    let viaSetHeader: RawResponse
+    try {
+      viaSetHeader = await send(`${wrapped.url}/api/hello`, request)
+    } finally {
+      await wrapped.close()
+    }
+    expect(onExpress!.headers['access-control-allow-origin']).toBe(request.headers.origin)
+    expect(onExpress!.headers.vary).toBeDefined()
+    expect(kitHeaders(onFastify!)).toEqual(kitHeaders(onExpress!))
+    expect(kitHeaders(viaSetHeader)).toEqual(kitHeaders(onExpress!))
+  })
+})
+
 describe('the header block is the same on every path', () => {
   it.each(Object.entries(OPTION_SETS))(
     '%s: Express (written into the store), Express with setHeader wrapped, and Fastify send the same headers',
