@@ -1,22 +1,21 @@
 import { join, resolve } from 'node:path'
-import { isKitError } from '@kit/internal'
+import { type DatabaseUrl, isKitError, isLocalDatabaseHost as isLocal, parseDatabaseUrl } from '@kit/internal'
 import { BASELINE_FILE, checkMigrations, migrateStatus } from '@kit/migrate'
 import { type CheckDefinition, fail, pass, skip } from '../../types.ts'
 import type { DoctorContext, DoctorDatabase } from '../context.ts'
 
 type StaticCheck = CheckDefinition<DoctorContext>
 
-const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '::1', ''])
-
-function databaseHost(url: string): string | undefined {
+/** The parsed DATABASE_URL (the same parser kit's connection uses), or undefined when it does not parse. */
+function databaseUrl(url: string): DatabaseUrl | undefined {
   try {
-    return new URL(url).hostname.replace(/^\[|\]$/g, '')
+    return parseDatabaseUrl(url)
   } catch {
     return undefined
   }
 }
 
-const isLocal = (host: string) => LOCAL_HOSTS.has(host) || host.startsWith('/')
+const databaseHost = (url: string) => databaseUrl(url)?.host
 
 async function connected(ctx: DoctorContext): Promise<DoctorDatabase | string> {
   if (!ctx.env.DATABASE_URL) return 'DATABASE_URL is unset'
@@ -95,11 +94,12 @@ export const DATABASE_CHECKS: readonly StaticCheck[] = [
     run(ctx) {
       const url = ctx.env.DATABASE_URL
       if (!url) return skip('no DATABASE_URL')
-      const host = databaseHost(url) ?? ''
+      const parsed = databaseUrl(url)
+      const host = parsed?.host ?? ''
       if (isLocal(host)) return pass('local database')
       if (ctx.env.DATABASE_SSL === 'off')
         return fail(`DATABASE_SSL=off for ${host}: credentials and data cross the network in clear text`)
-      if (/[?&]sslmode=disable\b/.test(url)) return fail(`sslmode=disable in DATABASE_URL for ${host}`)
+      if (parsed?.sslmode === 'disable') return fail(`sslmode=disable in DATABASE_URL for ${host}`)
       return pass(`TLS ${ctx.env.DATABASE_SSL} for ${host}`)
     },
   },
