@@ -2,7 +2,7 @@
 // MariaDB: the environment NODE_ENV selects, migrations in a non-default
 // directory, table and (Postgres) schema, loadExtensions, the connection, and
 // how kit.config and DATABASE_URL take precedence.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { MemoryStream } from '@kit/test-utils'
 import knexFactory from 'knex'
@@ -137,6 +137,13 @@ describe.each(['postgres', 'mariadb'] as const)('%s: a CommonJS knexfile', (dial
     const up = await kit(['migrate', 'up', '--json'], cwd, {})
     expect(up.code, up.stderr).toBe(0)
     expect(JSON.parse(up.stdout).batch).toBe(1)
+    // `kit migrate make` writes into the knexfile's folder, in the package's module system.
+    const made = await kit(['migrate', 'make', 'add_tags', '--json'], cwd, {})
+    expect(made.code, made.stderr).toBe(0)
+    const file = JSON.parse(made.stdout).file as string
+    expect(file).toMatch(/\/db\/migrations\/\d{14}_add_tags\.js$/)
+    expect(readFileSync(file, 'utf8')).toContain('exports.up')
+    rmSync(file)
     const again = await kit(['migrate', 'status', '--json'], cwd, {})
     expect(JSON.parse(again.stdout)).toMatchObject({
       pending: [],
@@ -221,6 +228,18 @@ describe('precedence', () => {
     // What kit.config leaves unset still comes from the knexfile.
     expect(await query(db.url, 'postgres', 'select name from knex_history')).toEqual([{ name: '001_kit.js' }])
   })
+  it('with DATABASE_URL set, a development-only client in the knexfile is a warning, not a failure', async () => {
+    const db = await database('postgres', 'knexfile-sqlite-dev')
+    const cwd = app('knexfile-sqlite-dev', {
+      'knexfile.js': "module.exports = { client: 'sqlite3', connection: { filename: './dev.sqlite3' } }\n",
+      'migrations/001_a.js': cjsMigration('a'),
+    })
+    const run = await kit(['migrate', 'up', '--json'], cwd, { DATABASE_URL: db.url })
+    expect(run.code, run.stderr).toBe(0)
+    expect(JSON.parse(run.stdout).applied).toEqual(['001_a.js'])
+    expect(run.stderr).toContain('warning: knexfile.js uses the knex client "sqlite3"')
+    expect(run.stderr).toContain('Using DATABASE_URL.')
+  })
 })
 
 describe('knexfile.ts', () => {
@@ -256,11 +275,6 @@ describe('a knexfile kit cannot honour', () => {
       /KIT_MIGRATE_KNEXFILE_INVALID: knexfile\.js has no `test` environment \(NODE_ENV=test\); it has development, production/,
     ],
     [
-      'a client kit does not run on',
-      "module.exports = { client: 'sqlite3', connection: { filename: 'dev.sqlite3' } }\n",
-      /KIT_MIGRATE_KNEXFILE_INVALID: knexfile\.js uses the knex client "sqlite3"/,
-    ],
-    [
       'a custom migrationSource',
       "module.exports = { client: 'pg', migrations: { migrationSource: {} } }\n",
       /KIT_MIGRATE_KNEXFILE_INVALID: knexfile\.js sets migrations\.migrationSource/,
@@ -282,5 +296,31 @@ describe('a knexfile kit cannot honour', () => {
     expect(run.code).toBe(1)
     expect(run.stderr).toMatch(expected)
     expect(run.stderr).not.toMatch(/TypeError/)
+  })
+})
+
+describe('a knexfile connection kit cannot use, with DATABASE_URL unset', () => {
+  it('a client kit does not run on is a KIT_ error naming it', async () => {
+    const cwd = app('knexfile-sqlite-only', {
+      'knexfile.js': "module.exports = { client: 'sqlite3', connection: { filename: 'dev.sqlite3' } }\n",
+      'migrations/001_a.js': cjsMigration('a'),
+    })
+    const run = await kit(['migrate', 'status'], cwd, {})
+    expect(run.code).toBe(1)
+    expect(run.stderr).toMatch(
+      /KIT_MIGRATE_KNEXFILE_INVALID: knexfile\.js uses the knex client "sqlite3"; kit release and kit migrate run on PostgreSQL \(pg\) and MySQL\/MariaDB \(mysql2\)/,
+    )
+  })
+
+  it('a malformed connection URL is a KIT_ error that never shows its password', async () => {
+    const cwd = app('knexfile-bad-url', {
+      'knexfile.js':
+        "module.exports = { client: 'pg', connection: 'postgres://app:knexfile-pw-31@db.example.com:notaport/app' }\n",
+      'migrations/001_a.js': cjsMigration('a'),
+    })
+    const run = await kit(['migrate', 'status'], cwd, {})
+    expect(run.code).toBe(1)
+    expect(run.stderr).toContain('KIT_CORE_DATABASE_URL_INVALID: knexfile.js connection is not a valid URL.')
+    expect(run.stderr).not.toContain('knexfile-pw-31')
   })
 })

@@ -1,6 +1,6 @@
 import { basename, dirname, join, resolve } from 'node:path'
 import { loadEnv } from '@kit/env'
-import { KitError } from '@kit/internal'
+import { isKitError, KitError } from '@kit/internal'
 import type {
   Finding,
   Knexfile,
@@ -103,11 +103,18 @@ export async function migrateSetup(ctx: CommandContext<any>, fullEnv = false): P
   let connection: KnexfileConnection | undefined
   if (knexfile) {
     const { knexfileConnection } = await import('@kit/migrate')
-    connection = knexfileConnection(
-      knexfile,
-      databaseEnv.DATABASE_SSL ?? 'auto',
-      databasePlatform(databaseEnv),
-    )
+    try {
+      connection = knexfileConnection(
+        knexfile,
+        databaseEnv.DATABASE_SSL ?? 'auto',
+        databasePlatform(databaseEnv),
+      )
+    } catch (error) {
+      // With DATABASE_URL set the knexfile's connection is not used: a development-only client
+      // (sqlite3) or an unparsable URL there is worth a warning, not a failed release.
+      if (!databaseEnv.DATABASE_URL || !isKitError(error)) throw error
+      notices.push(`${error.message} Using DATABASE_URL.`)
+    }
   }
   const resolved = resolveDatabaseTarget(
     databaseEnv,
@@ -381,6 +388,7 @@ const makeCommand = defineCommand({
       name: ctx.positionals[0]!,
       cwd: appRoot,
       ...(settings.directory ? { directory: settings.directory } : {}),
+      ...(settings.loadExtensions ? { loadExtensions: settings.loadExtensions } : {}),
       ...(ctx.values.js ? { extension: 'js' as const } : ctx.values.ts ? { extension: 'ts' as const } : {}),
       ...(ctx.values['no-transaction'] ? { noTransaction: true } : {}),
     })
