@@ -182,6 +182,14 @@ describe.each(['postgres', 'mariadb'] as const)('%s: an ESM knexfile with DATABA
       (x, y) => y.length - x.length,
     )
     expect(applied).toEqual([['001_accounts.js', '002_slow.js'], []])
+    // A backup finds the history where the knexfile put it (its schema, its table name).
+    const backup = await kit(['db', 'backup', '--json'], cwd, env)
+    expect(backup.code, backup.stderr).toBe(0)
+    expect(JSON.parse(backup.stdout).manifest.migrations).toEqual({
+      table: 'changes',
+      count: 2,
+      last: '002_slow.js',
+    })
     const table = dialect === 'postgres' ? 'releases.changes' : 'changes'
     expect(await query(db.url, dialect, `select name from ${table} order by id`)).toEqual([
       { name: '001_accounts.js' },
