@@ -1,4 +1,4 @@
-import { basename, dirname, join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { loadEnv } from '@kit/env'
 import { isKitError, KitError } from '@kit/internal'
 import type {
@@ -69,19 +69,8 @@ async function readMigrationSettings(
       'kit.config `migrations` must be an object, e.g. `migrations: { directory: "migrations" }`.',
     )
   }
-  const { findKnexfile, loadKnexfile, mergeKnexfileSettings } = await import('@kit/migrate')
-  const file = findKnexfile(appRoot)
-  if (!file) return { appRoot, settings: fromKit, notices: [], knexfile: undefined }
-  // knex's CLI: the environment is NODE_ENV, development when unset.
-  const knexfile = await loadKnexfile(file, nodeEnv || 'development')
-  const merged = mergeKnexfileSettings(fromKit, knexfile)
-  const notices = [...merged.conflicts]
-  if (knexfile.ignored.length > 0) {
-    notices.push(
-      `${basename(file)}: kit does not use ${knexfile.ignored.join(', ')} (pool and timeouts come from kit.config \`database\` and \`migrations\`).`,
-    )
-  }
-  return { appRoot, settings: merged.settings, notices, knexfile }
+  const { projectMigrations } = await import('@kit/migrate')
+  return { appRoot, ...(await projectMigrations(appRoot, fromKit, nodeEnv)) }
 }
 
 /**

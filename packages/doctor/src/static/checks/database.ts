@@ -1,6 +1,12 @@
 import { join, resolve } from 'node:path'
 import { type DatabaseUrl, isKitError, isLocalDatabaseHost as isLocal, parseDatabaseUrl } from '@kit/internal'
-import { BASELINE_FILE, checkMigrations, migrateStatus } from '@kit/migrate'
+import {
+  BASELINE_FILE,
+  checkMigrations,
+  type MigrationsConfig,
+  migrateStatus,
+  projectMigrations,
+} from '@kit/migrate'
 import { type CheckDefinition, fail, pass, skip } from '../../types.ts'
 import type { DoctorContext, DoctorDatabase } from '../context.ts'
 
@@ -31,8 +37,9 @@ async function firstRow(db: DoctorDatabase, sql: string): Promise<Record<string,
   return rows?.[0]
 }
 
-function migrationsDirectory(ctx: DoctorContext): string {
-  return join(ctx.appRoot, ctx.config.migrations?.directory ?? 'migrations')
+/** kit.config's `migrations` with the app's knexfile filled in: the settings `kit release` uses. */
+async function migrationSettings(ctx: DoctorContext): Promise<MigrationsConfig> {
+  return (await projectMigrations(ctx.appRoot, ctx.config.migrations ?? {}, ctx.env.NODE_ENV)).settings
 }
 
 interface MigrationState {
@@ -47,16 +54,24 @@ interface MigrationState {
 async function pendingMigrations(ctx: DoctorContext): Promise<MigrationState | { refused: string } | string> {
   const db = await connected(ctx)
   if (typeof db === 'string') return db
-  const directory = migrationsDirectory(ctx)
+  let settings: MigrationsConfig
   try {
-    const tableName = ctx.config.migrations?.tableName
+    settings = await migrationSettings(ctx)
+  } catch (error) {
+    // A knexfile kit release would refuse: say so rather than report on the wrong folder.
+    if (isKitError(error, 'KIT_MIGRATE_KNEXFILE_INVALID')) return { refused: error.message }
+    throw error
+  }
+  const directory = join(ctx.appRoot, settings.directory ?? 'migrations')
+  try {
     // Only a configured directory must exist; without one, no migrations/ folder means no migrations (as in kit release).
-    const configured = ctx.config.migrations?.directory
     const status = await migrateStatus({
       knex: db.knex,
       cwd: ctx.appRoot,
-      ...(configured ? { directory: configured } : {}),
-      ...(tableName ? { tableName } : {}),
+      ...(settings.directory ? { directory: settings.directory } : {}),
+      ...(settings.tableName ? { tableName: settings.tableName } : {}),
+      ...(settings.schemaName ? { schemaName: settings.schemaName } : {}),
+      ...(settings.loadExtensions ? { loadExtensions: settings.loadExtensions } : {}),
     })
     return {
       names: status.pending,
