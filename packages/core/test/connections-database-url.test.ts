@@ -143,7 +143,19 @@ describe('kit’s TLS rule on top of the URL', () => {
       {},
       { rejectUnauthorized: false },
     ],
-    ['ssl=true', `postgres://u:${CANARY}@db.example.com/app?ssl=true`, {}, { rejectUnauthorized: false }],
+    [
+      'ssl=true in development',
+      `postgres://u:${CANARY}@db.example.com/app?ssl=true`,
+      {},
+      { rejectUnauthorized: false },
+    ],
+    // ssl=true asks for TLS; it never turns production's verification off.
+    [
+      'ssl=true in production',
+      `postgres://u:${CANARY}@db.example.com/app?ssl=true`,
+      { production: true },
+      { rejectUnauthorized: true },
+    ],
   ] as const)('%s', (_what, url, platform, ssl) => {
     expect(parseDatabaseUrl(url, 'auto', platform).ssl).toEqual(ssl)
   })

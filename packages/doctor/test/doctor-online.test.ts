@@ -139,7 +139,7 @@ describe('online checks on PostgreSQL', () => {
         ...GOOD_FILES,
         'knexfile.cjs':
           "module.exports = { client: 'pg', migrations: { directory: 'db/migrations', tableName: 'schema_history', schemaName: 'doctor_meta' } }\n",
-        'db/migrations/001_create_users.mjs': MIGRATION_FILES['migrations/001_create_users.mjs'],
+        'db/migrations/001_create_users.mjs': CREATE_USERS,
         'db/migrations/002_index_email.mjs': INDEX_EMAIL(false),
       }
       // Its own database: the other cases already created users in this one's public schema.

@@ -25,6 +25,8 @@ export function isLocalDatabaseHost(host: string): boolean {
  * - DATABASE_SSL `off` / `verify` / `no-verify` wins;
  * - `auto`: `sslmode` in the URL keeps libpq's meaning (`require` encrypts
  *   without verifying, unless `sslrootcert` names a CA: then libpq verifies);
+ *   `ssl=true` (node-postgres) turns TLS on and leaves verification to the
+ *   host rule below;
  *   a local host or socket → off; Heroku (a dyno, or a host on
  *   amazonaws.com) → encrypted without verification, its certificates are
  *   not signed by a public CA; any other remote host → verified in
@@ -32,7 +34,7 @@ export function isLocalDatabaseHost(host: string): boolean {
  * Certificate files named by the URL are read here, at connect time.
  */
 export function resolveDatabaseSsl(
-  url: Pick<DatabaseUrl, 'host' | 'sslmode' | 'sslFiles'>,
+  url: Pick<DatabaseUrl, 'host' | 'sslmode' | 'sslFiles'> & { sslRequested?: boolean },
   mode: DatabaseSslMode = 'auto',
   platform: { production?: boolean; heroku?: boolean } = {},
   setting = 'DATABASE_URL',
@@ -52,7 +54,7 @@ export function resolveDatabaseSsl(
 }
 
 function autoSsl(
-  url: Pick<DatabaseUrl, 'host' | 'sslmode' | 'sslFiles'>,
+  url: Pick<DatabaseUrl, 'host' | 'sslmode' | 'sslFiles'> & { sslRequested?: boolean },
   platform: { production?: boolean; heroku?: boolean },
 ): Exclude<DatabaseSslMode, 'auto'> {
   const { sslmode, host } = url
@@ -60,9 +62,15 @@ function autoSsl(
   if (sslmode === 'verify-ca' || sslmode === 'verify-full') return 'verify'
   if (sslmode === 'require' && url.sslFiles.ca) return 'verify'
   if (sslmode === 'require' || sslmode === 'prefer' || sslmode === 'no-verify') return 'no-verify'
-  if (isLocalDatabaseHost(host)) return 'off'
-  if (platform.heroku || host.endsWith('.amazonaws.com')) return 'no-verify'
-  return platform.production ? 'verify' : 'off'
+  const byHost: Exclude<DatabaseSslMode, 'auto'> = isLocalDatabaseHost(host)
+    ? 'off'
+    : platform.heroku || host.endsWith('.amazonaws.com')
+      ? 'no-verify'
+      : platform.production
+        ? 'verify'
+        : 'off'
+  // `ssl=true` turns TLS on where the host rule would not; it never weakens a verified connection.
+  return url.sslRequested && byHost === 'off' ? 'no-verify' : byHost
 }
 
 function readCertificate(file: string, param: string, setting: string): string {

@@ -17,6 +17,8 @@ export interface DatabaseUrl {
   socket: boolean
   /** libpq's `sslmode` (disable, prefer, require, verify-ca, verify-full, or node-postgres's no-verify). */
   sslmode: string | undefined
+  /** node-postgres's `ssl=true`: TLS on, verification left to kit's rule (resolveDatabaseSsl). */
+  sslRequested: boolean
   /** Certificate files the URL names (sslrootcert, sslcert, sslkey), read only when connecting. */
   sslFiles: { ca?: string; cert?: string; key?: string }
   /** Every other query parameter (`options`, `application_name`...), for the driver. */
@@ -83,7 +85,6 @@ export function parseDatabaseUrl(url: string, setting = 'DATABASE_URL'): Databas
   if (ssl.sslrootcert) sslFiles.ca = ssl.sslrootcert
   if (ssl.sslcert) sslFiles.cert = ssl.sslcert
   if (ssl.sslkey) sslFiles.key = ssl.sslkey
-  const sslmode = ssl.sslmode ?? (ssl.ssl === 'true' || ssl.ssl === '1' ? 'require' : undefined)
   return {
     dialect,
     host,
@@ -92,7 +93,8 @@ export function parseDatabaseUrl(url: string, setting = 'DATABASE_URL'): Databas
     password: typeof parsed.password === 'string' && parsed.password !== '' ? parsed.password : undefined,
     database: typeof parsed.database === 'string' ? parsed.database : '',
     socket: host.startsWith('/'),
-    sslmode,
+    sslmode: ssl.sslmode,
+    sslRequested: ssl.ssl === 'true' || ssl.ssl === '1',
     sslFiles,
     params,
   }

@@ -28,7 +28,7 @@ export function serverTarget(settings: Record<string, unknown> | string): Server
     if (url.password) fromUrl.password = url.password
     fromUrl.database = url.database
     if (url.sslmode) fromUrl.sslmode = url.sslmode
-    if (url.sslmode && url.sslmode !== 'disable') fromUrl.ssl = true
+    if ((url.sslmode && url.sslmode !== 'disable') || url.sslRequested) fromUrl.ssl = true
   }
   const object = typeof settings === 'string' ? {} : settings
   const pick = <T>(key: string): T | undefined => (object[key] as T | undefined) ?? undefined

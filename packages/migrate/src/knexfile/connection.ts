@@ -85,6 +85,7 @@ function fromFields(dialect: DatabaseDialect): DatabaseUrl {
     database: '',
     socket: false,
     sslmode: undefined,
+    sslRequested: false,
     sslFiles: {},
     params: {},
   }
