@@ -142,7 +142,7 @@ import { fastifyOptions } from '@kit/core/fastify'
 
 const app = Fastify(fastifyOptions())
 await productionize(app)
-app.get('/typed', { config: { rateLimit: 'auth', csrf: false } }, async (request, reply) => {
+app.get('/typed', { config: { kitRateLimit: 'auth', csrf: false } }, async (request, reply) => {
   const nonce: string = reply.cspNonce
   // @ts-expect-error reply.cspNonce is a string (not any)
   const wrong: number = reply.cspNonce
@@ -267,10 +267,12 @@ async function runConsumer(consumer) {
     ),
   )
   await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], dir)
-  // express-rate-limit (a dependency of @kit/rate-limit) declares express as a
-  // required peer, so npm installs express into a Fastify app too: remove it,
-  // so the Fastify consumer proves kit never loads it.
-  for (const name of consumer.remove ?? []) rmSync(join(dir, 'node_modules', name), { recursive: true })
+  // A dependency that declares express as a required peer would make npm install
+  // express into a Fastify app too (express-rate-limit did, until @kit/rate-limit
+  // stopped depending on it): remove it if present, so the Fastify consumer
+  // proves kit never loads it.
+  for (const name of consumer.remove ?? [])
+    rmSync(join(dir, 'node_modules', name), { recursive: true, force: true })
   for (const name of consumer.absent) {
     // The point of the consumer: the other framework (and the optional peers) are really not there.
     if (existsSync(join(dir, 'node_modules', name)))
