@@ -3,6 +3,7 @@ import { type Check, failed, fromCheck, listCheck, passed } from './check.ts'
 import {
   boolCheck,
   bytesCheck,
+  databaseUrlCheck,
   durationCheck,
   intCheck,
   numberCheck,
@@ -186,7 +187,7 @@ export const BUILTIN_SPECS: Readonly<Record<keyof KitEnv, BuiltinSpec>> = Object
     description: 'How long browsers remember to use https only: seconds, or 2y, 180d...',
     defaultText: '63072000 (2 years)',
   }),
-  DATABASE_URL: optional(urlCheck({ protocols: ['postgres', 'postgresql', 'mysql', 'mariadb'] }), {
+  DATABASE_URL: optional(databaseUrlCheck(), {
     group: 'Database',
     secret: true,
     description:

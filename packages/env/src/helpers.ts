@@ -1,4 +1,4 @@
-import { parseBytes, parseDurationMs } from '@kit/internal'
+import { parseBytes, parseDatabaseUrl, parseDurationMs } from '@kit/internal'
 import type { z } from 'zod'
 import { type Check, fromCheck, valueCheck } from './check.ts'
 import { loadZod } from './lazy-zod.ts'
@@ -162,6 +162,28 @@ export function urlCheck(options: UrlOptions = {}): Check<string> {
     if (protocols.length > 0 && !protocols.includes(parsed.protocol)) return undefined
     if (requireHost && parsed.host === '') return undefined
     return text
+  })
+}
+
+/**
+ * A PostgreSQL or MySQL/MariaDB URL, checked by the parser the connection
+ * itself uses (@kit/internal parseDatabaseUrl, on pg-connection-string), so
+ * what the schema accepts its consumer accepts: socket URLs such as
+ * postgres://user@/app?host=/var/run/postgresql included.
+ */
+export function databaseUrl(): EnvType<string> {
+  return fromCheck(databaseUrlCheck())
+}
+
+export function databaseUrlCheck(): Check<string> {
+  return valueCheck('a URL starting with postgres://, postgresql://, mysql:// or mariadb://', (raw) => {
+    const text = raw.trim()
+    try {
+      parseDatabaseUrl(text)
+      return text
+    } catch {
+      return undefined
+    }
   })
 }
 
