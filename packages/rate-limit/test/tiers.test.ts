@@ -253,6 +253,29 @@ describe('fastify only', () => {
     expect(await statuses(2, () => get(`${listening.url}/x`))).toEqual([200, 429])
   })
 
+  it('warns about a route with @fastify/rate-limit options ({ max, timeWindow }) and limits it by its path tier', async () => {
+    const Fastify = (await import('fastify')).default
+    const { kitRateLimit } = await import('../src/fastify.ts')
+    const { listenFastify } = await import('@kit/test-utils')
+    const log = new RecordingLogger()
+    const limits = createRateLimits({ tiers: { global: { perMinute: 1 } } }, { log })
+    const app = Fastify()
+    await app.register(kitRateLimit, { limits })
+    app.put(
+      '/update-password',
+      { config: { rateLimit: { max: 3, timeWindow: '1 minute' } } },
+      async () => 'ok',
+    )
+    const listening = await listenFastify(app)
+    opened.push({ app: listening, limits })
+    expect(await statuses(2, () => fetch(`${listening.url}/update-password`, { method: 'PUT' }))).toEqual([
+      200, 429,
+    ])
+    const warned = log.entries.filter((e) => e.fields.warning === 'fastify-rate-limit-route-config')
+    expect(warned).toHaveLength(1)
+    expect(warned[0]?.message).toContain("config: { rateLimit: 'strict' }")
+  })
+
   it('exempts a route with config.rateLimit: false', async () => {
     const limits = createRateLimits({ tiers: { global: { perMinute: 1 } } })
     const app = await startApp('fastify', limits)

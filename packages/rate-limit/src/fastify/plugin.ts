@@ -31,6 +31,16 @@ function routeTier(limits: RateLimits, route: RouteOptions): Tier | null {
   if (typeof override === 'object' && typeof (override as { tier?: unknown }).tier === 'string') {
     return limits.tier((override as { tier: string }).tier, where)
   }
+  // @fastify/rate-limit's own per-route options ({ max, timeWindow }), as apps that used it carry
+  // (fastify/demo): kit's limits replace that plugin, so the route keeps its path's tier and the
+  // app is told how to say the same thing to kit, instead of a start-up crash.
+  if (typeof override === 'object' && ('max' in override || 'timeWindow' in override)) {
+    limits.log.warn(
+      { warning: 'fastify-rate-limit-route-config', route: `${String(route.method)} ${route.url}` },
+      `\`${where}\` has @fastify/rate-limit options; kit's rate limits ignore them and apply the path's tier. Fix: declare a tier in kit.config (rateLimit: { tiers: { strict: { perMinute: 3 } } }) and set config: { rateLimit: 'strict' } on the route.`,
+    )
+    return limits.tierForPath(route.url)
+  }
   throw new KitError(
     'KIT_RATE_LIMIT_INVALID_OPTION',
     `\`${where}\` must be a tier name ('auth'), { tier: 'auth' } or false; got ${typeof override}.`,
