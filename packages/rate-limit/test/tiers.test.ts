@@ -276,6 +276,23 @@ describe('fastify only', () => {
     expect(warned[0]?.message).toContain("config: { rateLimit: 'strict' }")
   })
 
+  it("leaves an app's own @fastify/rate-limit its own decorators: fastify.rateLimit({ max }) on a 404 counts in the app's store", async () => {
+    const Fastify = (await import('fastify')).default
+    const fastifyRateLimit = (await import('@fastify/rate-limit')).default
+    const { kitRateLimit } = await import('../src/fastify.ts')
+    const { listenFastify } = await import('@kit/test-utils')
+    const limits = createRateLimits({ tiers: { global: { perMinute: 100 } } })
+    const app = Fastify()
+    await app.register(kitRateLimit, { limits })
+    await app.register(fastifyRateLimit, { global: false })
+    app.setNotFoundHandler({ preHandler: app.rateLimit({ max: 1, timeWindow: 60_000 }) }, (_request, reply) =>
+      reply.code(404).send({ message: 'Not Found' }),
+    )
+    const listening = await listenFastify(app)
+    opened.push({ app: listening, limits })
+    expect(await statuses(2, () => get(`${listening.url}/missing`))).toEqual([404, 429])
+  })
+
   it('exempts a route with config.rateLimit: false', async () => {
     const limits = createRateLimits({ tiers: { global: { perMinute: 1 } } })
     const app = await startApp('fastify', limits)

@@ -71,18 +71,24 @@ export async function kitRateLimitPlugin(
   checkTrustProxy(trustProxy, limits.log)
   const warnForwardedFor = forwardedForWarner(trustProxy, limits.log)
 
-  await fastify.register(fastifyRateLimit, { global: false, store: TierStore })
-  const upstream = fastify as unknown as UpstreamDecorations
+  // In a scope of its own: @fastify/rate-limit decorates `rateLimit` and `createRateLimit` only
+  // when they are absent, so on the root an app's own later @fastify/rate-limit (a 404 handler's
+  // `preHandler: fastify.rateLimit({ max })`, as fastify/demo has) would get kit's tier-only
+  // decorators and answer 500. kit only needs createRateLimit; its hooks stay on the root.
   const keyGenerator = (request: FastifyRequest): string =>
     limits.clientKey(request, clientAddress(request.raw, request.ip))
   const limiters = new Map<Tier, (request: FastifyRequest) => Promise<UpstreamResult>>()
-  for (const name of limits.config.tiers.keys()) {
-    const tier = limits.tier(name)
-    limiters.set(
-      tier,
-      upstream.createRateLimit({ max: tier.limit, timeWindow: tier.windowMs, keyGenerator, kitTier: tier }),
-    )
-  }
+  await fastify.register(async (scope) => {
+    await scope.register(fastifyRateLimit, { global: false, store: TierStore })
+    const upstream = scope as unknown as UpstreamDecorations
+    for (const name of limits.config.tiers.keys()) {
+      const tier = limits.tier(name)
+      limiters.set(
+        tier,
+        upstream.createRateLimit({ max: tier.limit, timeWindow: tier.windowMs, keyGenerator, kitTier: tier }),
+      )
+    }
+  })
   const skip = limits.skip
 
   fastify.addHook('onRequest', async function rateLimitHook(request, reply) {
