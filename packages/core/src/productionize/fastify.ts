@@ -75,7 +75,7 @@ export async function productionizeFastify(input: unknown, config: KitConfig): P
     await app.register((await import('@kit/metrics/fastify')).kitMetrics, { metrics, lifecycle: false })
   // 4–7. HTTPS and hosts, headers + CSP nonce (reply.cspNonce), CORS, CSRF
   if (security) await app.register(kitSecurity, { security, steps: ['hosts', 'headers', 'cors', 'csrf'] })
-  // 8. rate limits (route config.rateLimit overrides the prefix map)
+  // 8. rate limits (route config.kitRateLimit overrides the prefix map)
   if (limits) await app.register(kitRateLimit, { limits, trustProxy: ctx.trustProxy.fastify })
   // the CSP report endpoint (its own 'reports' tier, so after the limits), then 9. body limits
   if (security) await app.register(kitSecurity, { security, steps: ['cspReport', 'bodyLimit'] })
