@@ -155,7 +155,9 @@ module.exports = app
     })
     const cors = result.found.find((f: { package: string }) => f.package === 'cors')
     expect(cors.carried).toEqual(['maxAge'])
-    expect(cors.leftOut).toEqual([{ key: 'origin', reason: 'uses allowed from your file' }])
+    expect(cors.leftOut).toEqual([
+      { key: 'origin', reason: 'uses allowed from your file', line: 'origin: allowed' },
+    ])
     expect(result.manual[0]).toContain('No `app.listen()` found')
     expect(result.notes.join('\n')).toContain('app is exported')
   })
@@ -182,7 +184,13 @@ app.listen(process.env.PORT)
     expect(config).toContain('contentSecurityPolicy: {\n      directives: { defaultSrc: ["\'self\'"] },')
     expect(config).toContain('global: {\n        limit: 50,\n        windowMs: 60000,')
     const limiter = result.found.find((f: { package: string }) => f.package === 'express-rate-limit')
-    expect(limiter.leftOut).toEqual([{ key: 'store', reason: expect.stringContaining('REDIS_URL') }])
+    expect(limiter.leftOut).toEqual([
+      {
+        key: 'store',
+        reason: expect.stringContaining('REDIS_URL'),
+        line: 'store: new RedisStore({ sendCommand: () => {} })',
+      },
+    ])
     const diff = result.file('app.js').diff
     for (const gone of [
       "-app.set('trust proxy', 1)",
@@ -195,6 +203,94 @@ app.listen(process.env.PORT)
     const notes = result.notes.join('\n')
     expect(notes).toContain('TRUST_PROXY')
     expect(notes).toContain('dotenv')
+  })
+
+  test("express-rate-limit's per-tier options move to the tier as written; a store built from the app's variables is the line to add", async () => {
+    const result = await plan({
+      'package.json': pkg(['express', 'express-rate-limit', 'rate-limit-redis']),
+      'app.js': `const express = require('express')
+const rateLimit = require('express-rate-limit')
+const { RedisStore } = require('rate-limit-redis')
+const client = require('./redis')
+const app = express()
+app.use(rateLimit({
+  windowMs: 15 * 60 * 1000,
+  max: 100,
+  standardHeaders: 'draft-7',
+  legacyHeaders: false,
+  message: { error: 'slow down' },
+  statusCode: 503,
+  skipSuccessfulRequests: true,
+  keyGenerator: (req) => req.ip,
+  skip: (req) => req.path === '/health',
+  handler(req, res) { res.status(429).send('no') },
+  validate: { xForwardedForHeader: false },
+  store: new RedisStore({ sendCommand: (...args) => client.sendCommand(args) }),
+}))
+app.listen(process.env.PORT)
+`,
+      'redis.js': 'module.exports = {}\n',
+    })
+    const config = result.file('kit.config.js').content
+    for (const line of [
+      'limit: 100,',
+      'windowMs: 15 * 60 * 1000,',
+      "standardHeaders: 'draft-7',",
+      'legacyHeaders: false,',
+      "message: { error: 'slow down' },",
+      'statusCode: 503,',
+      'skipSuccessfulRequests: true,',
+      'keyGenerator: (req) => req.ip,',
+      "skip: (req) => req.path === '/health',",
+      "handler(req, res) { res.status(429).send('no') },",
+    ]) {
+      expect(config).toContain(`\n        ${line}\n`)
+    }
+    expect(config).not.toContain('validate')
+    expect(config).not.toContain('RedisStore')
+    const limiter = result.found.find((f: { package: string }) => f.package === 'express-rate-limit')
+    const store = limiter.leftOut.find((l: { key: string }) => l.key === 'store')
+    // `args` is the arrow's own rest parameter: only the file's names are reported.
+    expect(store.reason).toMatch(
+      /^uses RedisStore, client from your file: add it to rateLimit\.tiers\.global/,
+    )
+    expect(store.line).toBe('store: new RedisStore({ sendCommand: (...args) => client.sendCommand(args) })')
+    const validate = limiter.leftOut.find((l: { key: string }) => l.key === 'validate')
+    expect(validate.reason).toContain('kit runs its own start-up checks')
+    // The config kit init wrote is one kit accepts.
+    const { createRateLimits } = await import('@kit/rate-limit')
+    const tier = eval(`(${/global: (\{[\s\S]*?\n {6}\})/.exec(config)![1]})`)
+    const limits = createRateLimits({ tiers: { global: tier } }, { env: {} })
+    await limits.close()
+  })
+
+  test("Fastify: @fastify/rate-limit's per-route config.rateLimit becomes a tier picked with config.kitRateLimit", async () => {
+    const result = await plan({
+      'package.json': pkg(['fastify', '@fastify/rate-limit'], { type: 'module', main: 'server.js' }),
+      'server.js': `import Fastify from 'fastify'
+import rateLimit from '@fastify/rate-limit'
+
+const fastify = Fastify()
+await fastify.register(rateLimit, { max: 100, timeWindow: '1 minute', allowList: ['127.0.0.1'] })
+fastify.post('/login', { config: { rateLimit: { max: 5, timeWindow: '1 minute' } } }, async () => 'ok')
+fastify.get('/health', { config: { rateLimit: false } }, async () => 'ok')
+fastify.route({ method: 'GET', url: '/search', config: { rateLimit: { max: 10, timeWindow: 30000 } }, handler: async () => 'x' })
+await fastify.listen({ port: process.env.PORT, host: '0.0.0.0' })
+`,
+    })
+    const config = result.file('kit.config.js').content
+    expect(config).toContain('global: {\n        limit: 100,\n        windowMs: 60000,')
+    expect(config).toContain('login: {\n        limit: 5,\n        windowMs: 60000,')
+    expect(config).toContain('search: {\n        limit: 10,\n        windowMs: 30000,')
+    const diff = result.file('server.js').diff
+    expect(diff).toContain("+fastify.post('/login', { config: { kitRateLimit: 'login' } }, async () => 'ok')")
+    expect(diff).toContain("+fastify.get('/health', { config: { kitRateLimit: false } }, async () => 'ok')")
+    expect(diff).toContain(
+      "+fastify.route({ method: 'GET', url: '/search', config: { kitRateLimit: 'search' },",
+    )
+    const global = result.found.find((f: { call: string }) => f.call.startsWith('fastify.register'))
+    expect(global.leftOut).toEqual([{ key: 'allowList', reason: expect.stringContaining('skip(req)') }])
+    expect(result.notes.join('\n')).toContain('kit leaves `config.rateLimit` alone')
   })
 
   test('server.js that imports the app from app.js: the app file is edited (ES modules)', async () => {

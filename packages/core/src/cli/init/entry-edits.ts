@@ -86,6 +86,8 @@ export function editEntry(
   configSpecifier: string,
   /** The file that imports the app and listens, when it is not this one. */
   listenedFrom?: string,
+  /** Edits planned with kit.config (`config.rateLimit` → `config.kitRateLimit`). */
+  extraEdits: readonly TextEdit[] = [],
 ): EntryEdit {
   const manual: string[] = []
   const notes: string[] = []
@@ -123,7 +125,7 @@ export function editEntry(
     ? [`import ${imported} from '@kit/core'`, `import ${configName} from '${configSpecifier}'`]
     : [`const ${imported} = require('@kit/core')`, `const ${configName} = require('${configSpecifier}')`]
 
-  const edits: TextEdit[] = scan.removals.map((r) => statementLines(source, r))
+  const edits: TextEdit[] = [...scan.removals.map((r) => statementLines(source, r)), ...extraEdits]
   // kit's imports take the place of the first import init removes, else go after the last import.
   const topImports = scan.imports.map((i) => i.node).sort((a, b) => a.start - b.start)
   const firstRemoved = topImports.find((node) => scan.removals.some((r) => r.start === node.start))

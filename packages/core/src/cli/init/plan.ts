@@ -175,6 +175,7 @@ export async function planInit(root: string, entryOption?: string): Promise<Plan
       project,
       configSpecifier(project, configPath, source),
       listenedFrom,
+      config.entryEdits,
     )
     manual.push(...edit.manual)
     notes.push(...edit.notes)
