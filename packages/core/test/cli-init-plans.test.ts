@@ -314,6 +314,32 @@ export default app
     expect(result.notes.join('\n')).toContain('server.js still starts the app')
   })
 
+  test('the app two imports away (server.js → app/index.js → app/app.js) is found and edited; the env names of both files are kept', async () => {
+    const result = await plan({
+      'package.json': pkg(['express', 'helmet'], { type: 'module', main: 'server.js' }),
+      'server.js': `import { app } from './app/index.js'
+const { MONGO_URL } = process.env
+app.listen(process.env.PORT)
+`,
+      'app/index.js': "export { app } from './app.js'\n",
+      'app/app.js': `import express from 'express'
+import helmet from 'helmet'
+
+export const app = express()
+app.use(helmet())
+app.get('/', (req, res) => res.send(process.env.GREETING))
+`,
+    })
+    expect(result.project).toMatchObject({ entry: 'app/app.js', startedBy: 'server.js' })
+    const diff = result.file('app/app.js').diff
+    expect(diff).toContain('-app.use(helmet())')
+    expect(diff).toContain("+import config from '../kit.config.js'")
+    expect(diff).toContain('+const kit = await productionize(app, config)')
+    const config = result.file('kit.config.js').content
+    expect(config).toContain('GREETING: z.string().optional()')
+    expect(config).toContain('MONGO_URL: z.string().optional()')
+  })
+
   test('server.js that requires the app from app.js (CommonJS): the config, and a step by hand', async () => {
     const result = await plan({
       'package.json': pkg(['express', 'cors'], { main: 'server.js' }),

@@ -19,7 +19,8 @@ export function localImports(entry: string, program: AstNode): string[] {
   const specifiers: string[] = []
   walk(program, (node) => {
     const specifier =
-      node.type === 'ImportDeclaration'
+      node.type === 'ImportDeclaration' ||
+      ((node.type === 'ExportNamedDeclaration' || node.type === 'ExportAllDeclaration') && node.source)
         ? node.source.value
         : node.type === 'CallExpression' &&
             node.callee.type === 'Identifier' &&

@@ -57,6 +57,10 @@ interface Planned {
   writes: { path: string; text: string; create: boolean }[]
 }
 
+/** How far init follows the entry's own imports to find the file that creates the app. */
+const MAX_IMPORT_DEPTH = 4
+const MAX_FILES_READ = 40
+
 const read = (path: string): string | undefined => (existsSync(path) ? readFileSync(path, 'utf8') : undefined)
 
 function configFileName(project: Project): { name: string; format: ConfigFormat } {
@@ -91,24 +95,42 @@ export async function planInit(root: string, entryOption?: string): Promise<Plan
   // An entry that only listens (`server.js` importing `./app.js`): the app, and what to edit, are in the file it imports.
   let listenedFrom: string | undefined
   if (!scan.app && !scan.alreadyKit) {
-    for (const file of localImports(started.entry, startProgram)) {
-      const text = readFileSync(file, 'utf8')
-      const parsed = await parseSource(text, relative(root, file))
-      const moduleSystem =
-        file.endsWith('.mjs') || file.endsWith('.mts')
-          ? 'esm'
-          : file.endsWith('.cjs') || file.endsWith('.cts')
-            ? 'commonjs'
-            : started.moduleSystem
-      const found = scanEntry(parsed, text, started.framework, moduleSystem)
-      if (!found.app && !found.alreadyKit) continue
-      project = { ...started, entry: file, moduleSystem, typescript: /\.[cm]?ts$/.test(file) }
-      source = text
-      program = parsed
-      scan = found
-      listenedFrom = relative(root, started.entry)
-      break
+    // Breadth first through the app's own imports (`bin/www` → `app.js`, `index.js` → `app/index.js` → `app/app.js`),
+    // a few levels deep: the nearest file that creates the app is the one to edit.
+    const seen = new Set([started.entry])
+    let level = localImports(started.entry, startProgram)
+    search: for (let depth = 0; depth < MAX_IMPORT_DEPTH && level.length > 0; depth++) {
+      const next: string[] = []
+      for (const file of level) {
+        if (seen.has(file) || seen.size > MAX_FILES_READ) continue
+        seen.add(file)
+        const text = readFileSync(file, 'utf8')
+        const parsed = await parseSource(text, relative(root, file))
+        const moduleSystem =
+          file.endsWith('.mjs') || file.endsWith('.mts')
+            ? 'esm'
+            : file.endsWith('.cjs') || file.endsWith('.cts')
+              ? 'commonjs'
+              : started.moduleSystem
+        const found = scanEntry(parsed, text, started.framework, moduleSystem)
+        if (!found.app && !found.alreadyKit) {
+          next.push(...localImports(file, parsed))
+          continue
+        }
+        project = { ...started, entry: file, moduleSystem, typescript: /\.[cm]?ts$/.test(file) }
+        source = text
+        program = parsed
+        scan = found
+        listenedFrom = relative(root, started.entry)
+        break search
+      }
+      level = next
     }
+  }
+  // What the starting file reads from the environment is the app's too (`const { MONGO_URL } = process.env` in server.js).
+  if (listenedFrom) {
+    const startNames = scanEntry(startProgram, startSource, started.framework, started.moduleSystem).envNames
+    scan = { ...scan, envNames: [...new Set([...scan.envNames, ...startNames])].sort() }
   }
   const entryName = relative(root, project.entry)
   const config = await planConfig(root, source, scan)
