@@ -340,6 +340,36 @@ app.get('/', (req, res) => res.send(process.env.GREETING))
     expect(config).toContain('MONGO_URL: z.string().optional()')
   })
 
+  test('a required .json and a plugins file: init reads only code, and lists the plugin kit replaces as a step by hand', async () => {
+    const files = {
+      'package.json': pkg(['fastify', '@fastify/rate-limit'], { main: 'server.js' }),
+      'server.js': `const settings = require('./settings.json')
+const { build } = require('./app')
+build().then((app) => app.listen({ port: settings.port }))
+`,
+      'settings.json': '{ "port": 3000 }\n',
+      'app.js': `const Fastify = require('fastify')
+const plugins = require('./plugins')
+async function build() {
+  const app = Fastify()
+  await plugins(app)
+  return app
+}
+module.exports = { build }
+`,
+      'plugins/index.js': `module.exports = async (app) => {
+  await app.register(require('@fastify/rate-limit'), { max: 10 })
+}
+`,
+    }
+    const result = await plan(files)
+    expect(result.project).toMatchObject({ entry: 'app.js', startedBy: 'server.js' })
+    expect(result.file('app.js').diff).toContain('+  const kit = await productionize(app, config)')
+    expect(result.manual.join('\n')).toContain(
+      'plugins/index.js uses @fastify/rate-limit: kit replaces it, and init edits only app.js',
+    )
+  })
+
   test('server.js that requires the app from app.js (CommonJS): the config, and a step by hand', async () => {
     const result = await plan({
       'package.json': pkg(['express', 'cors'], { main: 'server.js' }),

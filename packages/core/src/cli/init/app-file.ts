@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { type AstNode, stringValue, walk } from './parse-source.ts'
 
+const CODE_FILE = /\.([cm]?[jt]s|[jt]sx)$/
 const EXTENSIONS = ['', '.js', '.ts', '.mjs', '.cjs', '.mts', '.cts', '/index.js', '/index.ts']
 
 /** A relative import resolved to a file, as Node, tsx and bundlers try it (`./app.js` may be `app.ts`). */
@@ -29,5 +30,6 @@ export function localImports(entry: string, program: AstNode): string[] {
           : undefined
     if (typeof specifier === 'string' && specifier.startsWith('.')) specifiers.push(specifier)
   })
-  return specifiers.flatMap((s) => resolveLocal(entry, s) ?? [])
+  // Only code: `require('./config.json')` or an imported stylesheet is not a file init can read.
+  return specifiers.flatMap((s) => resolveLocal(entry, s) ?? []).filter((file) => CODE_FILE.test(file))
 }

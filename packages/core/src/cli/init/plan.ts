@@ -4,6 +4,7 @@ import { findConfigFile } from '../../config/load.ts'
 import { localImports } from './app-file.ts'
 import { type Finding, planConfig } from './config-sections.ts'
 import { editEntry } from './entry-edits.ts'
+import { readLocalFile, replacedElsewhere } from './other-files.ts'
 import { parseSource } from './parse-source.ts'
 import { type Project, readProject } from './project.ts'
 import { type ConfigFormat, renderConfig } from './render-config.ts'
@@ -104,8 +105,9 @@ export async function planInit(root: string, entryOption?: string): Promise<Plan
       for (const file of level) {
         if (seen.has(file) || seen.size > MAX_FILES_READ) continue
         seen.add(file)
-        const text = readFileSync(file, 'utf8')
-        const parsed = await parseSource(text, relative(root, file))
+        const read = await readLocalFile(root, file)
+        if (!read) continue
+        const { text, program: parsed } = read
         const moduleSystem =
           file.endsWith('.mjs') || file.endsWith('.mts')
             ? 'esm'
@@ -202,6 +204,12 @@ export async function planInit(root: string, entryOption?: string): Promise<Plan
     manual.push(...edit.manual)
     notes.push(...edit.notes)
     update(entryName, source, edit.text)
+  }
+
+  for (const other of await replacedElsewhere(root, project.entry, program, new Set([started.entry]))) {
+    manual.push(
+      `${other.file} uses ${other.packages.join(', ')}: kit replaces ${other.packages.length > 1 ? 'them' : 'it'}, and init edits only ${entryName}. Remove ${other.packages.length > 1 ? 'them' : 'it'} there, and move the options to kit.config (docs/migrating.md); until then kit warns at start-up that both run.`,
+    )
   }
 
   const procfile = procfileWithRelease(read(join(root, 'Procfile')), project.hasStartScript)
