@@ -370,6 +370,19 @@ module.exports = { build }
     )
   })
 
+  test('an Express 4 app: the upgrade to Express 5 is the first step by hand', async () => {
+    const result = await plan({
+      'package.json': JSON.stringify({ name: 'app', main: 'app.js', dependencies: { express: '^4.21.0' } }),
+      'app.js': `const express = require('express')
+const app = express()
+app.listen(process.env.PORT)
+`,
+    })
+    expect(result.manual[0]).toContain(
+      'kit runs on Express 5; this app has express 4. Upgrade first (`npm install express@5`',
+    )
+  })
+
   test('server.js that requires the app from app.js (CommonJS): the config, and a step by hand', async () => {
     const result = await plan({
       'package.json': pkg(['express', 'cors'], { main: 'server.js' }),

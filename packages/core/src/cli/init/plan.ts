@@ -4,6 +4,7 @@ import { findConfigFile } from '../../config/load.ts'
 import { localImports } from './app-file.ts'
 import { type Finding, planConfig } from './config-sections.ts'
 import { editEntry } from './entry-edits.ts'
+import { frameworkUpgradeStep } from './framework-version.ts'
 import { readLocalFile, replacedElsewhere } from './other-files.ts'
 import { parseSource } from './parse-source.ts'
 import { type Project, readProject } from './project.ts'
@@ -139,6 +140,8 @@ export async function planInit(root: string, entryOption?: string): Promise<Plan
   const files: PlannedFile[] = []
   const writes: Planned['writes'] = []
   const manual: string[] = []
+  const upgrade = frameworkUpgradeStep(root, project.framework, project.frameworkRange)
+  if (upgrade) manual.push(upgrade)
   const notes = [...config.notes]
   let linesChanged = 0
   let linesRemoved = 0

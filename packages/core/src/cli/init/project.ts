@@ -13,6 +13,8 @@ export interface Project {
   typescript: boolean
   /** Every dependency name (dependencies and devDependencies). */
   dependencies: ReadonlySet<string>
+  /** The version range package.json gives the framework. */
+  frameworkRange?: string
   /** Absolute path of the file that creates the app and listens. */
   entry: string
   /** `node --experimental-strip-types` needs `.ts` in import paths; tsx and tsc take `.js`. */
@@ -98,6 +100,9 @@ function moduleSystemOf(entry: string, pkg: PackageJson): ModuleSystem {
   return pkg.type === 'module' ? 'esm' : 'commonjs'
 }
 
+const declaredRange = (pkg: PackageJson, name: string): string | undefined =>
+  pkg.dependencies?.[name] ?? pkg.devDependencies?.[name]
+
 /** Reads package.json and finds the entry file; KIT_CLI_INIT_* errors say what is missing. */
 export function readProject(root: string, entryOption?: string): Project {
   const pkg = readPackageJson(root)
@@ -130,6 +135,7 @@ export function readProject(root: string, entryOption?: string): Project {
     moduleSystem: moduleSystemOf(entry, pkg),
     typescript: /\.[cm]?ts$/.test(entry),
     dependencies,
+    ...(declaredRange(pkg, framework) ? { frameworkRange: declaredRange(pkg, framework)! } : {}),
     entry,
     runsTypeScriptWithNode: /\bnode\b[^&|;]*--experimental-strip-types/.test(start) && !/\btsx\b/.test(start),
     hasStartScript: start !== '',
