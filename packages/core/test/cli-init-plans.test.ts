@@ -383,6 +383,28 @@ app.listen(process.env.PORT)
     )
   })
 
+  test("a require() halfway down the file: kit's imports go with the ones above the app", async () => {
+    const result = await plan({
+      'package.json': pkg(['express', 'pg'], { main: 'app.js' }),
+      'app.js': `var express = require('express')
+var app = express()
+app.get('/', (req, res) => res.send('hi'))
+
+const { Client } = require('pg')
+var db = new Client()
+
+var server = app.listen(process.env.PORT, function () {
+  console.log(server.address().port)
+})
+`,
+    })
+    const diff = result.file('app.js').diff
+    expect(diff).toContain(
+      " var express = require('express')\n+const { productionize } = require('@kit/core')\n+const config = require('./kit.config.js')\n var app = express()",
+    )
+    expect(diff).toContain('+var server = await kit.listen()\n')
+  })
+
   test('server.js that requires the app from app.js (CommonJS): the config, and a step by hand', async () => {
     const result = await plan({
       'package.json': pkg(['express', 'cors'], { main: 'server.js' }),

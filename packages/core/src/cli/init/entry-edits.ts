@@ -127,7 +127,11 @@ export function editEntry(
 
   const edits: TextEdit[] = [...scan.removals.map((r) => statementLines(source, r)), ...extraEdits]
   // kit's imports take the place of the first import init removes, else go after the last import.
-  const topImports = scan.imports.map((i) => i.node).sort((a, b) => a.start - b.start)
+  // Only the imports above the app: a require() further down (`const { Client } = require('pg')` mid-file) is no header.
+  const topImports = scan.imports
+    .map((i) => i.node)
+    .filter((node) => node.start < app.statement.start)
+    .sort((a, b) => a.start - b.start)
   const firstRemoved = topImports.find((node) => scan.removals.some((r) => r.start === node.start))
   if (firstRemoved) {
     const edit = edits.find((e) => e.start <= firstRemoved.start && e.end >= firstRemoved.end)!
