@@ -9,6 +9,18 @@ export {
   silentLogger,
 } from './contracts.ts'
 export { currentRequestId, provideCurrentRequestId } from './current-request.ts'
+export {
+  type DatabaseSslMode,
+  type DatabaseTls,
+  isLocalDatabaseHost,
+  resolveDatabaseSsl,
+} from './database-ssl.ts'
+export {
+  type DatabaseDialect,
+  type DatabaseUrl,
+  describeDatabaseUrl,
+  parseDatabaseUrl,
+} from './database-url.ts'
 export { createDebug, type DebugLogger } from './debug.ts'
 export { envSecretValues, isSecretEnvName, looksLikeSecret } from './env-secrets.ts'
 export {
