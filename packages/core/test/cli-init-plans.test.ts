@@ -405,6 +405,32 @@ var server = app.listen(process.env.PORT, function () {
     expect(diff).toContain('+var server = await kit.listen()\n')
   })
 
+  test('a knexfile is read as kit release reads it (its production entry), and nothing of it is copied into kit.config', async () => {
+    const result = await plan({
+      'package.json': pkg(['express', 'knex', 'pg'], { main: 'app.js' }),
+      'app.js': `const express = require('express')
+const app = express()
+app.listen(process.env.PORT)
+`,
+      'knexfile.js': `module.exports = {
+  development: { client: 'pg', connection: 'postgres://localhost/dev' },
+  production: {
+    client: 'pg',
+    connection: process.env.DATABASE_URL,
+    pool: { min: 2, max: 10 },
+    migrations: { directory: './db/migrations', schemaName: 'app' },
+  },
+}
+`,
+    })
+    expect(result.file('kit.config.js').content).not.toContain('migrations')
+    const notes = result.notes.join('\n')
+    expect(notes).toContain(
+      'knexfile.js found: kit release and kit migrate read it at every run (its production entry: migrations in ./db/migrations, history table knex_migrations, schema app)',
+    )
+    expect(notes).toContain('kit does not use pool')
+  })
+
   test('server.js that requires the app from app.js (CommonJS): the config, and a step by hand', async () => {
     const result = await plan({
       'package.json': pkg(['express', 'cors'], { main: 'server.js' }),

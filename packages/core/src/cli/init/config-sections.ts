@@ -1,11 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { basename } from 'node:path'
 import { BUILTIN_NAMES } from '@kit/env'
 import { parseDurationMs } from '@kit/internal'
 import { PASSED_TO_PINO } from '@kit/logger'
+import { findKnexfile, projectMigrations } from '@kit/migrate'
 import { NOT_TAKEN_TIER_OPTIONS, TIER_KEYS } from '@kit/rate-limit'
 import { carryOptions, type LeftOut } from './carry-options.ts'
-import { type AstNode, parseSource, stringValue, walk } from './parse-source.ts'
+import { type AstNode, stringValue } from './parse-source.ts'
 import type { EntryScan, FoundMiddleware } from './scan-entry.ts'
 
 /** A line of kit.config: a property as written, a nested object, or a comment. */
@@ -166,24 +166,37 @@ function tierEntries(
   }
 }
 
-async function knexMigrations(root: string): Promise<{ file?: string; entries: ConfigEntry[] }> {
-  const file = ['knexfile.ts', 'knexfile.js', 'knexfile.cjs', 'knexfile.mjs'].find((f) =>
-    existsSync(join(root, f)),
-  )
-  if (!file) return { entries: [] }
-  const program = await parseSource(readFileSync(join(root, file), 'utf8'), file)
-  const entries: ConfigEntry[] = []
-  walk(program, (node: AstNode) => {
-    if (entries.length > 0 || node.type !== 'ObjectProperty' || node.key?.name !== 'migrations') return
-    if (node.value.type !== 'ObjectExpression') return
-    for (const p of node.value.properties as AstNode[]) {
-      const value = stringValue(p.value)
-      if ((p.key?.name === 'directory' || p.key?.name === 'tableName') && value !== undefined) {
-        entries.push({ text: `${p.key.name}: ${quote(value.replace(/^\.\//, ''))}` })
-      }
+/**
+ * The knexfile as `kit release` will read it (@kit/migrate's reader, for
+ * NODE_ENV=production): kit fills its migration settings in from it at every
+ * run, so nothing is copied into kit.config (a copy would win over later
+ * edits of the knexfile). What it says goes in the plan's notes.
+ */
+async function knexfileNotes(root: string): Promise<{ file?: string; notes: string[] }> {
+  const path = findKnexfile(root)
+  if (!path) return { notes: [] }
+  const file = basename(path)
+  try {
+    const { settings, notices, knexfile } = await projectMigrations(root, {}, 'production')
+    const read = [
+      `migrations in ${settings.directory ?? 'migrations/'}`,
+      `history table ${settings.tableName ?? 'knex_migrations'}`,
+      ...(settings.schemaName ? [`schema ${settings.schemaName}`] : []),
+    ].join(', ')
+    return {
+      file,
+      notes: [
+        `${file} found: kit release and kit migrate read it at every run (${knexfile?.environment ? `its ${knexfile.environment} entry` : 'as written'}: ${read}); keep it, nothing is copied into kit.config.`,
+        ...notices,
+      ],
     }
-  })
-  return { file, entries }
+  } catch (error) {
+    // Loading it runs the app's code: what fails here fails the same way in `kit release`.
+    return {
+      file,
+      notes: [`${file} found, but kit release will stop on it as it is: ${(error as Error).message}`],
+    }
+  }
 }
 
 /** Maps what the entry file and the knexfile hold to kit.config sections. */
@@ -344,10 +357,7 @@ export async function planConfig(root: string, source: string, scan: EntryScan):
       `The app trusted proxies with ${oneLine(scan.trustProxy)}: kit takes this from TRUST_PROXY (a hop count, IPs or CIDRs; the Heroku, Render and Fly presets set it). Set it in the deploy environment.`,
     )
   }
-  const knex = await knexMigrations(root)
-  if (knex.file) {
-    notes.push(`${knex.file} found: kit release and kit migrate run the migrations it points at.`)
-    if (knex.entries.length > 0) entries.push({ key: 'migrations', entries: knex.entries })
-  }
+  const knex = await knexfileNotes(root)
+  notes.push(...knex.notes)
   return { entries, findings, envNames, ...(knex.file ? { knexfile: knex.file } : {}), notes, entryEdits }
 }
