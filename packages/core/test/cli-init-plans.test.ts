@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { createRateLimits } from '@kit/rate-limit'
 import { spawnTs, WORKSPACE_ROOT } from '@kit/test-utils'
 import { afterEach, describe, expect, test } from 'vitest'
 import { runInProcess, type TempProject, tempProject } from './cli-helpers.ts'
@@ -257,9 +258,10 @@ app.listen(process.env.PORT)
     expect(store.line).toBe('store: new RedisStore({ sendCommand: (...args) => client.sendCommand(args) })')
     const validate = limiter.leftOut.find((l: { key: string }) => l.key === 'validate')
     expect(validate.reason).toContain('kit runs its own start-up checks')
-    // The config kit init wrote is one kit accepts.
-    const { createRateLimits } = await import('@kit/rate-limit')
-    const tier = eval(`(${/global: (\{[\s\S]*?\n {6}\})/.exec(config)![1]})`)
+    // The tier init wrote is one kit accepts: the object literal, imported as a module, builds a tier.
+    const tierText = /global: (\{[\s\S]*?\n {6}\})/.exec(config)![1]
+    const tier = (await import(`data:text/javascript,${encodeURIComponent(`export default ${tierText}`)}`))
+      .default
     const limits = createRateLimits({ tiers: { global: tier } }, { env: {} })
     await limits.close()
   })
