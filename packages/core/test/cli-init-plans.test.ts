@@ -433,6 +433,29 @@ app.listen(process.env.PORT)
     expect(notes).toContain('kit does not use pool')
   })
 
+  test("fastify.listen({ port: 8080, host: '0.0.0.0' }) and app.listen(PORT, '0.0.0.0', cb): the host is kept, a fixed port is named", async () => {
+    const fastify = await plan({
+      'package.json': pkg(['fastify'], { type: 'module', main: 'server.js' }),
+      'server.js': `import Fastify from 'fastify'
+const fastify = Fastify()
+await fastify.listen({ port: 8080, host: '0.0.0.0' })
+`,
+    })
+    expect(fastify.file('server.js').diff).toContain("+await kit.listen({ host: '0.0.0.0' })")
+    expect(fastify.notes.join('\n')).toContain('The app listened on 8080')
+    project?.remove()
+    const express = await plan({
+      'package.json': pkg(['express'], { type: 'module', main: 'app.js' }),
+      'app.js': `import express from 'express'
+const app = express()
+const PORT = process.env.PORT || 3000
+app.listen(PORT, 'localhost', () => console.log('up'))
+`,
+    })
+    expect(express.file('app.js').diff).toContain("+await kit.listen().then(() => console.log('up'))")
+    expect(express.notes.join('\n')).not.toContain('The app listened on')
+  })
+
   test('server.js that requires the app from app.js (CommonJS): the config, and a step by hand', async () => {
     const result = await plan({
       'package.json': pkg(['express', 'cors'], { main: 'server.js' }),

@@ -1,7 +1,7 @@
 import { relative } from 'node:path'
 import type { AstNode } from './parse-source.ts'
 import type { Project } from './project.ts'
-import type { EntryScan, Removal } from './scan-entry.ts'
+import type { EntryScan, ListenCall, Removal } from './scan-entry.ts'
 
 interface TextEdit {
   start: number
@@ -178,13 +178,19 @@ export function editEntry(
         'The listen callback was dropped: kit.listen() rejects when the port cannot be used, and logs the address it listens on.',
       )
     }
-    const port = listen.port ? source.slice(listen.port.start, listen.port.end) : undefined
-    if (port && !/port/i.test(port)) {
+    const { port, host } = listenTarget(listen)
+    const portText = port ? source.slice(port.start, port.end) : undefined
+    if (portText && !/port/i.test(portText)) {
       notes.push(
-        `The app listened on ${port}; kit.listen() uses PORT (default 3000): set PORT, or pass kit.listen({ port }).`,
+        `The app listened on ${portText}; kit.listen() uses PORT (default 3000): set PORT, or pass kit.listen({ port }).`,
       )
     }
-    const call = `${kitName}.listen()${keepCallback ? `.then(${source.slice(callback.start, callback.end)})` : ''}`
+    // A host the app chose on purpose (`'0.0.0.0'` in a container) is kept: kit binds 127.0.0.1 outside production.
+    const hostText =
+      host?.type === 'StringLiteral' && !LOCAL_HOSTS.has(host.value)
+        ? source.slice(host.start, host.end)
+        : undefined
+    const call = `${kitName}.listen(${hostText ? `{ host: ${hostText} }` : ''})${keepCallback ? `.then(${source.slice(callback.start, callback.end)})` : ''}`
     const text = !listen.awaited && listen.canAwait ? `await ${call}` : call
     edits.push({ start: listen.call.start, end: listen.call.end, text })
   } else if (listenedFrom) {
@@ -195,6 +201,21 @@ export function editEntry(
     manual.push(`No \`${app.name}.listen()\` found: start the server with \`await ${kitName}.listen()\`.`)
   }
   return { text: withoutNewGaps(source, applyEdits(source, edits)), manual, notes }
+}
+
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1'])
+
+/** The port and host an app listened on: `listen(port, host, cb)` (Express, node) or `listen({ port, host })` (Fastify). */
+function listenTarget(listen: ListenCall): { port?: AstNode; host?: AstNode } {
+  const [first, second] = listen.call.arguments as AstNode[]
+  if (first?.type === 'ObjectExpression') {
+    const value = (key: string) =>
+      (first.properties as AstNode[]).find(
+        (p) => p.type === 'ObjectProperty' && !p.computed && p.key?.name === key,
+      )?.value
+    return { port: value('port'), host: value('host') }
+  }
+  return { port: listen.port, host: second?.type === 'StringLiteral' ? second : undefined }
 }
 
 /** Removed statements in a row leave blank lines side by side: fold them, unless the file had such gaps itself. */
