@@ -159,8 +159,30 @@ module.exports = app
     expect(cors.leftOut).toEqual([
       { key: 'origin', reason: 'uses allowed from your file', line: 'origin: allowed' },
     ])
-    expect(result.manual[0]).toContain('No `app.listen()` found')
-    expect(result.notes.join('\n')).toContain('app is exported')
+    // Wrapped in main(), `module.exports = app` would run after an await: whoever requires the file would get {}.
+    expect(result.manual[0]).toContain('app.js exports the app and does not start it')
+    expect(result.file('app.js')).toEqual({ path: 'app.js', action: 'unchanged' })
+  })
+
+  test('express-generator: `node ./bin/www` is the entry, app.js is left for a factory by hand, bin/www stays as it is', async () => {
+    const result = await plan({
+      'package.json': pkg(['express', 'morgan'], { scripts: { start: 'node ./bin/www' } }),
+      'bin/www': `#!/usr/bin/env node
+var app = require('../app');
+var http = require('http');
+var server = http.createServer(app);
+server.listen(process.env.PORT || '3000');
+`,
+      'app.js': `var express = require('express');
+var logger = require('morgan');
+var app = express();
+app.use(logger('dev'));
+module.exports = app;
+`,
+    })
+    expect(result.project).toMatchObject({ entry: 'app.js', startedBy: 'bin/www' })
+    expect(result.manual.join('\n')).toContain('await it in bin/www')
+    expect(result.file('app.js').action).toBe('unchanged')
   })
 
   test("helmet's own middlewares, a Redis store, trust proxy and dotenv", async () => {

@@ -110,6 +110,13 @@ export function editEntry(
     )
     return { text: source, manual, notes }
   }
+  if (app.context === 'top-level' && project.moduleSystem === 'commonjs' && scan.exportsApp && !scan.listen) {
+    // main() would assign module.exports after an await: whoever requires the file (bin/www) would get {}.
+    manual.push(
+      `${relative(project.root, project.entry)} exports the app and does not start it, and CommonJS cannot await productionize() before the routes are added: export an async factory that awaits productionize(app, config) and adds the routes, and await it where the app is started (docs/getting-started.md, "CommonJS"); then start the server with \`await kit.listen()\`.`,
+    )
+    return { text: source, manual, notes }
+  }
   const esmSyntax =
     project.moduleSystem === 'esm' || scan.imports.some((i) => i.node.type === 'ImportDeclaration')
   const wrap = app.context === 'top-level' && project.moduleSystem === 'commonjs'

@@ -84,8 +84,12 @@ function sourceOf(root: string, file: string): string | undefined {
   return candidates.map((c) => join(root, c)).find((path) => existsSync(path))
 }
 
+/** `node ./bin/www` (express-generator): a script without an extension, run by node. */
+const NODE_RUN = /\b(?:node|nodemon)\s+(?:-\S+\s+)*(?:\.\/)?([\w./-]+)/
+
 function findEntry(root: string, pkg: PackageJson): string | undefined {
-  const fromStart = pkg.scripts?.start ? SOURCE_FILE.exec(pkg.scripts.start)?.[1] : undefined
+  const start = pkg.scripts?.start
+  const fromStart = start ? (SOURCE_FILE.exec(start)?.[1] ?? NODE_RUN.exec(start)?.[1]) : undefined
   for (const file of [fromStart, pkg.main]) {
     const found = file ? sourceOf(root, file.replace(/^\.\//, '')) : undefined
     if (found) return found
