@@ -478,6 +478,28 @@ app.listen(PORT, 'localhost', () => console.log('up'))
     expect(express.notes.join('\n')).not.toContain('The app listened on')
   })
 
+  test("TypeScript with a path alias: `import app from '@/app'` is followed through tsconfig.json paths (comments and all)", async () => {
+    const result = await plan({
+      'package.json': pkg(['express', 'helmet'], { type: 'module', scripts: { start: 'tsx src/server.ts' } }),
+      'tsconfig.json': `{
+  // "@/*" is an alias, not a comment
+  "compilerOptions": { "baseUrl": ".", "paths": { "@/*": ["src/*"] }, },
+}
+`,
+      'src/server.ts': `import app from '@/app'
+app.listen(Number(process.env.PORT) || 4000)
+`,
+      'src/app.ts': `import express, { type Express } from 'express'
+import helmet from 'helmet'
+const app: Express = express()
+app.use(helmet())
+export default app
+`,
+    })
+    expect(result.project).toMatchObject({ entry: 'src/app.ts', startedBy: 'src/server.ts' })
+    expect(result.file('src/app.ts').diff).toContain('-app.use(helmet())')
+  })
+
   test('server.js that requires the app from app.js (CommonJS): the config, and a step by hand', async () => {
     const result = await plan({
       'package.json': pkg(['express', 'cors'], { main: 'server.js' }),

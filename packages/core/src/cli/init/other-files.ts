@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { relative } from 'node:path'
-import { localImports } from './app-file.ts'
+import { type Alias, localImports } from './app-file.ts'
 import { readImports, requiredPackage } from './imports.ts'
 import { KNOWN_PACKAGES, MIDDLEWARE_KINDS } from './known-packages.ts'
 import { type AstNode, parseSource, walk } from './parse-source.ts'
@@ -43,10 +43,11 @@ export async function replacedElsewhere(
   entry: string,
   program: AstNode,
   skip: ReadonlySet<string>,
+  aliases: readonly Alias[],
 ): Promise<{ file: string; packages: string[] }[]> {
   const found: { file: string; packages: string[] }[] = []
   const seen = new Set([entry, ...skip])
-  let level = localImports(entry, program)
+  let level = localImports(entry, program, aliases)
   for (let depth = 0; depth < MAX_DEPTH && level.length > 0; depth++) {
     const next: string[] = []
     for (const file of level) {
@@ -56,7 +57,7 @@ export async function replacedElsewhere(
       if (!read) continue
       const packages = replacedPackages(read.program)
       if (packages.length > 0) found.push({ file: relative(root, file), packages })
-      next.push(...localImports(file, read.program))
+      next.push(...localImports(file, read.program, aliases))
     }
     level = next
   }

@@ -11,6 +11,7 @@ import { type Project, readProject } from './project.ts'
 import { type ConfigFormat, renderConfig } from './render-config.ts'
 import { scanEntry } from './scan-entry.ts'
 import { envExampleFor, gitIgnoresKit, gitignoreWithKit, procfileWithRelease } from './side-files.ts'
+import { tsconfigAliases } from './tsconfig-paths.ts'
 import { unifiedDiff } from './unified-diff.ts'
 
 export type FileAction = 'create' | 'update' | 'unchanged' | 'kept'
@@ -100,7 +101,8 @@ export async function planInit(root: string, entryOption?: string): Promise<Plan
     // Breadth first through the app's own imports (`bin/www` → `app.js`, `index.js` → `app/index.js` → `app/app.js`),
     // a few levels deep: the nearest file that creates the app is the one to edit.
     const seen = new Set([started.entry])
-    let level = localImports(started.entry, startProgram)
+    const aliases = tsconfigAliases(root)
+    let level = localImports(started.entry, startProgram, aliases)
     search: for (let depth = 0; depth < MAX_IMPORT_DEPTH && level.length > 0; depth++) {
       const next: string[] = []
       for (const file of level) {
@@ -117,7 +119,7 @@ export async function planInit(root: string, entryOption?: string): Promise<Plan
               : started.moduleSystem
         const found = scanEntry(parsed, text, started.framework, moduleSystem)
         if (!found.app && !found.alreadyKit) {
-          next.push(...localImports(file, parsed))
+          next.push(...localImports(file, parsed, aliases))
           continue
         }
         project = { ...started, entry: file, moduleSystem, typescript: /\.[cm]?ts$/.test(file) }
@@ -209,7 +211,13 @@ export async function planInit(root: string, entryOption?: string): Promise<Plan
     update(entryName, source, edit.text)
   }
 
-  for (const other of await replacedElsewhere(root, project.entry, program, new Set([started.entry]))) {
+  for (const other of await replacedElsewhere(
+    root,
+    project.entry,
+    program,
+    new Set([started.entry]),
+    tsconfigAliases(root),
+  )) {
     manual.push(
       `${other.file} uses ${other.packages.join(', ')}: kit replaces ${other.packages.length > 1 ? 'them' : 'it'}, and init edits only ${entryName}. Remove ${other.packages.length > 1 ? 'them' : 'it'} there, and move the options to kit.config (docs/migrating.md); until then kit warns at start-up that both run.`,
     )
