@@ -1,4 +1,4 @@
-import { clientAddress } from '@kit/internal'
+import { EXPRESS_FACTS, requestFacts } from '@kit/internal'
 import type { NextFunction, Request, Response } from 'express'
 import { type RateLimitInfo, type RateLimitRequestHandler, rateLimit } from 'express-rate-limit'
 import { FAIL_CLOSED_RETRY_AFTER } from '../core/constants.ts'
@@ -35,8 +35,9 @@ const ipOf = (request: Request): string | undefined => request.ip
  * generator, with its trust-proxy checks, keys by it, and so does the app.
  */
 export function useClientAddress(request: Request): void {
-  const address = clientAddress(request, request.ip)
-  if (request.ip !== address) {
+  const address = requestFacts(request, request, EXPRESS_FACTS).clientAddress
+  // An own `ip` is the one set below (or by the app): reading the prototype's getter would run proxy-addr again.
+  if (!Object.hasOwn(request, 'ip') || request.ip !== address) {
     Object.defineProperty(request, 'ip', {
       value: address,
       configurable: true,

@@ -1,4 +1,4 @@
-import { clientAddress, KitError } from '@kit/internal'
+import { FASTIFY_FACTS, KitError, requestFacts } from '@kit/internal'
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify'
 import { FAIL_CLOSED_RETRY_AFTER } from '../core/constants.ts'
 import type { Tier } from '../core/tier.ts'
@@ -64,7 +64,7 @@ export async function kitRateLimitPlugin(
   await fastify.register(fastifyRateLimit, { global: false, store: TierStore })
   const upstream = fastify as unknown as UpstreamDecorations
   const keyGenerator = (request: FastifyRequest): string =>
-    limits.clientKey(request, clientAddress(request.raw, request.ip))
+    limits.clientKey(request, requestFacts(request.raw, request, FASTIFY_FACTS).clientAddress)
   const limiters = new Map<Tier, (request: FastifyRequest) => Promise<UpstreamResult>>()
   for (const name of limits.config.tiers.keys()) {
     const tier = limits.tier(name)
