@@ -13,7 +13,11 @@ export const errors = {
   },
   KIT_DOCTOR_AUDIT_UNREACHABLE: {
     when: '`kit audit` could reach the URL neither over HTTPS nor over plain HTTP (connection refused, DNS failure or timeout), so there is nothing to grade.',
-    fix: 'Check the URL and that the app is up; for a local test server pass its ports (https://127.0.0.1:8443/ and --http-port 8080) and trust its CA with NODE_EXTRA_CA_CERTS.',
+    fix: 'Check the URL and that the app is up. For an app on this machine give its own http:// address (kit audit http://127.0.0.1:3000/, local mode); behind your own TLS terminator pass its ports (https://127.0.0.1:8443/ and --http-port 8080) and trust its CA with NODE_EXTRA_CA_CERTS.',
+  },
+  KIT_DOCTOR_AUDIT_HOST_REFUSED: {
+    when: '`kit audit` in local mode presented a host name the app does not serve: the app answered 421 (its APP_URL names another host), so every check would grade the refusal.',
+    fix: 'Pass the host the app serves in production (`kit audit http://127.0.0.1:3000/ --host example.com`), or run kit audit with the same APP_URL as the app.',
   },
   KIT_DOCTOR_CA_UNREADABLE: {
     when: 'NODE_EXTRA_CA_CERTS names a file `kit audit` cannot read.',

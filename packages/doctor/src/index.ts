@@ -2,6 +2,8 @@ export { errors } from './errors.ts'
 export { type AuditOptions, type AuditReport, runAudit } from './live/audit.ts'
 export { LIVE_CHECKS } from './live/checks/index.ts'
 export type { AuditContext } from './live/context.ts'
+export type { LocalModeOptions, LocalModeReport } from './live/local/local-mode.ts'
+export { renderLocalMode } from './live/local/render-local.ts'
 export {
   classifyScripts,
   gradeForScore,

@@ -123,7 +123,7 @@ describe('targets', () => {
   it('audits a plain http:// URL as its own HTTP side: no TLS, no HSTS, no redirect', async () => {
     const app = await startWeakApp('fastify')
     try {
-      const report = await runAudit({ url: `${app.url}/` })
+      const report = await runAudit({ url: `${app.url}/`, local: false })
       const byId = Object.fromEntries(report.results.map((r) => [r.id, r]))
       expect(byId['LIVE-TLS-01']).toMatchObject({
         status: 'fail',

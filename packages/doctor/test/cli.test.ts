@@ -99,9 +99,11 @@ describe('kit audit', () => {
   let certs: TestCertificates
   let proxy: TlsProxy
   let close: () => Promise<void>
+  let appUrl: string
   beforeAll(async () => {
     certs = createCertificates()
     const app = await startSecureApp('express')
+    appUrl = `${app.url}/`
     proxy = await startTlsProxy(app.port, certs)
     close = async () => {
       await proxy.close()
@@ -137,6 +139,43 @@ describe('kit audit', () => {
     })
     expect(code).toBe(1)
     expect(stdout).toMatch(/FAIL\s+LIVE-TLS-01/)
+  })
+
+  it('audits the app on its plain port in local mode and says what was simulated and what was not checked', async () => {
+    const { code, stdout } = await kit(['audit', appUrl], { env: { APP_URL: 'https://127.0.0.1' } })
+    expect(code).toBe(0)
+    expect(stdout).toContain('kit audit https://127.0.0.1/\n')
+    expect(stdout).toContain(`Local mode: ${appUrl} audited as https://127.0.0.1/ (host from APP_URL)`)
+    expect(stdout).toMatch(
+      /simulated:\n {4}- TLS for 127\.0\.0\.1 with a certificate from a CA made for this run/,
+    )
+    expect(stdout).toMatch(/not checked locally .*:\n {4}- the real certificate chain/)
+    expect(stdout).toMatch(/MDN HTTP Observatory \(algorithm 5\): 135 A\+, 10\/10 tests passed/)
+    expect(stdout).not.toMatch(/FAIL\s+LIVE-TLS-01/)
+  })
+
+  it('--host and --json: the local part of the report', async () => {
+    const { code, stdout } = await kit(['audit', appUrl, '--host', '127.0.0.1', '--json'])
+    expect(code).toBe(0)
+    const report = JSON.parse(stdout)
+    expect(report).toMatchObject({ url: 'https://127.0.0.1/', local: { app: appUrl, hostFrom: 'option' } })
+    expect(report.results.find((r: { id: string }) => r.id === 'LIVE-TLS-01').status).toBe('skip')
+  })
+
+  it('--no-local audits the loopback URL as it is: no HTTPS, exit 1', async () => {
+    const { code, stdout } = await kit(['audit', appUrl, '--no-local'])
+    expect(code).toBe(1)
+    expect(stdout).not.toContain('Local mode')
+    expect(stdout).toMatch(/FAIL\s+LIVE-TLS-01/)
+  })
+
+  it.each([
+    [['audit', 'http://127.0.0.1:3000/', '--local', '--no-local'], /--local or --no-local, not both/],
+    [['audit', 'http://127.0.0.1:3000/', '--no-local', '--host', 'example.com'], /--host is for local mode/],
+  ])('refuses %j with exit code 2', async (argv, message) => {
+    const { code, stderr } = await kit(argv)
+    expect(code).toBe(2)
+    expect(stderr).toMatch(message)
   })
 
   it.each([

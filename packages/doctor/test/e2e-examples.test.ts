@@ -2,8 +2,10 @@
 // its own process, on a throwaway Postgres with its migrations applied, behind
 // a local TLS terminator whose CA is generated with openssl. `kit doctor` and
 // `kit audit` run as their own processes too (the audit trusts the CA through
-// NODE_EXTRA_CA_CERTS). A deliberately weakened app fails both with the ids
-// the reference names. The three apps start together and the CLI runs
+// NODE_EXTRA_CA_CERTS). The same apps are audited in local mode too, on their
+// plain port with no certificate set-up, and must get the same grade and
+// findings. A deliberately weakened app fails both with the ids the
+// reference names. The three apps start together and the CLI runs
 // overlap, so the file costs about one app start plus one CLI run.
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -56,6 +58,8 @@ const ids = (results: readonly CheckResult[]) => results.map((r) => r.id)
 
 interface RunningApp {
   app: SpawnedProcess
+  /** The app's own plain-HTTP address (local mode audits it). */
+  url: string
   proxy: TlsProxy
   env: NodeJS.ProcessEnv
   cwd: string
@@ -94,7 +98,8 @@ async function startExample(name: (typeof EXAMPLES)[number], certs: TestCertific
     PORT: String(port),
     HOST: '127.0.0.1',
     TRUST_PROXY: 'loopback',
-    APP_URL: `https://127.0.0.1:${proxy.httpsPort}`,
+    // As in production, no port: the proxy maps 443 to its own port, local mode presents 443.
+    APP_URL: 'https://127.0.0.1',
     DATABASE_URL: db.url,
     SESSION_SECRET: randomBytes(32).toString('base64url'),
     LOG_LEVEL: 'warn',
@@ -112,7 +117,7 @@ async function startExample(name: (typeof EXAMPLES)[number], certs: TestCertific
     await cleanup()
     throw error
   }
-  return { app, proxy, env, cwd, cleanup }
+  return { app, url: `http://127.0.0.1:${port}/`, proxy, env, cwd, cleanup }
 }
 
 async function startWeak(certs: TestCertificates): Promise<RunningApp> {
@@ -132,8 +137,23 @@ async function startWeak(certs: TestCertificates): Promise<RunningApp> {
     await stop(app)
     await proxy.close()
   }
-  return { app, proxy, env, cwd: WEAK_APP, cleanup }
+  return { app, url: `http://127.0.0.1:${port}/`, proxy, env, cwd: WEAK_APP, cleanup }
 }
+
+/** `kit audit` of the app's plain port in local mode, with the app's own env (its APP_URL) and no CA. */
+function auditLocally(running: RunningApp): Promise<CliRun> {
+  return kitCli(['audit', running.url, '--health-path', '/health/live'], { env: running.env })
+}
+
+/** Every check's status, and the Observatory part: what local mode must reproduce. */
+function verdicts(run: CliRun) {
+  return {
+    statuses: Object.fromEntries(run.json.results.map((r) => [r.id, r.status])),
+    observatory: run.json.observatory,
+  }
+}
+// The certificate is what local mode cannot grade: a throwaway one, so those checks are skipped.
+const LOCAL_SKIPS = { 'LIVE-TLS-01': 'skip', 'LIVE-TLS-02': 'skip' }
 
 /** `kit audit` of an app, as its own process trusting the test CA. /health/live: readiness may shed load on a busy machine. */
 function audit(running: RunningApp, certs: TestCertificates): Promise<CliRun> {
@@ -181,8 +201,16 @@ describe.concurrent.each(EXAMPLES)('examples/%s in production behind TLS', (name
     expect(ids(failed(run)).sort()).toEqual(['KIT-ALERT-001', 'KIT-MAIL-001', 'KIT-OBS-001', 'KIT-SEC-012'])
   })
 
-  it('gets A+ from kit audit, with no error', async () => {
-    const run = await audit(apps.get(name)!, certs)
+  it('gets A+ from kit audit, with no error, behind TLS and in local mode alike', async () => {
+    const running = apps.get(name)!
+    const [run, local] = await Promise.all([audit(running, certs), auditLocally(running)])
+    expect(local.json).toMatchObject({
+      url: 'https://127.0.0.1/',
+      local: { app: running.url, hostFrom: 'APP_URL' },
+    })
+    expect(local.code).toBe(0)
+    const proxied = verdicts(run)
+    expect(verdicts(local)).toEqual({ ...proxied, statuses: { ...proxied.statuses, ...LOCAL_SKIPS } })
     expect(errorsOf(run), JSON.stringify(failed(run), null, 2)).toEqual([])
     expect(run.code).toBe(0)
     expect(run.json.observatory).toMatchObject({ algorithm: 5, grade: 'A+' })
@@ -212,7 +240,11 @@ describe.concurrent('a deliberately weakened app', () => {
   })
 
   it('fails kit audit: no CSP, reflected CORS with credentials, insecure session cookie, stack traces', async () => {
-    const run = await audit(apps.get('weak')!, certs)
+    const weak = apps.get('weak')!
+    const [run, local] = await Promise.all([audit(weak, certs), auditLocally(weak)])
+    const proxied = verdicts(run)
+    expect(verdicts(local)).toEqual({ ...proxied, statuses: { ...proxied.statuses, ...LOCAL_SKIPS } })
+    expect(local.code).toBe(1)
     expect(run.code).toBe(1)
     expect(ids(failed(run))).toEqual(
       expect.arrayContaining([

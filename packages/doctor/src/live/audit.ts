@@ -7,9 +7,16 @@ import type { CheckResult } from '../types.ts'
 import { LIVE_CHECKS } from './checks/index.ts'
 import { collect } from './collect.ts'
 import { createAuditContext } from './context.ts'
+import {
+  describeLocalRun,
+  type LocalModeOptions,
+  type LocalModeReport,
+  planLocalMode,
+  startLocalSession,
+} from './local/local-mode.ts'
 
 export interface AuditOptions {
-  /** The deployed app's URL (https://example.com/). Only its host is contacted. */
+  /** The deployed app's URL (https://example.com/), or a local app's (http://127.0.0.1:3000/). Only its host is contacted. */
   url: string
   /** Port of the http:// counterpart checked for the HTTPS redirect. @default 80 */
   httpPort?: number
@@ -25,10 +32,20 @@ export interface AuditOptions {
   healthPath?: string
   /** For certificate horizons in tests. @default new Date() */
   now?: Date
+  /**
+   * Local mode: front an app on plain HTTP with an in-process TLS terminator
+   * on a throwaway certificate, presenting the public host (APP_URL's, or
+   * `local.host`), so the grade is the one production will show.
+   * @default on for http:// URLs on this machine (127.0.0.1, ::1, localhost), off otherwise
+   */
+  local?: boolean | LocalModeOptions
 }
 
 export interface AuditReport {
+  /** The URL graded (in local mode, the public URL presented to the app). */
   url: string
+  /** Set when the audit ran in local mode: what was simulated and what it could not check. */
+  local?: LocalModeReport
   results: CheckResult[]
   observatory: {
     algorithm: 5 | 6
@@ -110,26 +127,42 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
   if (!healthPath.startsWith('/'))
     invalid(`healthPath must start with '/'; got ${JSON.stringify(healthPath)}.`)
 
-  const secureContext = trustedCas(options)
-  const collected = await collect(target, {
-    httpPort,
-    healthPath,
-    timeoutMs,
-    maxBodyBytes: 1_048_576,
-    ...(secureContext ? { secureContext } : {}),
-  })
-  if (!collected.https.final && !collected.http.final) {
-    throw new KitError(
-      'KIT_DOCTOR_AUDIT_UNREACHABLE',
-      `${target.href} does not answer (${collected.https.error}), nor does ${collected.httpUrl.href} (${collected.http.error}).`,
-    )
-  }
-  const context = createAuditContext(collected, algorithm, options.now)
-  const results = await runChecks(LIVE_CHECKS, context)
-  const { score, grade, testsPassed, testsFailed, testsQuantity, tests } = context.observatory
-  return {
-    url: target.href,
-    results,
-    observatory: { algorithm, score, grade, testsPassed, testsFailed, testsQuantity, tests },
+  const plan = planLocalMode(target, options.local, options.env ?? process.env)
+  const session = plan ? await startLocalSession(plan, httpPort, timeoutMs) : undefined
+  try {
+    const graded = plan?.publicUrl ?? target
+    // Local mode trusts the throwaway CA alone: nothing else may answer for the public name.
+    const secureContext = session?.secureContext ?? trustedCas(options)
+    const collected = await collect(graded, {
+      httpPort,
+      healthPath,
+      timeoutMs,
+      maxBodyBytes: 1_048_576,
+      ...(secureContext ? { secureContext } : {}),
+      ...(session ? { connectTo: session.connectTo } : {}),
+    })
+    if (!collected.https.final && !collected.http.final) {
+      throw new KitError(
+        'KIT_DOCTOR_AUDIT_UNREACHABLE',
+        `${target.href} does not answer (${collected.https.error}), nor does ${collected.httpUrl.href} (${collected.http.error}).`,
+      )
+    }
+    if (plan && collected.https.final?.status === 421) {
+      throw new KitError(
+        'KIT_DOCTOR_AUDIT_HOST_REFUSED',
+        `The app at ${plan.app.href} refused the host ${plan.publicUrl.host} (421 Misdirected Request)${plan.hostFrom === 'APP_URL' ? ", taken from this shell's APP_URL" : ''}: it serves only the hosts of its own APP_URL. Pass the host it serves: kit audit ${plan.app.href} --host example.com (or run kit audit with the app's APP_URL).`,
+      )
+    }
+    const context = createAuditContext(collected, algorithm, options.now, plan !== undefined)
+    const results = await runChecks(LIVE_CHECKS, context)
+    const { score, grade, testsPassed, testsFailed, testsQuantity, tests } = context.observatory
+    return {
+      url: graded.href,
+      ...(plan ? { local: describeLocalRun(plan, collected) } : {}),
+      results,
+      observatory: { algorithm, score, grade, testsPassed, testsFailed, testsQuantity, tests },
+    }
+  } finally {
+    await session?.close()
   }
 }

@@ -45,7 +45,8 @@ export interface Collected {
   cors: CorsProbe[]
 }
 
-export interface CollectOptions extends Pick<RequestOptions, 'secureContext' | 'timeoutMs' | 'maxBodyBytes'> {
+export interface CollectOptions
+  extends Pick<RequestOptions, 'secureContext' | 'timeoutMs' | 'maxBodyBytes' | 'connectTo'> {
   httpPort: number
   healthPath: string
 }

@@ -28,6 +28,8 @@ export interface AuditContext {
   /** Every cookie set over HTTPS during the audit. */
   cookies: SeenCookie[]
   now: Date
+  /** Local mode: the certificate is a throwaway one, so its checks do not apply. */
+  local: boolean
 }
 
 const SESSION_NAME = /sess|login|sid|token|auth/i
@@ -62,6 +64,7 @@ export function createAuditContext(
   collected: Collected,
   algorithm: 5 | 6,
   now: Date = new Date(),
+  local = false,
 ): AuditContext {
   const page = collected.https.final
   const httpsResponses = [
@@ -103,5 +106,6 @@ export function createAuditContext(
     headerCsp: tryParse(splitPolicies(header)),
     cookies,
     now,
+    local,
   }
 }

@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import { isIP } from 'node:net'
-import type { SecureContext, TLSSocket } from 'node:tls'
+import { checkServerIdentity, type PeerCertificate, type SecureContext, type TLSSocket } from 'node:tls'
 
 /** What the audit keeps of one response. */
 export interface FetchedResponse {
@@ -32,6 +32,13 @@ export interface RequestOptions {
   secureContext?: SecureContext
   timeoutMs: number
   maxBodyBytes: number
+  /**
+   * Where to connect instead of the URL's own host and port (local mode:
+   * the public origin answered by the local TLS terminator, as if DNS
+   * pointed there). Host header, SNI and the certificate's name check stay
+   * those of the URL.
+   */
+  connectTo?: (url: URL) => { host: string; port: number } | undefined
 }
 
 /** A request that failed before a response: refused, reset, DNS, timeout. */
@@ -53,6 +60,7 @@ export function fetchOnce(target: URL, options: RequestOptions): Promise<Fetched
   const secure = target.protocol === 'https:'
   const method = options.method ?? 'GET'
   const host = target.hostname.replace(/^\[|\]$/g, '')
+  const redirected = options.connectTo?.(target)
   return new Promise((resolve, reject) => {
     const send = secure ? httpsRequest : httpRequest
     const req = send(target, {
@@ -61,13 +69,19 @@ export function fetchOnce(target: URL, options: RequestOptions): Promise<Fetched
       headers: {
         'user-agent': 'kit-audit (+https://github.com/kit-dev/kit)',
         accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+        ...(redirected ? { host: target.host } : {}),
         ...options.headers,
       },
+      ...(redirected ? { hostname: redirected.host, port: redirected.port } : {}),
       ...(secure
         ? {
             rejectUnauthorized: false,
             ...(isIP(host) === 0 ? { servername: host } : {}),
             ...(options.secureContext ? { secureContext: options.secureContext } : {}),
+            // Node checks the name it connected to; the certificate must match the public one (docs/internals/throwaway-certificates.md).
+            ...(redirected
+              ? { checkServerIdentity: (_: string, cert: PeerCertificate) => checkServerIdentity(host, cert) }
+              : {}),
           }
         : {}),
     })

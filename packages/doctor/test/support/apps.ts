@@ -11,21 +11,32 @@ export type Framework = (typeof FRAMEWORKS)[number]
 export const page = (nonce: string): string =>
   `<!doctype html><html><head><title>kit</title></head><body><h1>hello</h1><script nonce="${nonce}">document.body.dataset.ok = '1'</script></body></html>`
 
+export interface AppSetup {
+  /** The app's public URL (its allowed host). @default 'https://127.0.0.1' */
+  appUrl?: string
+  /** Trust X-Forwarded-* from the loopback proxy. @default true */
+  trustProxy?: boolean
+}
+
 /**
  * An app behind @kit/security in production, as the examples are: a page
  * with a nonce'd script that sets a __Host- session cookie, and a health
- * route. It trusts the loopback proxy in front of it.
+ * route. It trusts the loopback proxy in front of it unless told otherwise.
  */
 export async function startSecureApp(
   framework: Framework,
   options: SecurityOptions = {},
+  setup: AppSetup = {},
 ): Promise<ListeningApp> {
-  const security = createSecurity(options, { env: { NODE_ENV: 'production', APP_URL: 'https://127.0.0.1' } })
+  const security = createSecurity(options, {
+    env: { NODE_ENV: 'production', APP_URL: setup.appUrl ?? 'https://127.0.0.1' },
+  })
+  const trustProxy = setup.trustProxy ?? true
   const cookie = secureCookie('session', 'opaque-id', { maxAge: 3600 })
   if (framework === 'express') {
     const app = express()
     app.disable('x-powered-by')
-    app.set('trust proxy', 'loopback')
+    if (trustProxy) app.set('trust proxy', 'loopback')
     app.get('/health/ready', (_req, res) => {
       res.json({ status: 'pass' })
     })
@@ -37,7 +48,7 @@ export async function startSecureApp(
     })
     return listenExpress(app)
   }
-  const app = Fastify({ trustProxy: ['127.0.0.1', '::1'] })
+  const app = Fastify({ trustProxy: trustProxy ? ['127.0.0.1', '::1'] : false })
   app.get('/health/ready', async () => ({ status: 'pass' }))
   await app.register(fastifySecurity, { security })
   app.get('/', async (_request, reply) => {

@@ -1,5 +1,6 @@
 import {
   exitCodeFor,
+  renderLocalMode,
   renderObservatory,
   renderResults,
   renderSummary,
@@ -26,10 +27,31 @@ export const auditCommand: Command = defineCommand({
     'docs/doctor-and-audit.md, next to the MDN HTTP Observatory score and grade for the same',
     'responses (algorithm 5, or 6 with --algorithm 6). Only the URL’s host is contacted. Certificates',
     'from a private CA verify when NODE_EXTRA_CA_CERTS names its PEM file.',
+    'Local mode (on for http:// URLs on this machine, or --local): the app is fronted by an in-process',
+    'TLS terminator on a throwaway certificate for its public host (--host, else APP_URL), with the',
+    'X-Forwarded-* headers a platform router sends, so the grade is the one production will show.',
     'Exits with 1 when a failed check reaches --fail-on (default: error, i.e. critical or high).',
   ].join('\n'),
-  positionals: [{ name: 'url', description: 'The deployed app, e.g. https://example.com/' }],
+  positionals: [
+    {
+      name: 'url',
+      description: 'The deployed app (https://example.com/), or a local one (http://127.0.0.1:3000/)',
+    },
+  ],
   options: {
+    local: {
+      type: 'boolean',
+      description: 'Front the http:// app with a local TLS terminator (default for 127.0.0.1/localhost)',
+    },
+    'no-local': {
+      type: 'boolean',
+      description: 'Audit an http:// URL on this machine as it is, without local mode',
+    },
+    host: {
+      type: 'string',
+      valueName: 'host',
+      description: 'Local mode: the host the app serves in production (default: APP_URL’s host)',
+    },
     'http-port': {
       type: 'string',
       valueName: 'port',
@@ -55,6 +77,7 @@ export const auditCommand: Command = defineCommand({
   json: true,
   examples: [
     'kit audit https://example.com/',
+    'kit audit http://127.0.0.1:3000/ --host example.com',
     'kit audit https://127.0.0.1:8443/ --http-port 8080 --algorithm 6',
     'NODE_EXTRA_CA_CERTS=./ca.pem kit audit https://localhost:8443/ --json',
   ],
@@ -66,9 +89,21 @@ export const auditCommand: Command = defineCommand({
     const algorithm = integer('algorithm', values.algorithm, 5, 6) as 5 | 6 | undefined
     const httpPort = integer('http-port', values['http-port'], 1, 65535)
     const timeoutMs = integer('timeout', values.timeout, 1, 600_000)
+    if (values.local && values['no-local']) throw new UsageError('Give --local or --no-local, not both.')
+    if (values['no-local'] && values.host !== undefined)
+      throw new UsageError('--host is for local mode; it cannot go with --no-local.')
+    const local =
+      values['no-local'] === true
+        ? false
+        : values.host !== undefined
+          ? { host: values.host }
+          : values.local === true
+            ? true
+            : undefined
     const report = await runAudit({
       url,
       env,
+      ...(local !== undefined ? { local } : {}),
       ...(httpPort !== undefined ? { httpPort } : {}),
       ...(algorithm !== undefined ? { algorithm } : {}),
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
@@ -80,6 +115,7 @@ export const auditCommand: Command = defineCommand({
         ok: code === 0,
         failOn,
         url: report.url,
+        ...(report.local ? { local: report.local } : {}),
         summary: summarise(report.results),
         observatory: report.observatory,
         results: report.results,
@@ -88,6 +124,7 @@ export const auditCommand: Command = defineCommand({
     }
     const c = out.color
     out.line(`${c.bold('kit audit')} ${report.url}`)
+    if (report.local) for (const line of renderLocalMode(report.local, c)) out.line(line)
     for (const line of renderResults(report.results, c)) out.line(line)
     for (const line of renderObservatory(report.observatory, c)) out.line(line)
     out.line()

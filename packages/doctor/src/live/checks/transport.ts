@@ -6,6 +6,8 @@ const DAY = 86_400_000
 const SIX_MONTHS = 15_552_000
 const ONE_YEAR = 31_536_000
 const REDIRECTS = new Set([301, 302, 303, 307, 308])
+const LOCAL_CERTIFICATE =
+  'local mode: the app was served with a throwaway certificate; audit the deployed https:// URL for the real one'
 const REACHED = (status: number) => (status >= 200 && status < 400) || status === 401 || status === 403
 
 function hstsValues(ctx: AuditContext): string[] {
@@ -61,6 +63,7 @@ export const TRANSPORT_CHECKS: readonly LiveCheck[] = [
       if (!chain.final) return fail(`HTTPS does not answer: ${chain.error}`)
       const bad = chain.hops.find((hop) => hop.response?.tls && !hop.response.tls.authorized)
       if (bad) return fail(`the certificate of ${bad.url} does not verify: ${bad.response!.tls!.error}`)
+      if (ctx.local) return skip(LOCAL_CERTIFICATE)
       return pass('the certificate chain verifies and matches the host name')
     },
   },
@@ -70,6 +73,7 @@ export const TRANSPORT_CHECKS: readonly LiveCheck[] = [
     severity: 'medium',
     fix: 'Renew the certificate now and automate renewal (ACME / the platform does it); alert at 30 days.',
     run(ctx) {
+      if (ctx.local) return skip(LOCAL_CERTIFICATE)
       const validTo = ctx.page?.tls?.validTo
       if (!validTo) return skip('no certificate to read')
       const days = Math.floor((validTo.getTime() - ctx.now.getTime()) / DAY)
