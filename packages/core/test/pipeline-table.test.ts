@@ -177,7 +177,7 @@ describe('the Fastify chain keeps what the hook runner does for each hook', () =
       ]),
     )
     app.setErrorHandler((error, _request, reply) => {
-      reply.code(500).send({ caught: error.message })
+      reply.code(500).send({ caught: (error as Error).message })
     })
     app.get('/*', async () => ({ reached: true }))
     await app.listen({ port: 0, host: '127.0.0.1' })

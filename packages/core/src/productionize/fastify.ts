@@ -1,4 +1,4 @@
-import type { IncomingMessage, Server } from 'node:http'
+import type { Server } from 'node:http'
 import type { Health } from '@kit/health'
 import { KitError } from '@kit/internal'
 import { createLogger } from '@kit/logger'
