@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import {
+  debugInstalled,
   type ExpressErrorReporter,
   type ExpressMiddleware,
   type ExpressNext,
@@ -27,6 +28,7 @@ export async function buildExpressPipeline(inputs: PipelineInputs): Promise<Expr
     else reporters.push(await form.errorReporter(inputs))
     installed.push(step.name)
   }
+  debugInstalled('express', installed)
   return { middleware: composite(steps), reporters, installed }
 }
 

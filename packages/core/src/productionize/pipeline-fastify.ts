@@ -1,4 +1,10 @@
-import { enabledSteps, type FastifyHook, type FastifyHost, type PipelineInputs } from './pipeline.ts'
+import {
+  debugInstalled,
+  enabledSteps,
+  type FastifyHook,
+  type FastifyHost,
+  type PipelineInputs,
+} from './pipeline.ts'
 
 /**
  * Builds DESIGN §6 on Fastify from the pipeline table: runs of `hook` steps
@@ -24,6 +30,7 @@ export async function buildFastifyPipeline(app: FastifyHost, inputs: PipelineInp
     installed.push(step.name)
   }
   flush()
+  debugInstalled('fastify', installed)
   return installed
 }
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { attachErrorRenderer, type ErrorRenderer } from '@kit/internal'
+import { attachErrorRenderer, createDebug, type ErrorRenderer } from '@kit/internal'
 import type { KitConfig } from '../config/types.ts'
 import type { KitSetup } from './setup.ts'
 
@@ -237,3 +237,10 @@ export function enabledSteps(inputs: PipelineInputs): PipelineStep[] {
 
 /** Where the installed step names are kept on the kit handle and the app (non-enumerable). */
 export const INSTALLED_STEPS: unique symbol = Symbol.for('kit.pipeline.steps')
+
+const debug = createDebug('core')
+
+/** `NODE_DEBUG=kit:core` prints the steps installed, in order. */
+export function debugInstalled(framework: 'express' | 'fastify', installed: readonly string[]): void {
+  debug('pipeline on %s: %s', framework, installed.join(' → '))
+}
