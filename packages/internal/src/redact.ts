@@ -71,6 +71,8 @@ export function redactKnownSecrets(text: string): string {
   return knownSecrets.replace(text, REDACTED)
 }
 
+const KEY_VALUE = /(["']?)([A-Za-z][\w.-]{1,40})\1(\s*[=:]\s*)(["']?)([^"'&\s,;}]+)\4/g
+
 const PATTERNS: readonly [RegExp, string | ((...m: any[]) => string)][] = [
   // Credentials inside URLs: keep the user name of user:password, drop a lone key (Sentry DSN, redis://:pw@).
   [
@@ -92,14 +94,26 @@ const PATTERNS: readonly [RegExp, string | ((...m: any[]) => string)][] = [
   [/\bxox[abprs]-[A-Za-z0-9-]{10,}/g, REDACTED],
   [/\bAKIA[0-9A-Z]{16}\b/g, REDACTED],
   // key=value and "key": "value" pairs whose key is sensitive (query strings, form bodies, JSON text).
-  [
-    /(["']?)([A-Za-z][\w.-]{1,40})\1(\s*[=:]\s*)(["']?)([^"'&\s,;}]+)\4/g,
-    (match, q, key, sep, vq, value, at: number, text: string) =>
-      isSensitiveKey(key) && !isLabelInProse(q + vq, sep, value, text.slice(at + match.length))
-        ? `${q}${key}${q}${sep}${vq}${REDACTED}${vq}`
-        : match,
-  ],
+  [KEY_VALUE, redactPair],
 ]
+
+function redactPair(
+  match: string,
+  q: string,
+  key: string,
+  sep: string,
+  vq: string,
+  value: string,
+  at: number,
+  text: string,
+): string {
+  if (isSensitiveKey(key) && !isLabelInProse(q + vq, sep, value, text.slice(at + match.length)))
+    return `${q}${key}${q}${sep}${vq}${REDACTED}${vq}`
+  // A label swallows the pair after it ("Error: password=…", "failed: token=…"): look inside its value.
+  return /[=:]/.test(value)
+    ? `${q}${key}${q}${sep}${vq}${value.replace(KEY_VALUE, redactPair as never)}${vq}`
+    : match
+}
 
 // `SESSION_SECRET: is too easy to guess` names a variable, then says something
 // about it: an unquoted lower-case word after "KEY: " that a sentence goes on

@@ -42,6 +42,9 @@ describe('redactString', () => {
     ['key SG.abcdefghijklmnop.qrstuvwxyz0123456789 done', `key ${REDACTED} done`],
     ['/login?token=abcdef123456&next=/home', '/login?token=[REDACTED]&next=/home'],
     ['{"password": "hunter2!"}', '{"password": "[REDACTED]"}'],
+    // A "label: " before the pair used to swallow it: Error('secret=…')'s stack starts "Error: secret=…".
+    ['Error: secret=abc123', 'Error: secret=[REDACTED]'],
+    ['login failed: password=hunter22 for bob', 'login failed: password=[REDACTED] for bob'],
   ])('%s', (input, expected) => expect(redactString(input)).toBe(expected))
 
   it('leaves prose with the word token alone', () => {

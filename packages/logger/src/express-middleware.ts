@@ -9,7 +9,7 @@ import {
   type RequestLoggerConfig,
   type RequestLoggerOptions,
 } from './request-options.ts'
-import { checkLogger, startRequest } from './request-start.ts'
+import { checkLogger, exposeRequestLog, startRequest } from './request-start.ts'
 
 /** The request as kit leaves it: `req.id` and `req.log` (a child logger bound to the id). */
 export interface KitRequest extends IncomingMessage {
@@ -49,7 +49,7 @@ export function requestLogger(log: Logger, options: RequestLoggerOptions = {}): 
     res.setHeader(config.header, request.id)
     const expressReq = req as ExpressRequest
     expressReq.id = request.id
-    expressReq.log = request.log
+    exposeRequestLog(expressReq, request)
     requestFacts(req, expressReq, EXPRESS_FACTS).requestId = request.id
     ;(res as TrackedResponse)[STATE] = { request, config }
     // 'close' follows 'finish' and also fires when the client goes away: one listener, one line.

@@ -43,6 +43,8 @@ export function fastifyLoggerOptions(
 ): KitFastifyServerOptions {
   assertLoggerArgument(log, 'fastifyLoggerOptions')
   const config = parseRequestLoggerOptions(options)
+  const genReqId = genReqIdFor(config)
+  let lastId: string | undefined
   const { LogController: Controller } = requireOptional<{
     LogController?: new (o: object) => LogController
   }>('fastify', 'fastifyLoggerOptions()')
@@ -52,11 +54,15 @@ export function fastifyLoggerOptions(
     ...(Controller
       ? { logController: new Controller({ disableRequestLogging: true }) }
       : { disableRequestLogging: true }),
-    genReqId: genReqIdFor(config),
+    genReqId(req) {
+      lastId = genReqId(req)
+      return lastId
+    },
     requestIdHeader: false,
     childLoggerFactory(logger, bindings, childOptions) {
       const id = bindings.reqId
-      if (isSafeRequestId(id)) return bindRequestLogger(log, id, childOptions)
+      // Fastify asks for the child right after the id: one made by genReqId above needs no second check.
+      if (id === lastId || isSafeRequestId(id)) return bindRequestLogger(log, id as string, childOptions)
       return (logger as Logger).child(bindings, childOptions)
     },
   }

@@ -1,5 +1,6 @@
 import type { ShutdownHook } from '@kit/internal'
-import { type Logger, pino } from 'pino'
+import type { Logger } from 'pino'
+import { readPino } from './pino-internals.ts'
 
 interface SonicBoomLike {
   flushSync(): void
@@ -23,7 +24,8 @@ interface FlushableStream {
  * flush(cb) is asked to flush; a plain Writable is waited on until it drains.
  */
 export async function flushLogger(log: Logger, timeoutMs = 2000): Promise<void> {
-  const stream = (log as unknown as Record<symbol, FlushableStream | undefined>)[pino.symbols.streamSym]
+  // By description: an app's own pino instance may come from another copy of pino than kit's.
+  const stream = readPino<FlushableStream>(log, 'stream')
   if (!stream) return
   const deadline = Date.now() + timeoutMs
   if (typeof stream.flushSync === 'function' && 'fd' in stream) {

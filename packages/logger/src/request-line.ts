@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks'
 import { redactKnownSecrets } from '@kit/internal'
 import type { Logger } from 'pino'
 import type { ActiveRequest } from './context.ts'
+import { writeRequestLine } from './request-line-json.ts'
 import type { RequestLoggerConfig } from './request-options.ts'
 import { pathOf } from './serializers.ts'
 import { RESPONSE_ERROR, SAFE_FIELDS } from './symbols.ts'
@@ -47,6 +48,8 @@ export function getResponseError(res: ServerResponse): unknown {
 /**
  * Writes the one line of a request: info for 1xx-4xx, error (with the
  * attached error) for 5xx, debug for requests the `skip` option matches.
+ * The line is written as text when the logger allows it
+ * (request-line-json.ts), through pino otherwise; the output is the same.
  */
 export function logRequestLine(
   request: ActiveRequest,
@@ -57,29 +60,37 @@ export function logRequestLine(
 ): void {
   if (request.logged) return
   request.logged = true
-  const log: Logger = request.log
+  const base: Logger = request.baseLog
   const level = config.skip?.(raw) ? 'debug' : facts.status >= 500 ? 'error' : 'info'
-  if (!log.isLevelEnabled(level)) return
+  if (!base.isLevelEnabled(level)) return
+  // Scrubbed before it is cut: a registered secret across the cut must not leave its first half behind.
+  const userAgent = facts.userAgent === undefined ? undefined : redactKnownSecrets(facts.userAgent)
+  // The routed path (no query string, where tokens travel). Registered secrets are scrubbed out of it and
+  // the User-Agent by a matcher whose cost does not grow with their number; the full scan of free text
+  // (redactString) is not run on them: kit writes these fields, they hold no key=value pairs.
+  const path = redactKnownSecrets(pathOf(facts.url))
+  const durationMs = Math.round((performance.now() - request.startedAt) * 100) / 100
+  const cut =
+    userAgent !== undefined && userAgent.length > MAX_USER_AGENT
+      ? userAgent.slice(0, MAX_USER_AGENT)
+      : userAgent
+  const message = facts.aborted ? REQUEST_ABORTED : REQUEST_COMPLETED
+  const error = level === 'error' ? getResponseError(res) : undefined
+  // The bound child already carries reqId; the root (no child made yet) gets it in the line.
+  const reqId = request.boundLog === undefined ? request.id : undefined
+  if (error === undefined && writeRequestLine(base, level, reqId, facts, path, durationMs, cut, message))
+    return
   const line: Record<string | symbol, unknown> = {
     [SAFE_FIELDS]: true,
     method: facts.method,
-    // The routed path (no query string, where tokens travel). Registered secrets are scrubbed out of it and
-    // the User-Agent by a matcher whose cost does not grow with their number; the full scan of free text
-    // (redactString) is not run on them: kit writes these fields, they hold no key=value pairs.
-    path: redactKnownSecrets(pathOf(facts.url)),
+    path,
     route: facts.route,
     status: facts.status,
-    durationMs: Math.round((performance.now() - request.startedAt) * 100) / 100,
+    durationMs,
     ip: facts.ip,
-    userAgent:
-      facts.userAgent === undefined
-        ? undefined
-        : redactKnownSecrets(facts.userAgent).slice(0, MAX_USER_AGENT),
+    userAgent: cut,
   }
   if (facts.aborted) line.aborted = true
-  if (level === 'error') {
-    const error = getResponseError(res)
-    if (error !== undefined) line.err = error
-  }
-  log[level](line, facts.aborted ? REQUEST_ABORTED : REQUEST_COMPLETED)
+  if (error !== undefined) line.err = error
+  request.log[level](line, message)
 }

@@ -21,3 +21,11 @@ export const TRUSTED_REQUEST_ID: unique symbol = Symbol.for('kit.logger.trustedR
 
 /** On the raw ServerResponse: the error the error handler attached for the request line. */
 export const RESPONSE_ERROR: unique symbol = Symbol.for('kit.logger.responseError')
+
+/**
+ * On a root logger whose request line can be written as text directly
+ * (request-line-json.ts): made by createLogger() with no app formatter,
+ * mixin, hook, redact path, nested key, prefix or serializer that would
+ * change it. Children inherit it.
+ */
+export const FAST_LINE: unique symbol = Symbol.for('kit.logger.fastLine')

@@ -45,10 +45,17 @@ async function deepWork(log: Logger): Promise<void> {
 
 export async function startApp(
   variant: Variant,
-  options: { logger?: LoggerOptions; request?: RequestLoggerOptions } = {},
+  options: {
+    logger?: LoggerOptions
+    request?: RequestLoggerOptions
+    /** Makes the app's logger writing to `out` (an app's own pino instance, say) instead of createLogger(options.logger). */
+    makeLog?: (out: MemoryStream) => Logger
+  } = {},
 ): Promise<TestApp> {
   const out = new MemoryStream()
-  const log = createLogger({ level: 'debug', service: 'test-app', ...options.logger, destination: out })
+  const log =
+    options.makeLog?.(out) ??
+    createLogger({ level: 'debug', service: 'test-app', ...options.logger, destination: out })
   const request = { skip: isHealth, ...options.request }
   const arrivals = new EventEmitter()
   let listening: ListeningApp

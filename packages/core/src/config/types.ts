@@ -3,7 +3,7 @@ import type { PresetChoice } from '@kit/env'
 import type { EvaluationContext, FlagDefinitions, FlagsOptions } from '@kit/flags'
 import type { HealthOptions } from '@kit/health'
 import type { ErrorRenderer } from '@kit/internal'
-import type { LoggerOptions } from '@kit/logger'
+import type { LoggerSetting } from '@kit/logger'
 import type { MailerOptions } from '@kit/mailer'
 import type { MetricsOptions } from '@kit/metrics'
 import type { MigrationsConfig } from '@kit/migrate'
@@ -33,7 +33,8 @@ export interface KitConfig<
   cwd?: string
   /** Where env is read from instead of process.env (tests, scripts). @default process.env */
   envSource?: Readonly<Record<string, string | undefined>>
-  logger?: LoggerOptions
+  /** Logger options (kit's and pino's: transport, redact, formatters...), or your own pino instance. */
+  logger?: LoggerSetting
   /** Headers, HTTPS/HSTS, hosts, CORS, CSRF, body limits (env ALLOWED_ORIGINS, FORCE_HTTPS, HSTS_MAX_AGE, MAX_UPLOAD_SIZE...). `false` installs none of them (`kit doctor` reports it). */
   security?: SecurityOptions | false
   /** CSP directives merged over kit's strict policy, e.g. `{ 'connect-src': ["'self'", 'wss:'] }`; `false` sends no CSP. */
