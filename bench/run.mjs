@@ -5,6 +5,7 @@
 //   node bench/run.mjs http [flags]    throughput / p99 / CPU per request (bench/http/run.ts)
 //   node bench/run.mjs startup         start-up time, RSS and modules loaded (bench/http/startup.ts)
 //   node bench/run.mjs micro           tinybench: redaction, CORS matching, flags (bench/micro/run.ts)
+//   node bench/run.mjs security        tinybench: @kit/security's steps vs helmet and cors (bench/security/steps.ts)
 //   node bench/run.mjs redaction       known-secret matcher per KB with 0, 10, 1,000 secrets (bench/redaction/run.ts)
 //   node bench/run.mjs profile <variant> [get|post]   --cpu-prof of one variant under load
 //   node bench/run.mjs reliability     every reliability run (pnpm bench:reliability)
@@ -22,6 +23,7 @@ const SUITES = {
   http: 'http/run.ts',
   startup: 'http/startup.ts',
   micro: 'micro/run.ts',
+  security: 'security/steps.ts',
   redaction: 'redaction/run.ts',
   profile: 'http/profile.ts',
   reliability: 'reliability/run.ts',

@@ -11,11 +11,14 @@
 //   typescript-strict  Express only, TypeScript strict with skipLibCheck: false, built with tsc:
 //                      kit's public .d.ts must compile without the optional peers, and
 //                      req.id, req.log, res.locals.cspNonce must be typed (not any)
+//   express-cjs-init   `kit init --write` on a hand-wired CommonJS Express app (helmet, cors,
+//                      express-rate-limit, pino-http from npm), then the app starts and answers
+//                      with kit's headers, and a second `kit init` has nothing to change
 //
 // The four installs run at once and each step has a time limit, so the run
 // stays bounded (1–3 minutes with a warm npm cache, depending on load).
 import { execFile } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -142,7 +145,7 @@ import { fastifyOptions } from '@kit/core/fastify'
 
 const app = Fastify(fastifyOptions())
 await productionize(app)
-app.get('/typed', { config: { rateLimit: 'auth', csrf: false } }, async (request, reply) => {
+app.get('/typed', { config: { kitRateLimit: 'auth', csrf: false } }, async (request, reply) => {
   const nonce: string = reply.cspNonce
   // @ts-expect-error reply.cspNonce is a string (not any)
   const wrong: number = reply.cspNonce
@@ -245,6 +248,54 @@ console.log('strict TypeScript app ok')
       ['node', ['dist/app.js']],
     ],
   },
+  {
+    name: 'express-cjs-init',
+    type: 'commonjs',
+    dependencies: { express: '^5', helmet: '^8', cors: '^2', 'express-rate-limit': '^8', 'pino-http': '^11' },
+    absent: ['fastify'],
+    files: {
+      'server.js': () =>
+        readFileSync(
+          new URL('../packages/core/test/fixtures/init-express-cjs/src/server.js', import.meta.url),
+          'utf8',
+        ),
+      // Starts the app kit init edited, one request, then stops it: every wait bounded.
+      'check.js': () => `const { execFileSync, spawn } = require('node:child_process')
+const plan = JSON.parse(execFileSync('./node_modules/.bin/kit', ['init', '--json'], { encoding: 'utf8' }))
+if (plan.changes) throw new Error('a second kit init would still change: ' + JSON.stringify(plan.files))
+const probe = require('node:net').createServer().listen(0, '127.0.0.1')
+probe.on('listening', () => { const port = probe.address().port; probe.close(() => start(port)) })
+function start(port) {
+const app = spawn(process.execPath, ['server.js'], {
+  env: { ...process.env, PORT: String(port), LOAD_SHEDDING_ENABLED: 'false' },
+  stdio: ['ignore', 'pipe', 'inherit'],
+})
+const timer = setTimeout(() => { app.kill('SIGKILL'); console.error('the app did not start'); process.exit(1) }, 60000)
+let out = ''
+app.stdout.on('data', async (chunk) => {
+  out += chunk
+  const url = /listening on (http:[^ "]+)/.exec(out)?.[1]
+  if (!url || app.checked) return
+  app.checked = true
+  clearTimeout(timer)
+  const res = await fetch(url + '/hello', { signal: AbortSignal.timeout(10000) })
+  const body = await res.json()
+  const failures = []
+  if (res.status !== 200 || body.hello !== 'world') failures.push('GET /hello answered ' + res.status)
+  if (!res.headers.get('x-request-id')) failures.push('no x-request-id')
+  if (!(res.headers.get('content-security-policy') ?? '').includes("img-src 'self' data:")) failures.push('helmet options not carried')
+  app.kill('SIGTERM')
+  if (failures.length > 0) { console.error(failures.join('; ')); process.exit(1) }
+  console.log('kit init app ok; a second kit init has nothing to change')
+})
+}
+`,
+    },
+    steps: [
+      ['./node_modules/.bin/kit', ['init', '--write']],
+      ['node', ['check.js']],
+    ],
+  },
 ]
 
 async function runConsumer(consumer) {
@@ -267,10 +318,12 @@ async function runConsumer(consumer) {
     ),
   )
   await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], dir)
-  // express-rate-limit (a dependency of @kit/rate-limit) declares express as a
-  // required peer, so npm installs express into a Fastify app too: remove it,
-  // so the Fastify consumer proves kit never loads it.
-  for (const name of consumer.remove ?? []) rmSync(join(dir, 'node_modules', name), { recursive: true })
+  // A dependency that declares express as a required peer would make npm install
+  // express into a Fastify app too (express-rate-limit did, until @kit/rate-limit
+  // stopped depending on it): remove it if present, so the Fastify consumer
+  // proves kit never loads it.
+  for (const name of consumer.remove ?? [])
+    rmSync(join(dir, 'node_modules', name), { recursive: true, force: true })
   for (const name of consumer.absent) {
     // The point of the consumer: the other framework (and the optional peers) are really not there.
     if (existsSync(join(dir, 'node_modules', name)))
@@ -290,21 +343,24 @@ async function runConsumer(consumer) {
 }
 
 try {
-  const results = await Promise.allSettled(consumers.map(runConsumer))
+  // `node scripts/consumer-test.mjs express-cjs-init` runs only the consumers named.
+  const only = process.argv.slice(2)
+  const selected = only.length > 0 ? consumers.filter((c) => only.includes(c.name)) : consumers
+  const results = await Promise.allSettled(selected.map(runConsumer))
   let failed = 0
   for (const [i, result] of results.entries()) {
     if (result.status === 'fulfilled') console.log(`ok   ${result.value}`)
     else {
       failed++
-      console.error(`FAIL ${consumers[i].name}: ${result.reason.message}`)
+      console.error(`FAIL ${selected[i].name}: ${result.reason.message}`)
     }
   }
   if (failed > 0) {
-    console.error(`consumer test failed: ${failed} of ${consumers.length} consumers`)
+    console.error(`consumer test failed: ${failed} of ${selected.length} consumers`)
     process.exitCode = 1
   } else {
     console.log(
-      `consumer test passed: ${consumers.length} consumers, ${Object.keys(tarballs).length} packages`,
+      `consumer test passed: ${selected.length} consumers, ${Object.keys(tarballs).length} packages`,
     )
   }
 } finally {

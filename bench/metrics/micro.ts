@@ -3,7 +3,11 @@
  * objects without socket I/O): the bare objects, @kit/metrics' Express path
  * (start, route template, 'close', counters, histogram, alert window), its
  * Fastify path, and prom-client's labelled inc() + observe() as its README
- * wires them. Run: node --import tsx --conditions=@kit/source bench/metrics/micro.ts
+ * wires them, as express-prom-bundle wires it (a histogram timer started per
+ * request, labels method/path/status_code at the end) and as fastify-metrics
+ * does (a histogram and a summary timer per request). Each task is printed
+ * with its cost over the baseline of the same objects.
+ * Run: node --import tsx --conditions=@kit/source bench/metrics/micro.ts
  */
 import { IncomingMessage, ServerResponse } from 'node:http'
 import { createRequire } from 'node:module'
@@ -14,7 +18,7 @@ import { createMetrics } from '../../packages/metrics/src/index.ts'
 import { INTERNALS } from '../../packages/metrics/src/internals.ts'
 
 const require = createRequire(new URL('../../packages/metrics/package.json', import.meta.url))
-const { Counter, Histogram, Registry } = require('prom-client') as typeof import('prom-client')
+const { Counter, Histogram, Registry, Summary } = require('prom-client') as typeof import('prom-client')
 
 const socket = new Socket()
 const app = express()
@@ -39,6 +43,22 @@ const registry = new Registry()
 const labelNames = ['method', 'route', 'status_code']
 const counter = new Counter({ name: 'c', help: 'c', labelNames, registers: [registry] })
 const histogram = new Histogram({ name: 'h', help: 'h', labelNames, registers: [registry] })
+// express-prom-bundle's default metric: one histogram, method + path + status_code.
+const bundleHistogram = new Histogram({
+  name: 'http_request_duration_seconds',
+  help: 'h',
+  labelNames: ['method', 'path', 'status_code'],
+  registers: [registry],
+})
+// fastify-metrics' route metrics: a histogram and a summary, method + route + status_code.
+const routeLabels = ['method', 'route', 'status_code']
+const routeHistogram = new Histogram({
+  name: 'fm_h',
+  help: 'h',
+  labelNames: routeLabels,
+  registers: [registry],
+})
+const routeSummary = new Summary({ name: 'fm_s', help: 's', labelNames: routeLabels, registers: [registry] })
 const reply = { getHeader: () => undefined }
 const noop = () => {}
 
@@ -85,13 +105,40 @@ bench
     res.emit('close')
   })
 
+  .add('express-prom-bundle style on Express objects', () => {
+    const [req, res] = request(true)
+    const end = bundleHistogram.startTimer()
+    res.on('close', () => {
+      end({ method: req.method!, path: '/users/:id', status_code: res.statusCode })
+    })
+    res.emit('close')
+  })
+  .add('fastify-metrics style (histogram + summary timers)', () => {
+    const [req, res] = request()
+    const endHistogram = routeHistogram.startTimer()
+    const endSummary = routeSummary.startTimer()
+    res.on('close', () => {
+      const labels = { method: req.method!, route: '/users/:id', status_code: res.statusCode }
+      endHistogram(labels)
+      endSummary(labels)
+    })
+    res.emit('close')
+  })
+
 await bench.run()
+const median = (name: string): number => (bench.getTask(name)?.result?.latency?.p50 ?? Number.NaN) * 1000
+const plainBaseline = median('node:http objects + one close listener (baseline)')
+const expressBaseline = median('Express req/res objects + one close listener (baseline)')
 console.table(
-  bench.tasks.map((task) => ({
-    task: task.name,
-    'µs/op (median)':
-      task.result?.latency?.p50 !== undefined ? (task.result.latency.p50 * 1000).toFixed(2) : '?',
-  })),
+  bench.tasks.map((task) => {
+    const us = median(task.name)
+    const baseline = /Express (req\/res )?objects/.test(task.name) ? expressBaseline : plainBaseline
+    return {
+      task: task.name,
+      'µs/op (median)': us.toFixed(2),
+      'µs over its baseline': (us - baseline).toFixed(2),
+    }
+  }),
 )
 await withAlerts.close()
 await withoutAlerts.close()

@@ -82,7 +82,10 @@ export function expressChain(variant: Variant): RequestHandler[] {
   return []
 }
 
-export async function createApp(variant: Variant): Promise<{ listen(): Promise<number> }> {
+/** The app of a variant, not listening: an Express app or a ready Fastify instance. */
+export async function buildApp(
+  variant: Variant,
+): Promise<{ framework: 'express'; app: express.Express } | { framework: 'fastify'; app: FastifyInstance }> {
   if (variant.startsWith('express')) {
     const app = express()
     app.disable('x-powered-by')
@@ -91,14 +94,7 @@ export async function createApp(variant: Variant): Promise<{ listen(): Promise<n
     app.get('/api/hello', (_req, res) => {
       res.json({ hello: 'world' })
     })
-    return {
-      listen: () =>
-        new Promise((resolve) => {
-          const server = app.listen(0, '127.0.0.1', () =>
-            resolve((server.address() as { port: number }).port),
-          )
-        }),
-    }
+    return { framework: 'express', app }
   }
   const app: FastifyInstance = Fastify({ trustProxy: '127.0.0.1' })
   if (variant === 'fastify-hand') {
@@ -119,7 +115,27 @@ export async function createApp(variant: Variant): Promise<{ listen(): Promise<n
       steps: ['headers', 'cors'],
     })
   }
-  app.get('/api/hello', async () => ({ hello: 'world' }))
+  app.get('/api/hello', (_request, reply) => {
+    reply.send({ hello: 'world' })
+  })
+  await app.ready()
+  return { framework: 'fastify', app }
+}
+
+export async function createApp(variant: Variant): Promise<{ listen(): Promise<number> }> {
+  const built = await buildApp(variant)
+  if (built.framework === 'express') {
+    const { app } = built
+    return {
+      listen: () =>
+        new Promise((resolve) => {
+          const server = app.listen(0, '127.0.0.1', () =>
+            resolve((server.address() as { port: number }).port),
+          )
+        }),
+    }
+  }
+  const { app } = built
   return {
     listen: async () => {
       await app.listen({ port: 0, host: '127.0.0.1' })

@@ -1,5 +1,5 @@
 // @kit/core/fastify: fastifyOptions() and the Fastify type augmentations that
-// come with kit (reply.cspNonce, request.flags, route `config.rateLimit` and
+// come with kit (reply.cspNonce, request.flags, route `config.kitRateLimit` and
 // `config.csrf`). Apart from the main entry because these types import
 // `fastify`, which an Express app does not have: its TypeScript would fail on
 // them (TS2307) with skipLibCheck off.

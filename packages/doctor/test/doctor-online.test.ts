@@ -134,6 +134,39 @@ describe('online checks on PostgreSQL', () => {
       expect(result.finding).toMatch(/2 file\(s\) in .*migrations are not migrations kit can load/)
     })
 
+    it('KIT-MIG-001 reads the knexfile kit release reads: its folder, history table and schema', async () => {
+      const files = {
+        ...GOOD_FILES,
+        'knexfile.cjs':
+          "module.exports = { client: 'pg', migrations: { directory: 'db/migrations', tableName: 'schema_history', schemaName: 'doctor_meta' } }\n",
+        'db/migrations/001_create_users.mjs': CREATE_USERS,
+        'db/migrations/002_index_email.mjs': INDEX_EMAIL(false),
+      }
+      // Its own database: the other cases already created users in this one's public schema.
+      const own = await createPostgresDatabase('doctor_knexfile')
+      const app = project(files)
+      const connection = knex({ client: 'pg', connection: own.url })
+      await migrateTo({
+        knex: connection,
+        cwd: app,
+        directory: 'db/migrations',
+        tableName: 'schema_history',
+        schemaName: 'doctor_meta',
+        name: '001_create_users',
+      })
+      await connection.destroy()
+      try {
+        const result = await doctorCheck(
+          'KIT-MIG-001',
+          { env: env({ DATABASE_URL: own.url }), database: postgres(own.url), files },
+          true,
+        )
+        expect(result).toMatchObject({ status: 'fail', finding: '1 pending: 002_index_email.mjs' })
+      } finally {
+        await own.drop()
+      }
+    })
+
     it('KIT-MIG-001 skips an app without a migrations folder', async () => {
       const result = await doctorCheck(
         'KIT-MIG-001',

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { VALUE_FREE } from './context.ts'
-import { bool, bytes, duration, type EnvType, int, list, number, oneOf, url } from './helpers.ts'
+import { bool, bytes, databaseUrl, duration, type EnvType, int, list, number, oneOf, url } from './helpers.ts'
 import { ORIGINS_FIX, origins } from './origins.ts'
 import { SECRET_FIX, secret } from './secret.ts'
 import { TRUST_PROXY_FIX, type TrustProxy, trustProxy } from './trust-proxy.ts'
@@ -164,7 +164,7 @@ export const BUILTIN_SHAPE: Readonly<Record<keyof KitEnv, z.ZodType>> = Object.f
     description: 'How long browsers remember to use https only: seconds, or 2y, 180d...',
     defaultText: '63072000 (2 years)',
   }),
-  DATABASE_URL: env(url({ protocols: ['postgres', 'postgresql', 'mysql', 'mariadb'] }).optional(), {
+  DATABASE_URL: env(databaseUrl().optional(), {
     group: 'Database',
     secret: true,
     description:

@@ -1,4 +1,4 @@
-import { parseBytes, parseDurationMs } from '@kit/internal'
+import { parseBytes, parseDatabaseUrl, parseDurationMs } from '@kit/internal'
 import { z } from 'zod'
 import { VALUE_FREE } from './context.ts'
 import { parseBoolean, parseDecimal, parseInteger, splitList } from './parsers.ts'
@@ -148,6 +148,24 @@ export function url(options: UrlOptions = {}): EnvType<string> {
     if (protocols.length > 0 && !protocols.includes(parsed.protocol)) return undefined
     if (requireHost && parsed.host === '') return undefined
     return text
+  })
+}
+
+/**
+ * A PostgreSQL or MySQL/MariaDB URL, checked by the parser the connection
+ * itself uses (@kit/internal parseDatabaseUrl, on pg-connection-string), so
+ * what the schema accepts its consumer accepts: socket URLs such as
+ * postgres://user@/app?host=/var/run/postgresql included.
+ */
+export function databaseUrl(): EnvType<string> {
+  return envValue('a URL starting with postgres://, postgresql://, mysql:// or mariadb://', (raw) => {
+    const text = raw.trim()
+    try {
+      parseDatabaseUrl(text)
+      return text
+    } catch {
+      return undefined
+    }
   })
 }
 

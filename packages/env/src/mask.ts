@@ -11,14 +11,8 @@ export function secretParts(value: string): string[] {
 
 /** The password (or, for a lone user such as a Sentry DSN key, the user) of a URL, raw and decoded. */
 export function urlCredentials(value: string): string[] {
-  let parsed: URL
-  try {
-    parsed = new URL(value)
-  } catch {
-    return []
-  }
+  const secretPart = userinfoSecret(value)
   const out: string[] = []
-  const secretPart = parsed.password || parsed.username
   if (secretPart) {
     out.push(secretPart)
     try {
@@ -28,6 +22,18 @@ export function urlCredentials(value: string): string[] {
     }
   }
   return out
+}
+
+function userinfoSecret(value: string): string {
+  try {
+    const parsed = new URL(value)
+    return parsed.password || parsed.username
+  } catch {
+    // postgres://user:pw@/app?host=/var/run/postgresql has no host: WHATWG URL refuses it, pg accepts it.
+    const userinfo = /^[a-z][a-z0-9+.-]*:\/\/([^@/?#]*)@/i.exec(value)?.[1] ?? ''
+    const colon = userinfo.indexOf(':')
+    return colon < 0 ? userinfo : userinfo.slice(colon + 1)
+  }
 }
 
 /** Removes every part of `secretValue` from `text`, longest parts first. */

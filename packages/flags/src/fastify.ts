@@ -3,7 +3,7 @@ import type { FastifyPluginCallback, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Flags } from './flags.ts'
 import type { RegisteredFlags } from './registry.ts'
-import { defaultRequestContext, type RequestFlags } from './request.ts'
+import { BoundFlags, defaultRequestContext, type RequestFlags } from './request.ts'
 import type { EvaluationContext } from './types.ts'
 
 declare module 'fastify' {
@@ -19,6 +19,16 @@ export interface KitFlagsPluginOptions {
   context?: (request: FastifyRequest) => EvaluationContext | undefined
 }
 
+/** Where a request keeps its binding once read: a decorated field, so every Request has it from construction. */
+const kBinding = Symbol('kit.flags.binding')
+type WithBinding = FastifyRequest & { [kBinding]: RequestFlags | null }
+
+/**
+ * `request.flags` is a getter decorated on Fastify's Request prototype: no
+ * hook runs per request, and the binding is created on the first read, in
+ * a field every Request is constructed with (no shape change)
+ * (docs/internals/request-flags-and-metrics.md).
+ */
 const plugin: FastifyPluginCallback<KitFlagsPluginOptions> = (fastify, options, done) => {
   const { flags } = options
   if (typeof (flags as Partial<Flags> | undefined)?.forRequest !== 'function') {
@@ -32,10 +42,20 @@ const plugin: FastifyPluginCallback<KitFlagsPluginOptions> = (fastify, options, 
   const context =
     options.context ??
     ((request: FastifyRequest) => defaultRequestContext(request as { user?: { id?: unknown } }))
-  fastify.decorateRequest('flags', null as unknown as RequestFlags)
-  fastify.addHook('onRequest', (request, _reply, next) => {
-    request.flags = flags.forRequest(() => context(request)) as RequestFlags<RegisteredFlags>
-    next()
+  fastify.decorateRequest(kBinding as unknown as string, null)
+  fastify.decorateRequest('flags', {
+    getter(this: FastifyRequest): RequestFlags<RegisteredFlags> {
+      const request = this as WithBinding
+      let bound = request[kBinding]
+      if (bound === null) {
+        bound = new BoundFlags(flags, context, request)
+        request[kBinding] = bound
+      }
+      return bound as RequestFlags<RegisteredFlags>
+    },
+    setter(this: FastifyRequest, value: RequestFlags<RegisteredFlags>) {
+      ;(this as WithBinding)[kBinding] = value
+    },
   })
   done()
 }

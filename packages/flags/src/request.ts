@@ -10,34 +10,39 @@ export interface RequestFlags<D extends FlagDefinitions = FlagDefinitions> {
   evaluate<K extends FlagName<D>>(name: K): FlagEvaluation<FlagValueOf<D[K]>>
 }
 
-interface Evaluator {
+export interface Evaluator {
   evaluate(name: string, context: EvaluationContext | undefined): FlagEvaluation
 }
 
+/** A request's context, or the function that reads it from the request (`subject`) on first use. */
+export type ContextSource<S = any> = EvaluationContext | ((subject: S) => EvaluationContext | undefined)
+
 /**
- * One small object per request. The context may be a function, called on
- * the first evaluation: the user is usually known only after the auth
- * middleware, which runs after kit's.
+ * One small object per request. The context may be a function, called with
+ * `subject` (the framework's request) on the first evaluation: the user is
+ * usually known only after the auth middleware, which runs after kit's.
+ * Passing the request instead of a closure over it keeps the binding to
+ * this one allocation (docs/internals/request-flags-and-metrics.md).
  */
 export class BoundFlags implements RequestFlags {
   readonly #flags: Evaluator
-  #source: EvaluationContext | (() => EvaluationContext | undefined) | undefined
+  #source: ContextSource | undefined
+  #subject: unknown
   #context: EvaluationContext | undefined
   #resolved = false
 
-  constructor(
-    flags: Evaluator,
-    context: EvaluationContext | (() => EvaluationContext | undefined) | undefined,
-  ) {
+  constructor(flags: Evaluator, context: ContextSource | undefined, subject?: unknown) {
     this.#flags = flags
     this.#source = context
+    this.#subject = subject
   }
 
   get context(): EvaluationContext | undefined {
     if (!this.#resolved) {
       const source = this.#source
-      this.#context = typeof source === 'function' ? source() : source
+      this.#context = typeof source === 'function' ? source(this.#subject) : source
       this.#source = undefined
+      this.#subject = undefined
       this.#resolved = true
     }
     return this.#context

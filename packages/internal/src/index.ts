@@ -9,6 +9,18 @@ export {
   silentLogger,
 } from './contracts.ts'
 export { currentRequestId, provideCurrentRequestId } from './current-request.ts'
+export {
+  type DatabaseSslMode,
+  type DatabaseTls,
+  isLocalDatabaseHost,
+  resolveDatabaseSsl,
+} from './database-ssl.ts'
+export {
+  type DatabaseDialect,
+  type DatabaseUrl,
+  describeDatabaseUrl,
+  parseDatabaseUrl,
+} from './database-url.ts'
 export { createDebug, type DebugLogger } from './debug.ts'
 export { envSecretValues, isSecretEnvName, looksLikeSecret } from './env-secrets.ts'
 export {
@@ -24,6 +36,7 @@ export {
   prefersHtml,
   renderError,
 } from './error-body.ts'
+export { ipv6SubnetKey } from './ip-subnet.ts'
 export { ensureDirectory, ensureDirectoryAsync, KIT_DIRECTORY_GITIGNORE } from './kit-directory.ts'
 export {
   ERRORS_DOC,

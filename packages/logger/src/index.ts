@@ -7,6 +7,7 @@ export { fetchWithRequestId, REQUEST_ID_HEADER, requestIdHeaders } from './fetch
 export { flushLogger, loggerShutdownHook } from './flush.ts'
 export { LEVELS, type LogLevel } from './levels.ts'
 export type { LoggerContext, LoggerEnv, LoggerOptions, LoggerSetting } from './options.ts'
+export { PASSED_TO_PINO, type PassedPinoKey } from './pino-options.ts'
 export { isSafeRequestId } from './request-id.ts'
 export { setResponseError } from './request-line.ts'
 export type { RequestLoggerOptions } from './request-options.ts'

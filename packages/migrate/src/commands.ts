@@ -47,7 +47,10 @@ export async function migrateStatus(options: MigrateOptions, context: Context = 
   const config = parseMigrateOptions(options, context, [], 'migrateStatus()')
   const session = await openSession(config, new StepTimer(config.report), { advisory: false })
   try {
-    const files = await listMigrations(config.directory, { required: config.directoryRequired })
+    const files = await listMigrations(config.directory, {
+      required: config.directoryRequired,
+      loadExtensions: config.loadExtensions,
+    })
     const applied = (await session.history.exists()) ? await session.history.applied() : []
     const plan = makePlan(files, applied)
     return {
@@ -135,7 +138,10 @@ async function revert(
     if (!(await session.history.exists())) return { reverted: [] }
     await session.history.ensure()
     await session.history.clearStaleKnexLock()
-    const files = await listMigrations(config.directory, { required: config.directoryRequired })
+    const files = await listMigrations(config.directory, {
+      required: config.directoryRequired,
+      loadExtensions: config.loadExtensions,
+    })
     const applied = await session.history.applied()
     await refuseInterrupted(session, applied)
     const plan = makePlan(files, applied)
@@ -239,7 +245,10 @@ export async function migrateCheck(
   const { baseline } = parseReleaseExtras({ knex: config.knex, baseline: options.baseline }, config)
   const session = await openSession(config, new StepTimer(config.report), { advisory: false })
   try {
-    const files = await listMigrations(config.directory, { required: config.directoryRequired })
+    const files = await listMigrations(config.directory, {
+      required: config.directoryRequired,
+      loadExtensions: config.loadExtensions,
+    })
     const applied = (await session.history.exists()) ? await session.history.applied() : []
     const plan = makePlan(files, applied)
     return await checkMigrations(plan.pending, { dialect: session.connection.dialect, baseline })
@@ -250,16 +259,16 @@ export async function migrateCheck(
 
 /** `kit migrate check --baseline`: marks every current migration file as reviewed. Returns the file and how many entries changed. */
 export async function writeReviewedBaseline(
-  options: { directory?: string; cwd?: string; baseline?: string } = {},
+  options: { directory?: string; cwd?: string; baseline?: string; loadExtensions?: readonly string[] } = {},
 ): Promise<{ file: string; changed: number; total: number }> {
-  rejectUnknownKeys(options, ['directory', 'cwd', 'baseline'], 'writeReviewedBaseline()')
+  rejectUnknownKeys(options, ['directory', 'cwd', 'baseline', 'loadExtensions'], 'writeReviewedBaseline()')
   const cwd = options.cwd ?? process.cwd()
   const directory = resolve(cwd, options.directory ?? 'migrations')
   const file = baselinePath(
     directory,
     options.baseline === undefined ? undefined : resolve(cwd, options.baseline),
   )
-  const files = await listMigrations(directory)
+  const files = await listMigrations(directory, { required: true, loadExtensions: options.loadExtensions })
   return { file, changed: await writeBaseline(file, files), total: files.length }
 }
 

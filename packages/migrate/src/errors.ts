@@ -7,6 +7,10 @@ export const errors = {
     when: 'The knex instance uses a client other than pg, mysql/mysql2 or knex-pglite.',
     fix: 'Use PostgreSQL (pg), MySQL/MariaDB (mysql2) or the embedded PGlite (knex-pglite).',
   },
+  KIT_MIGRATE_KNEXFILE_INVALID: {
+    when: 'The app has a knexfile (knexfile.js/.cjs/.mjs/.ts) that could not be loaded, has no entry for the NODE_ENV environment, or sets something kit cannot honour (migrations.migrationSource, several migrations directories, a value of the wrong type).',
+    fix: "Fix the file or the setting the message names (knex's own CLI reads the file the same way), or set NODE_ENV to an environment the knexfile defines. kit.config `migrations` settings take precedence over the knexfile.",
+  },
   KIT_MIGRATE_CONNECT_FAILED: {
     when: 'The database did not answer a first query (wrong DATABASE_URL, server down, SSL refused).',
     fix: 'Check DATABASE_URL (host, port, database, credentials) and DATABASE_SSL; run `kit doctor` to test the connection.',

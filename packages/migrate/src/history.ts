@@ -1,4 +1,5 @@
 import type { Knex } from 'knex'
+import { TablePlace } from './table-place.ts'
 
 /** A row of knex's history table. */
 export interface AppliedMigration {
@@ -16,30 +17,34 @@ export class History {
   readonly table: string
   readonly lockTable: string
   readonly #knex: Knex
+  readonly #place: TablePlace
 
-  constructor(knex: Knex, table: string) {
+  constructor(knex: Knex, table: string, schemaName?: string) {
     this.#knex = knex
     this.table = table
     this.lockTable = `${table}_lock`
+    this.#place = new TablePlace(schemaName)
   }
 
   /** False on a fresh database: `status` reads nothing and writes nothing then. */
   exists(): Promise<boolean> {
-    return this.#knex.schema.hasTable(this.table)
+    return this.#place.schema(this.#knex).hasTable(this.table)
   }
 
   async ensure(): Promise<void> {
     const knex = this.#knex
-    if (!(await knex.schema.hasTable(this.table))) {
-      await knex.schema.createTable(this.table, (t) => {
+    const place = this.#place
+    await place.ensureSchema(knex)
+    if (!(await place.schema(knex).hasTable(this.table))) {
+      await place.schema(knex).createTable(this.table, (t) => {
         t.increments()
         t.string('name')
         t.integer('batch')
         t.timestamp('migration_time')
       })
     }
-    if (!(await knex.schema.hasTable(this.lockTable))) {
-      await knex.schema.createTable(this.lockTable, (t) => {
+    if (!(await place.schema(knex).hasTable(this.lockTable))) {
+      await place.schema(knex).createTable(this.lockTable, (t) => {
         t.increments('index').primary()
         t.integer('is_locked')
       })
@@ -47,7 +52,8 @@ export class History {
   }
 
   async applied(): Promise<AppliedMigration[]> {
-    const rows = (await this.#knex(this.table)
+    const rows = (await this.#place
+      .table(this.#knex, this.table)
       .select('id', 'name', 'batch', 'migration_time')
       .orderBy('id')) as {
       id: number
@@ -64,11 +70,11 @@ export class History {
   }
 
   record(db: Knex | Knex.Transaction, name: string, batch: number): Promise<unknown> {
-    return db(this.table).insert({ name, batch, migration_time: new Date() })
+    return this.#place.table(db, this.table).insert({ name, batch, migration_time: new Date() })
   }
 
   forget(db: Knex | Knex.Transaction, name: string): Promise<unknown> {
-    return db(this.table).where({ name }).del()
+    return this.#place.table(db, this.table).where({ name }).del()
   }
 
   /**
@@ -78,23 +84,23 @@ export class History {
    * from first-time concurrent knex runs. Returns true when it cleared a lock.
    */
   async clearStaleKnexLock(): Promise<boolean> {
-    const knex = this.#knex
-    const rows = (await knex(this.lockTable).select('index', 'is_locked').orderBy('index')) as {
+    const lock = () => this.#place.table(this.#knex, this.lockTable)
+    const rows = (await lock().select('index', 'is_locked').orderBy('index')) as {
       index: number
       is_locked: number
     }[]
     if (rows.length === 0) {
-      await knex(this.lockTable).insert({ is_locked: 0 })
+      await lock().insert({ is_locked: 0 })
       return false
     }
-    if (rows.length > 1) await knex(this.lockTable).where('index', '>', rows[0]!.index).del()
+    if (rows.length > 1) await lock().where('index', '>', rows[0]!.index).del()
     const stale = rows.some((row) => Number(row.is_locked) === 1)
-    if (stale) await knex(this.lockTable).update({ is_locked: 0 })
+    if (stale) await lock().update({ is_locked: 0 })
     return stale
   }
 
   /** Marks knex's lock while we apply, so a plain `knex migrate:latest` run meanwhile refuses instead of colliding. */
   setKnexLock(locked: boolean): Promise<unknown> {
-    return this.#knex(this.lockTable).update({ is_locked: locked ? 1 : 0 })
+    return this.#place.table(this.#knex, this.lockTable).update({ is_locked: locked ? 1 : 0 })
   }
 }

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os'
 import type { Knex } from 'knex'
+import { TablePlace } from './table-place.ts'
 
 /** A migration a release started outside a transaction and never finished (it was killed, or lost its connection). */
 export interface InterruptedMigration {
@@ -29,15 +30,18 @@ export interface InterruptedMigration {
 export class Interrupted {
   readonly table: string
   readonly #knex: Knex
+  readonly #place: TablePlace
 
-  constructor(knex: Knex, historyTable: string) {
+  constructor(knex: Knex, historyTable: string, schemaName?: string) {
     this.#knex = knex
     this.table = `${historyTable}_kit`
+    this.#place = new TablePlace(schemaName)
   }
 
   async ensure(): Promise<void> {
-    if (await this.#knex.schema.hasTable(this.table)) return
-    await this.#knex.schema.createTable(this.table, (t) => {
+    if (await this.#place.schema(this.#knex).hasTable(this.table)) return
+    await this.#place.ensureSchema(this.#knex)
+    await this.#place.schema(this.#knex).createTable(this.table, (t) => {
       t.string('name').primary()
       t.string('direction', 4)
       t.timestamp('started_at')
@@ -46,8 +50,9 @@ export class Interrupted {
   }
 
   async list(): Promise<InterruptedMigration[]> {
-    if (!(await this.#knex.schema.hasTable(this.table))) return []
-    const rows = (await this.#knex(this.table)
+    if (!(await this.#place.schema(this.#knex).hasTable(this.table))) return []
+    const rows = (await this.#place
+      .table(this.#knex, this.table)
       .select('name', 'direction', 'started_at', 'ran_by')
       .orderBy('name')) as {
       name: string
@@ -71,13 +76,15 @@ export class Interrupted {
     session: string | undefined,
   ): Promise<void> {
     const ranBy = `${hostname()} pid ${process.pid}${session ? `, database session ${session}` : ''}`
-    await db(this.table).where({ name }).del()
-    await db(this.table).insert({ name, direction, started_at: new Date(), ran_by: ranBy.slice(0, 255) })
+    await this.#place.table(db, this.table).where({ name }).del()
+    await this.#place
+      .table(db, this.table)
+      .insert({ name, direction, started_at: new Date(), ran_by: ranBy.slice(0, 255) })
   }
 
   /** In the transaction that records the migration (or after a failure the server reported). */
   async finish(db: Knex | Knex.Transaction, name: string): Promise<void> {
-    await db(this.table).where({ name }).del()
+    await this.#place.table(db, this.table).where({ name }).del()
   }
 }
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
-import { dirname, join, resolve } from 'node:path'
+import { dirname, extname, join, resolve } from 'node:path'
 import { KitError } from '@kit/internal'
 import { invalidOption, rejectUnknownKeys } from './options.ts'
 
@@ -15,9 +15,11 @@ export interface MakeOptions {
   extension?: 'ts' | 'js'
   /** Write a migration that runs outside a transaction (for CREATE INDEX CONCURRENTLY). @default false */
   noTransaction?: boolean
+  /** knex's `migrations.loadExtensions`: only these files count as existing migrations. @default every script */
+  loadExtensions?: readonly string[]
 }
 
-const MAKE_KEYS = ['name', 'directory', 'cwd', 'extension', 'noTransaction'] as const
+const MAKE_KEYS = ['name', 'directory', 'cwd', 'extension', 'noTransaction', 'loadExtensions'] as const
 
 /** The file kit writes: its extension, and whether its syntax is ESM or CommonJS. */
 interface Flavour {
@@ -48,7 +50,7 @@ export async function migrateMake(options: MakeOptions): Promise<string> {
   const cwd = options.cwd ?? process.cwd()
   const directory = resolve(cwd, options.directory ?? 'migrations')
   await mkdir(directory, { recursive: true })
-  const flavour = await chooseFlavour(cwd, directory, options.extension)
+  const flavour = await chooseFlavour(cwd, directory, options.extension, options.loadExtensions)
   const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14)
   const path = join(directory, `${stamp}_${name}.${flavour.extension}`)
   await writeFile(path, template(flavour, options.noTransaction === true), { flag: 'wx' })
@@ -59,10 +61,14 @@ async function chooseFlavour(
   cwd: string,
   directory: string,
   forced: 'ts' | 'js' | undefined,
+  loadExtensions: readonly string[] | undefined,
 ): Promise<Flavour> {
   const esmPackage = await packageIsEsm(directory)
+  const wanted = loadExtensions?.map((ext) => (ext.startsWith('.') ? ext : `.${ext}`).toLowerCase())
+  // With loadExtensions ['.js'], the .ts sources beside compiled migrations are not migrations: write .js.
   const existing = (await readdir(directory))
     .filter((file) => /\.(?:[cm]?[jt]s)$/.test(file) && !/\.d\.[cm]?ts$/.test(file))
+    .filter((file) => !wanted || wanted.includes(extname(file).toLowerCase()))
     .sort()
   const last = existing.at(-1)?.replace(/^.*\./, '') as Flavour['extension'] | undefined
   const typed = forced ? forced === 'ts' : last ? last.endsWith('ts') : existsSync(join(cwd, 'tsconfig.json'))

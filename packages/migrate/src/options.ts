@@ -19,6 +19,18 @@ export interface MigrateOptions {
   /** knex's history table (its lock table is `<tableName>_lock`). @default 'knex_migrations' */
   tableName?: string
   /**
+   * The schema (Postgres; on MySQL, the database) that holds the history and lock tables, as
+   * knex's `migrations.schemaName`; created if missing. Migrations themselves still run in the
+   * connection's search_path. @default the connection's default schema
+   */
+  schemaName?: string
+  /**
+   * Only files with these extensions are migrations (knex's `migrations.loadExtensions`); other
+   * files in the folder are then left alone instead of refused. kit loads .js .cjs .mjs .ts .cts
+   * .mts and .sql. @default every extension kit loads, and other files are refused
+   */
+  loadExtensions?: readonly string[]
+  /**
    * A file that serialises processes before the database is opened. Needed for
    * the embedded PGlite, whose advisory locks cover one process only; pass a
    * factory as `knex` so the data directory is opened after the lock is held.
@@ -49,6 +61,8 @@ export interface MigrateConfig {
   /** `directory` was set: a missing folder is then an error, not "no migrations". */
   directoryRequired: boolean
   tableName: string
+  schemaName: string | undefined
+  loadExtensions: readonly string[] | undefined
   lockFile: string | undefined
   waitForLockMs: number
   lockTimeoutMs: number
@@ -64,6 +78,8 @@ const MIGRATE_KEYS = [
   'directory',
   'cwd',
   'tableName',
+  'schemaName',
+  'loadExtensions',
   'lockFile',
   'waitForLockMs',
   'lockTimeoutMs',
@@ -119,6 +135,14 @@ export function parseMigrateOptions(
   if (typeof tableName !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]{0,57}$/.test(tableName)) {
     throw invalidOption('tableName', tableName, 'a table name of letters, digits and _')
   }
+  const schemaName = options.schemaName
+  if (
+    schemaName !== undefined &&
+    (typeof schemaName !== 'string' || !/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/.test(schemaName))
+  ) {
+    throw invalidOption('schemaName', schemaName, 'a schema name of letters, digits and _')
+  }
+  const loadExtensions = parseLoadExtensions(options.loadExtensions)
   if (options.lockFile !== undefined && (typeof options.lockFile !== 'string' || options.lockFile === '')) {
     throw invalidOption('lockFile', options.lockFile, 'a file path')
   }
@@ -132,6 +156,8 @@ export function parseMigrateOptions(
     directory: resolve(cwd, directory),
     directoryRequired: options.directory !== undefined,
     tableName,
+    schemaName,
+    loadExtensions,
     lockFile: options.lockFile === undefined ? undefined : resolve(cwd, options.lockFile),
     waitForLockMs: nonNegativeInt('waitForLockMs', options.waitForLockMs, 900_000),
     lockTimeoutMs: nonNegativeInt('lockTimeoutMs', options.lockTimeoutMs, 5000),
@@ -149,10 +175,12 @@ export function parseMigrateOptions(
       : () => {},
   }
   debug(
-    '%s: directory=%s table=%s lockFile=%s waitForLockMs=%d lockTimeoutMs=%d statementTimeoutMs=%d lockRetries=%d retryDelayMs=%d',
+    '%s: directory=%s table=%s schema=%s extensions=%s lockFile=%s waitForLockMs=%d lockTimeoutMs=%d statementTimeoutMs=%d lockRetries=%d retryDelayMs=%d',
     where,
     config.directory,
     config.tableName,
+    config.schemaName ?? '-',
+    config.loadExtensions?.join(',') ?? '-',
     config.lockFile ?? '-',
     config.waitForLockMs,
     config.lockTimeoutMs,
@@ -161,4 +189,23 @@ export function parseMigrateOptions(
     config.retryDelayMs,
   )
   return config
+}
+
+/** The extensions kit can load a migration from (source.ts). */
+export const LOADABLE_EXTENSIONS = ['.js', '.cjs', '.mjs', '.ts', '.cts', '.mts', '.sql'] as const
+
+function parseLoadExtensions(value: unknown): readonly string[] | undefined {
+  if (value === undefined) return undefined
+  if (!Array.isArray(value) || value.length === 0 || value.some((ext) => typeof ext !== 'string')) {
+    throw invalidOption('loadExtensions', value, "a list of extensions such as ['.js', '.ts']")
+  }
+  const normalised = value.map((ext: string) => (ext.startsWith('.') ? ext : `.${ext}`).toLowerCase())
+  const unknown = normalised.filter((ext) => !(LOADABLE_EXTENSIONS as readonly string[]).includes(ext))
+  if (unknown.length > 0) {
+    throw new KitError(
+      'KIT_MIGRATE_INVALID_OPTION',
+      `Option \`loadExtensions\` lists ${unknown.join(', ')}, which kit cannot load. kit runs migrations written in ${LOADABLE_EXTENSIONS.join(' ')}: compile the others to JavaScript first, or remove them from the list.`,
+    )
+  }
+  return normalised
 }

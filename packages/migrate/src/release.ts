@@ -145,7 +145,10 @@ async function listPending(config: MigrateConfig, session: Session, plan: UpPlan
     config.report({ type: 'warning', message })
     config.log.warn({ table: session.history.lockTable }, message)
   }
-  const files = await listMigrations(config.directory, { required: config.directoryRequired })
+  const files = await listMigrations(config.directory, {
+    required: config.directoryRequired,
+    loadExtensions: config.loadExtensions,
+  })
   if (files.length === 0 && !existsSync(config.directory)) summary.directoryMissing = true
   const applied = await session.history.applied()
   await refuseInterrupted(session, applied)

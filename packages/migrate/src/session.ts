@@ -78,7 +78,9 @@ export async function openSession(
       const on = runner
       advisory = await steps.run('lock', async () => {
         const session = on.pinned ? runnerSession(on, dialect) : await rawSession(open)
-        const lock = await acquireAdvisoryLock(session, dialect, config.tableName, wait)
+        // One lock per history table: a schema-qualified table is another history, with its own lock.
+        const name = config.schemaName ? `${config.schemaName}.${config.tableName}` : config.tableName
+        const lock = await acquireAdvisoryLock(session, dialect, name, wait)
         // The runner is closed by the lock's release (it is the lock's session) when pinned.
         if (on.pinned) runner = { ...on, close: async () => {} }
         const what =
@@ -96,8 +98,8 @@ export async function openSession(
     )
     const session: Session = {
       connection: open,
-      history: new History(open.knex, config.tableName),
-      interrupted: new Interrupted(open.knex, config.tableName),
+      history: new History(open.knex, config.tableName, config.schemaName),
+      interrupted: new Interrupted(open.knex, config.tableName, config.schemaName),
       close,
     }
     if (runner) session.runner = runner

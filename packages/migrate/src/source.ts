@@ -1,10 +1,10 @@
 import type { Dirent } from 'node:fs'
-import { readdir, readFile, stat } from 'node:fs/promises'
-import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
+import { readdir, readFile } from 'node:fs/promises'
+import { extname, join } from 'node:path'
 import { KitError } from '@kit/internal'
 import type { Knex } from 'knex'
 import { guessTool, isIgnored, otherToolsSql } from './foreign.ts'
+import { importModule } from './import-module.ts'
 import { hasSqlMarkers, parseSqlMigration } from './sql-migration.ts'
 
 /** A migration file found in the migrations directory (not loaded yet). */
@@ -59,7 +59,7 @@ export function migrationKey(name: string): string {
  */
 export async function listMigrations(
   directory: string,
-  options: { required?: boolean } = { required: true },
+  options: { required?: boolean; loadExtensions?: readonly string[] | undefined } = { required: true },
 ): Promise<MigrationFile[]> {
   let entries: Dirent[]
   try {
@@ -79,6 +79,9 @@ export async function listMigrations(
   for (const entry of entries) {
     const name = entry.name
     if (entry.isDirectory() || isIgnored(name)) continue
+    // knex's loadExtensions: the user said which files are migrations, so the rest (the .ts sources
+    // of compiled .js migrations, say) are not ours to judge.
+    if (options.loadExtensions && !options.loadExtensions.includes(extname(name).toLowerCase())) continue
     const path = join(directory, name)
     const loadable =
       SCRIPT.test(name) ||
@@ -118,22 +121,6 @@ function foreignFiles(directory: string, names: string[]): KitError {
   )
 }
 
-type Jiti = { import(id: string): Promise<unknown> }
-let jiti: Promise<Jiti> | undefined
-
-async function importFile(path: string): Promise<Record<string, unknown>> {
-  // Node 20 cannot import .ts: jiti compiles it in memory (loaded only when a TS migration exists).
-  if (/\.[cm]?ts$/.test(path)) {
-    jiti ??= import('jiti').then(({ createJiti }) =>
-      createJiti(import.meta.url, { interopDefault: false, moduleCache: false }),
-    )
-    return (await (await jiti).import(path)) as Record<string, unknown>
-  }
-  // The version query makes a process that releases twice (tests, a long-lived runner) see an edited file.
-  const { mtimeMs, size } = await stat(path)
-  return (await import(`${pathToFileURL(path).href}?v=${mtimeMs}-${size}`)) as Record<string, unknown>
-}
-
 export async function loadMigration(file: MigrationFile): Promise<LoadedMigration> {
   if (/\.sql$/i.test(file.name)) {
     const parsed = parseSqlMigration(file.name, await readFile(file.path, 'utf8'))
@@ -141,7 +128,7 @@ export async function loadMigration(file: MigrationFile): Promise<LoadedMigratio
   }
   let exported: Record<string, unknown>
   try {
-    exported = await importFile(file.path)
+    exported = await importModule(file.path)
   } catch (error) {
     const message = (error as Error).message
     throw new KitError(

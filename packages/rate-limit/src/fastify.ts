@@ -6,8 +6,9 @@ export type { KitRateLimitOptions } from './fastify/plugin.ts'
 
 /**
  * Fastify adapter: `await app.register(kitRateLimit, { limits })` before the
- * routes. Routes pick another tier with `config: { rateLimit: 'auth' }`, or
- * none with `config: { rateLimit: false }`.
+ * routes. Routes pick another tier with `config: { kitRateLimit: 'auth' }`,
+ * or none with `config: { kitRateLimit: false }`; `config.rateLimit` stays
+ * @fastify/rate-limit's.
  */
 export const kitRateLimit: FastifyPluginAsync<KitRateLimitOptions> = fp(kitRateLimitPlugin, {
   fastify: '5.x',

@@ -5,15 +5,18 @@ export type { Tier } from './core/tier.ts'
 export { errors } from './errors.ts'
 export type {
   BruteForceOptions,
+  ExpressRateLimitStore,
   KeyBy,
   RateLimitContext,
   RateLimitEnv,
+  RateLimitHandler,
   RateLimitOptions,
   RouteRateLimit,
+  StandardHeaders,
   TierOptions,
 } from './options.ts'
 export { createRateLimits, type RateLimits } from './rate-limits.ts'
 export { MemoryStore, type MemoryStoreOptions } from './stores/memory.ts'
-export type { RedisClientLike } from './stores/redis.ts'
+export type { IoRedisLike, NodeRedisLike, RedisClientLike } from './stores/redis.ts'
 export { StoreUnavailableError } from './stores/redis.ts'
-export type { Counter, RateLimitStore } from './stores/types.ts'
+export type { Counter, RateLimitStore, ScopedCounters } from './stores/types.ts'

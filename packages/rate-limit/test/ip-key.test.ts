@@ -1,3 +1,4 @@
+import { ipKeyGenerator } from 'express-rate-limit'
 import { describe, expect, it } from 'vitest'
 import { ipKey } from '../src/index.ts'
 
@@ -33,5 +34,21 @@ describe('ipKey', () => {
 
   it('treats loopback ::1 as an IPv6 network, never as an empty key', () => {
     expect(ipKey('::1', 56)).not.toBe('')
+  })
+
+  it("writes the same keys as express-rate-limit's ipKeyGenerator (counters in a shared store carry over)", () => {
+    const addresses = [
+      '2001:db8:abcd:12::1:7',
+      '2001:0DB8:0000:0000:0000:ff00:0042:8329',
+      '1:2:3:4:5:6:7:8',
+      'fe80::1',
+      '::1',
+      '::',
+      '2001:db8:0:0:1::1',
+      '2001:db8:ab00::',
+      '203.0.113.7',
+    ]
+    for (const subnet of [32, 48, 56, 64])
+      for (const ip of addresses) expect(ipKey(ip, subnet)).toBe(ipKeyGenerator(ip, subnet))
   })
 })

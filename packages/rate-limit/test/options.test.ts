@@ -194,6 +194,18 @@ describe('env', () => {
     expect(log.problems()[0]!.message).toContain('REDIS_URL')
   })
 
+  it('does not warn when every limiter counts in a store of its own', async () => {
+    const { MemoryStore: ErlMemoryStore } = await import('express-rate-limit')
+    const shared = () =>
+      Object.assign(new ErlMemoryStore(), { localKeys: false, prefix: String(Math.random()) })
+    const log = new RecordingLogger()
+    const tiers = Object.fromEntries(
+      ['global', 'auth', 'ai', 'reports'].map((name) => [name, { store: shared() }]),
+    )
+    make({ tiers, bruteForce: false }, { env: { NODE_ENV: 'production' }, log })
+    expect(log.problems()).toEqual([])
+  })
+
   it('does not warn outside production', () => {
     const log = new RecordingLogger()
     make({}, { env: { NODE_ENV: 'development' }, log })
@@ -213,11 +225,12 @@ describe('ipv6Subnet', () => {
 })
 
 describe('headers, timeouts, prefix, keyBy', () => {
-  it('accepts draft-8, legacy and false, nothing else', () => {
-    expect(make().config.headers).toBe('draft-8')
-    expect(make({ headers: 'legacy' }).config.headers).toBe('legacy')
-    expect(make({ headers: false }).config.headers).toBe(false)
-    expect(thrown(() => make({ headers: 'draft-7' as never })).code).toBe('KIT_RATE_LIMIT_INVALID_OPTION')
+  it('accepts draft-8, draft-7, draft-6, legacy and false, nothing else', () => {
+    expect(make().config.headers).toEqual({ standard: 'draft-8', legacy: false })
+    expect(make({ headers: 'draft-7' }).config.headers).toEqual({ standard: 'draft-7', legacy: false })
+    expect(make({ headers: 'legacy' }).config.headers).toEqual({ standard: false, legacy: true })
+    expect(make({ headers: false }).config.headers).toEqual({ standard: false, legacy: false })
+    expect(thrown(() => make({ headers: 'draft-9' as never })).code).toBe('KIT_RATE_LIMIT_INVALID_OPTION')
   })
 
   it('validates storeTimeoutMs, warnIntervalMs and prefix', () => {

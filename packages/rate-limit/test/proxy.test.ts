@@ -80,9 +80,7 @@ describe.each(FRAMEWORKS)('%s', (framework) => {
       const warnings = log.problems()
       expect(warnings).toHaveLength(1)
       expect(warnings[0]!.fields.module).toBe('rate-limit')
-      expect(warnings[0]!.fields.code).toBe(
-        framework === 'express' ? 'ERR_ERL_PERMISSIVE_TRUST_PROXY' : 'KIT_RATE_LIMIT_PERMISSIVE_TRUST_PROXY',
-      )
+      expect(warnings[0]!.fields.code).toBe('KIT_RATE_LIMIT_PERMISSIVE_TRUST_PROXY')
     })
 
     it('warns once when X-Forwarded-For arrives while no proxy is trusted', async () => {
@@ -90,11 +88,7 @@ describe.each(FRAMEWORKS)('%s', (framework) => {
       await statuses(3, () => get(`${url}/hello`, { 'x-forwarded-for': '198.51.100.1' }))
       const warnings = log.problems()
       expect(warnings).toHaveLength(1)
-      expect(warnings[0]!.fields.code).toBe(
-        framework === 'express'
-          ? 'ERR_ERL_UNEXPECTED_X_FORWARDED_FOR'
-          : 'KIT_RATE_LIMIT_UNTRUSTED_FORWARDED_FOR',
-      )
+      expect(warnings[0]!.fields.code).toBe('KIT_RATE_LIMIT_UNTRUSTED_FORWARDED_FOR')
     })
   })
 })

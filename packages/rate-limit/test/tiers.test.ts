@@ -79,7 +79,7 @@ describe.each(FRAMEWORKS)('%s', (framework) => {
         const { kitRateLimit } = await import('../src/fastify.ts')
         const app = Fastify()
         await app.register(kitRateLimit, { limits })
-        expect(() => app.get('/x', { config: { rateLimit: 'aii' } }, async () => 'x')).toThrow(
+        expect(() => app.get('/x', { config: { kitRateLimit: 'aii' } }, async () => 'x')).toThrow(
           /Did you mean `ai`/,
         )
         await app.close()
@@ -237,15 +237,15 @@ describe('express only', () => {
 })
 
 describe('fastify only', () => {
-  it('takes config.rateLimit as { tier } too, and rejects other shapes when the route is added', async () => {
+  it('takes config.kitRateLimit as { tier } too, and rejects other shapes when the route is added', async () => {
     const Fastify = (await import('fastify')).default
     const { kitRateLimit } = await import('../src/fastify.ts')
     const { listenFastify } = await import('@kit/test-utils')
     const limits = createRateLimits({ tiers: { ai: { perMinute: 1 } } })
     const app = Fastify()
     await app.register(kitRateLimit, { limits })
-    app.get('/x', { config: { rateLimit: { tier: 'ai' } } }, async () => 'x')
-    expect(() => app.get('/y', { config: { rateLimit: 5 as never } }, async () => 'y')).toThrow(
+    app.get('/x', { config: { kitRateLimit: { tier: 'ai' } } }, async () => 'x')
+    expect(() => app.get('/y', { config: { kitRateLimit: 5 as never } }, async () => 'y')).toThrow(
       /must be a tier name/,
     )
     const listening = await listenFastify(app)
@@ -253,7 +253,7 @@ describe('fastify only', () => {
     expect(await statuses(2, () => get(`${listening.url}/x`))).toEqual([200, 429])
   })
 
-  it('exempts a route with config.rateLimit: false', async () => {
+  it('exempts a route with config.kitRateLimit: false', async () => {
     const limits = createRateLimits({ tiers: { global: { perMinute: 1 } } })
     const app = await startApp('fastify', limits)
     opened.push({ app, limits })

@@ -1,6 +1,7 @@
 import { KitError } from '@kit/internal'
 import { corsOrigins, nameList, preflightStatus } from './dialects/cors.ts'
 import { envBoolean } from './env.ts'
+import { type HeaderTarget, headerTargetOf, prepareHeader, writeHeader } from './header-writer.ts'
 import { type FrameworkIO, mergeVary } from './io.ts'
 import type { EventLog, Warnings } from './log.ts'
 import type { CorsOptions, CorsOriginFunction, SecurityEnv } from './options.ts'
@@ -11,6 +12,17 @@ import { rejectUnknownKeys } from './suggest.ts'
 type Fail = (code: string, message: string) => never
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+// Names prepared once (header-writer.ts). Every value written with them is safe to write
+// unchecked: a start-up setting, a matched origin (an allowlisted one, or one in the
+// serialised form patterns and origin functions are only ever asked about), or a header
+// list that passed HEADER_LIST.
+const ALLOW_ORIGIN = prepareHeader('Access-Control-Allow-Origin', '*')
+const ALLOW_CREDENTIALS = prepareHeader('Access-Control-Allow-Credentials', 'true')
+const EXPOSE_HEADERS = prepareHeader('Access-Control-Expose-Headers', '')
+const ALLOW_METHODS = prepareHeader('Access-Control-Allow-Methods', '')
+const ALLOW_HEADERS = prepareHeader('Access-Control-Allow-Headers', '')
+const MAX_AGE = prepareHeader('Access-Control-Max-Age', '')
+const VARY = prepareHeader('Vary', '')
 const HEADER_LIST = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+(?:\s*,\s*[!#$%&'*+.^_`|~0-9A-Za-z-]+)*$/
 const KEYS = [
   'origins',
@@ -138,18 +150,22 @@ export function applyCors<Req, Res>(
   res: Res,
   events: EventLog,
 ): boolean {
-  const headers = io.raw(req).headers
+  const raw = io.raw(req)
+  const headers = raw.headers
   const origin = headers.origin
+  const target = headerTargetOf(io, res)
   // Responses differ by Origin whenever some origins are allowed and others not: tell caches.
-  if (config.varyOrigin) vary(io, res, 'Origin')
+  if (config.varyOrigin) vary(io, res, target, 'Origin')
   if (origin === undefined) return false
-  const preflight = io.raw(req).method === 'OPTIONS' && headers['access-control-request-method'] !== undefined
+  const preflight = raw.method === 'OPTIONS' && headers['access-control-request-method'] !== undefined
   const allowed = config.origins.any || config.origins.matches(origin) || askFunction(config, origin, events)
   if (allowed) {
-    io.setHeader(res, 'Access-Control-Allow-Origin', config.origins.any && !config.credentials ? '*' : origin)
-    if (config.credentials) io.setHeader(res, 'Access-Control-Allow-Credentials', 'true')
+    // With any origin allowed (never with credentials: refused at start-up), the answer is '*'.
+    if (config.origins.any && !config.credentials) writeHeader(io, res, target, ALLOW_ORIGIN)
+    else writeHeader(io, res, target, ALLOW_ORIGIN, origin)
+    if (config.credentials) writeHeader(io, res, target, ALLOW_CREDENTIALS)
     if (!preflight && config.exposedHeaders)
-      io.setHeader(res, 'Access-Control-Expose-Headers', config.exposedHeaders)
+      writeHeader(io, res, target, EXPOSE_HEADERS, config.exposedHeaders)
   }
   if (!preflight) return false
   if (!allowed) {
@@ -161,15 +177,14 @@ export function applyCors<Req, Res>(
     io.send(res, 403, undefined)
     return true
   }
-  io.setHeader(res, 'Access-Control-Allow-Methods', config.methods)
+  writeHeader(io, res, target, ALLOW_METHODS, config.methods)
   const requested = headers['access-control-request-headers']
-  if (config.allowedHeaders !== undefined)
-    io.setHeader(res, 'Access-Control-Allow-Headers', config.allowedHeaders)
+  if (config.allowedHeaders !== undefined) writeHeader(io, res, target, ALLOW_HEADERS, config.allowedHeaders)
   else if (requested && HEADER_LIST.test(requested)) {
-    io.setHeader(res, 'Access-Control-Allow-Headers', requested)
-    vary(io, res, 'Access-Control-Request-Headers')
+    writeHeader(io, res, target, ALLOW_HEADERS, requested)
+    vary(io, res, target, 'Access-Control-Request-Headers')
   }
-  io.setHeader(res, 'Access-Control-Max-Age', config.maxAge)
+  writeHeader(io, res, target, MAX_AGE, config.maxAge)
   if (config.preflightContinue) return false
   io.send(res, config.preflightStatus, undefined)
   return true
@@ -198,7 +213,7 @@ function askFunction(config: CorsConfig, origin: string, events: EventLog): bool
   return false
 }
 
-function vary<Req, Res>(io: FrameworkIO<Req, Res>, res: Res, token: string): void {
+function vary<Req, Res>(io: FrameworkIO<Req, Res>, res: Res, target: HeaderTarget, token: string): void {
   const next = mergeVary(io.getHeader(res, 'Vary'), token)
-  if (next !== undefined) io.setHeader(res, 'Vary', next)
+  if (next !== undefined) writeHeader(io, res, target, VARY, next)
 }

@@ -21,9 +21,27 @@ export interface HostMatcher {
   matches(hostname: string): boolean
 }
 
+export interface ParsedHost {
+  readonly hostname: string
+  readonly port: string
+}
+
+// Nearly every request names the same host: the last answer is kept, so the
+// two regexes and the lower-casing run once per distinct Host value in a row.
+let lastHostValue: string | undefined
+let lastHost: ParsedHost | undefined
+
 /** Splits a Host header value into a lower-case host name and port; undefined when malformed. */
-export function parseHostHeader(value: string | undefined): { hostname: string; port: string } | undefined {
+export function parseHostHeader(value: string | undefined): ParsedHost | undefined {
   if (!value) return undefined
+  if (value === lastHostValue) return lastHost
+  const parsed = parseHost(value)
+  lastHostValue = value
+  lastHost = parsed
+  return parsed
+}
+
+function parseHost(value: string): ParsedHost | undefined {
   const m = HOST_HEADER.exec(value)
   if (!m) return undefined
   const hostname = m[1]!.toLowerCase()
@@ -70,8 +88,13 @@ function hostMatcher(names: readonly string[]): HostMatcher {
   const suffixes = names.filter((n) => n.startsWith('*.')).map((n) => n.slice(1))
   return {
     names,
-    matches: (hostname) =>
-      exact.has(hostname) || suffixes.some((s) => hostname.length > s.length && hostname.endsWith(s)),
+    matches(hostname) {
+      if (exact.has(hostname)) return true
+      for (const suffix of suffixes) {
+        if (hostname.length > suffix.length && hostname.endsWith(suffix)) return true
+      }
+      return false
+    },
   }
 }
 
@@ -122,7 +145,8 @@ const BAD_HOST_BODY = refusalBody(
 /**
  * Allowed hosts (421), then HTTP → HTTPS on the same host, then alias →
  * canonical host. Each hop keeps the path and query; 301 for GET/HEAD, 308
- * (method and body kept) otherwise. Returns true when it answered.
+ * (method and body kept) otherwise. `secure` is the framework's answer, asked
+ * once by the caller. Returns true when it answered.
  */
 export function applyHosts<Req, Res>(
   hosts: HostsConfig,
@@ -131,6 +155,7 @@ export function applyHosts<Req, Res>(
   req: Req,
   res: Res,
   events: EventLog,
+  secure: boolean,
 ): boolean {
   const host = parseHostHeader(io.host(req))
   if (host === undefined) {
@@ -152,7 +177,6 @@ export function applyHosts<Req, Res>(
     sendRefusal(io, res, 421, UNKNOWN_HOST_BODY)
     return true
   }
-  const secure = io.secure(req)
   if (https.force && !secure) {
     redirect(io, req, res, `https://${hostname}${https.portSuffix}`)
     return true

@@ -5,6 +5,13 @@ import { applyCors } from './cors.ts'
 import { createNonce, policyWithNonce } from './csp/nonce.ts'
 import { createCspReportEndpoint } from './csp/report-endpoint.ts'
 import { applyCsrf } from './csrf.ts'
+import {
+  headerTargetOf,
+  type PreparedHeader,
+  prepareHeader,
+  removeHeader,
+  writeHeader,
+} from './header-writer.ts'
 import { applyHosts } from './hosts.ts'
 import { type FrameworkIO, pathOf, sendRefusal } from './io.ts'
 import { createEventLog } from './log.ts'
@@ -36,6 +43,7 @@ export interface SecuritySteps<Req, Res> {
 }
 
 const instances = new WeakSet<object>()
+const POWERED_BY = prepareHeader('X-Powered-By', '')
 
 export interface Security {
   readonly config: SecurityConfig
@@ -61,12 +69,12 @@ export function createSecurity(options: SecurityOptions = {}, context: SecurityC
   const report = config.csp ? createCspReportEndpoint(config.csp, log, events) : undefined
   const skip = context.skip
   const cache = new WeakMap<object, SecuritySteps<unknown, unknown>>()
+  const prepared = prepareHeaders(config)
 
   const build = <Req, Res>(io: FrameworkIO<Req, Res>): SecuritySteps<Req, Res> => {
     const { hosts, https, hsts, csp, cors, csrf, bodyLimit } = config
-    const names = config.staticHeaders.map(([name]) => name)
-    const values = config.staticHeaders.map(([, value]) => value)
-    const count = names.length
+    const block = prepared.block
+    const count = block.length
     const body413 = bodyLimit ? tooLargeBody(bodyLimit.limit) : ''
     const skipped = skip ? (req: Req) => skip(io.raw(req)) : () => false
     const needHostStep = https.force || hosts.allowed !== undefined || hosts.canonical !== undefined
@@ -74,33 +82,38 @@ export function createSecurity(options: SecurityOptions = {}, context: SecurityC
     return {
       hosts(req, res) {
         if (!needHostStep || skipped(req)) return false
-        if (https.force && !io.secure(req) && io.raw(req).headers['x-forwarded-proto'] === 'https') {
+        // Asked once: on Express each req.secure walks X-Forwarded-For through proxy-addr.
+        const secure = io.secure(req)
+        if (https.force && !secure && io.raw(req).headers['x-forwarded-proto'] === 'https') {
           warnings.warn(
             'untrusted-forwarded-proto',
             'a request said X-Forwarded-Proto: https but its peer is not a trusted proxy, so it is redirected to HTTPS again. Set TRUST_PROXY (Express trust proxy / Fastify trustProxy) to your proxy, or requests loop.',
           )
         }
-        return applyHosts(hosts, https, io, req, res, events)
+        return applyHosts(hosts, https, io, req, res, events, secure)
       },
       headers(req, res) {
         if (skipped(req)) return
-        io.removeHeader(res, 'X-Powered-By')
-        for (let i = 0; i < count; i++) io.setHeader(res, names[i]!, values[i]!)
+        // The whole static block in one pass: straight into node:http's header store on
+        // Express (checked at start-up, header-writer.ts), through the framework otherwise.
+        const target = headerTargetOf(io, res)
+        removeHeader(io, res, target, POWERED_BY)
+        for (let i = 0; i < count; i++) writeHeader(io, res, target, block[i]!)
         if (hsts === undefined && csp === undefined) return
         const secure = io.secure(req)
-        if (secure && hsts !== undefined) io.setHeader(res, 'Strict-Transport-Security', hsts)
+        if (secure && prepared.hsts !== undefined) writeHeader(io, res, target, prepared.hsts)
         if (csp === undefined) return
-        if (secure && csp.reportingEndpoints !== undefined)
-          io.setHeader(res, 'Reporting-Endpoints', csp.reportingEndpoints)
-        const parts = secure ? csp.parts : csp.insecureParts
-        if (!csp.nonce) return io.setHeader(res, csp.headerName, parts[0]!)
+        if (secure && prepared.reportingEndpoints !== undefined)
+          writeHeader(io, res, target, prepared.reportingEndpoints)
+        const policy = secure ? prepared.csp! : prepared.insecureCsp!
+        if (!csp.nonce) return writeHeader(io, res, target, policy)
         // Installed twice: keep the nonce the page may already have read.
         let nonce = io.getNonce(res)
         if (!nonce) {
           nonce = createNonce()
           io.setNonce(res, nonce)
         }
-        io.setHeader(res, csp.headerName, policyWithNonce(parts, nonce))
+        writeHeader(io, res, target, policy, policyWithNonce(secure ? csp.parts : csp.insecureParts, nonce))
       },
       cspReport(req, res) {
         if (report === undefined) return undefined
@@ -147,6 +160,32 @@ export function createSecurity(options: SecurityOptions = {}, context: SecurityC
   }
   instances.add(security)
   return security
+}
+
+/**
+ * Every header the headers step writes, checked once here as Node would
+ * check it per request (header-writer.ts). The CSP is checked with a
+ * stand-in nonce: the real one is base64 (createNonce).
+ */
+function prepareHeaders(config: SecurityConfig): {
+  block: readonly PreparedHeader[]
+  hsts: PreparedHeader | undefined
+  reportingEndpoints: PreparedHeader | undefined
+  csp: PreparedHeader | undefined
+  insecureCsp: PreparedHeader | undefined
+} {
+  const { csp, hsts } = config
+  const policy = (parts: readonly string[]) => prepareHeader(csp!.headerName, policyWithNonce(parts, 'NONCE'))
+  return {
+    block: config.staticHeaders.map(([name, value]) => prepareHeader(name, value)),
+    hsts: hsts === undefined ? undefined : prepareHeader('Strict-Transport-Security', hsts),
+    reportingEndpoints:
+      csp?.reportingEndpoints === undefined
+        ? undefined
+        : prepareHeader('Reporting-Endpoints', csp.reportingEndpoints),
+    csp: csp && policy(csp.parts),
+    insecureCsp: csp && policy(csp.insecureParts),
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path'
 import {
   createDebug,
+  describeDatabaseUrl,
   ensureDirectory,
   isKitError,
   KitError,
@@ -16,7 +17,7 @@ import {
   type DatabaseTimeouts,
   resolveDatabaseTimeouts,
 } from './database-timeouts.ts'
-import { type DatabaseSslMode, parseDatabaseUrl } from './database-url.ts'
+import { type DatabaseSslMode, type ParsedDatabaseUrl, parseDatabaseUrl } from './database-url.ts'
 
 const debug = createDebug('core')
 
@@ -53,14 +54,19 @@ export interface Database {
 export function createDatabase(
   env: DatabaseEnv,
   options: DatabaseOptions = {},
-  context: { cwd?: string; log?: KitLogger } = {},
+  context: {
+    cwd?: string
+    log?: KitLogger
+    /** Connect here instead of DATABASE_URL: a knexfile's connection (`kit release`, see cli/knexfile.ts). */
+    target?: ParsedDatabaseUrl
+  } = {},
 ): Database {
   const timeouts = resolveDatabaseTimeouts(options)
   const statementTimeout = timeouts.statementTimeoutMs
   const lockTimeout = timeouts.lockTimeoutMs
   const { knex } = requireOptional<typeof import('knex')>('knex', 'The database connection')
 
-  if (!env.DATABASE_URL) {
+  if (!env.DATABASE_URL && !context.target) {
     const directory = resolve(
       context.cwd ?? process.cwd(),
       options.embeddedDirectory ?? join('.kit', 'pgdata'),
@@ -79,12 +85,14 @@ export function createDatabase(
     }
   }
 
-  const url = parseDatabaseUrl(env.DATABASE_URL, env.DATABASE_SSL ?? 'auto', {
-    production: env.NODE_ENV === 'production',
-    heroku: Boolean(env.DYNO),
-  })
+  const url =
+    context.target ??
+    parseDatabaseUrl(env.DATABASE_URL!, env.DATABASE_SSL ?? 'auto', {
+      production: env.NODE_ENV === 'production',
+      heroku: Boolean(env.DYNO),
+    })
   const poolMax = env.DATABASE_POOL_MAX ?? 10
-  const where = `${url.host}:${url.port}/${url.database}`
+  const where = describeDatabaseUrl(url)
 
   if (url.dialect === 'postgres') {
     requireOptional('pg', 'A PostgreSQL DATABASE_URL')
@@ -104,7 +112,8 @@ export function createDatabase(
         password: url.password,
         database: url.database,
         ssl: url.ssl,
-        application_name: url.params.application_name,
+        // `options` carries `-c search_path=...` and other server settings from the URL, as libpq does.
+        ...pick(url.params, PG_PARAMS),
       },
       pool: boundedPool(poolMax, timeouts, description, destroyPgSocket, [
         ...(statementTimeout > 0 ? [`SET statement_timeout = ${Math.floor(statementTimeout)}`] : []),
@@ -126,8 +135,7 @@ export function createDatabase(
       connectTimeout: timeouts.connectTimeoutMs,
       enableKeepAlive: true,
       keepAliveInitialDelay: timeouts.keepAliveDelayMs,
-      host: url.host,
-      port: url.port,
+      ...(url.socket ? { socketPath: url.host } : { host: url.host, port: url.port }),
       user: url.user,
       password: url.password,
       database: url.database,
@@ -146,6 +154,15 @@ export function createDatabase(
   })
   explainAcquireErrors(db, timeouts, description)
   return { knex: db, kind: 'mysql', description }
+}
+
+/** URL parameters node-postgres takes as connection settings (libpq's names). */
+const PG_PARAMS = ['application_name', 'fallback_application_name', 'options', 'client_encoding'] as const
+
+function pick(params: Record<string, string>, keys: readonly string[]): Record<string, string> {
+  const picked: Record<string, string> = {}
+  for (const key of keys) if (params[key] !== undefined) picked[key] = params[key]
+  return picked
 }
 
 type SettingsConnection = { query(sql: string, cb: (err: Error | null) => void): void }

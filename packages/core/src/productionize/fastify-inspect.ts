@@ -19,7 +19,8 @@ function timesRegistered(app: FastifyPluginsHost, name: string): number {
 /**
  * Warns, once the app is ready, about the plugins kit replaces that the app
  * registered itself. Counted against what kit's own plugins registered (kit's
- * rate limits run on @fastify/rate-limit), so only the app's are reported.
+ * rate limits no longer register @fastify/rate-limit; the baseline stays for
+ * the others), so only the app's are reported.
  * Call it right after kit's plugins are registered.
  */
 export function watchReplacedPlugins(app: FastifyPluginsHost, warn: (warning: StartupWarning) => void): void {

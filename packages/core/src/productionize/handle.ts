@@ -41,7 +41,7 @@ export interface Kit<Env = Record<string, unknown>, F extends FlagDefinitions = 
   readonly mailer?: Mailer
   /** Typed feature flags from kit.config `flags`; only when flags are defined. Per request: req.flags / request.flags. */
   readonly flags?: Flags<F>
-  /** Express only: a per-route rate-limit tier, `app.post('/x', kit.limit('ai'), handler)`. On Fastify use route `config: { rateLimit: 'ai' }`. */
+  /** Express only: a per-route rate-limit tier, `app.post('/x', kit.limit('ai'), handler)`. On Fastify use route `config: { kitRateLimit: 'ai' }` (`config.rateLimit` is @fastify/rate-limit's). */
   limit?(tier: string): (req: any, res: any, next: (error?: unknown) => void) => void
   /**
    * Starts the HTTP server and attaches graceful shutdown. Rejects with a

@@ -62,7 +62,7 @@ const TEXTS: Record<StartupWarning, WarningText> = {
   '@fastify/rate-limit': {
     level: 'warn',
     what: "@fastify/rate-limit is registered next to kit's rate limits: two counters, and clients get two sets of rate-limit headers",
-    fix: "remove `app.register(rateLimit)`; declare tiers in kit.config `rateLimit` and use route `config: { rateLimit: 'tier' }`",
+    fix: "remove `app.register(rateLimit)`; declare tiers in kit.config `rateLimit` and use route `config: { kitRateLimit: 'tier' }`",
   },
   'own-not-found-handler': {
     level: 'info',

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import { type IncomingMessage, OutgoingMessage, type ServerResponse } from 'node:http'
 import { performance } from 'node:perf_hooks'
 import type { SkipRequest } from '@kit/internal'
 import { expressRouteTemplate } from './express-route.ts'
@@ -9,6 +9,18 @@ import type { RequestMetrics } from './request-metrics.ts'
 /** Fastify keeps reply headers off the raw response until it writes them all at once. */
 interface HeaderReader {
   getHeader(name: string): unknown
+}
+
+// Node's own getter, called directly: on a response Express has re-prototyped,
+// looking `writableFinished` up walks four prototypes without an inline cache
+// (docs/internals/request-flags-and-metrics.md).
+const writableFinishedOf = Object.getOwnPropertyDescriptor(OutgoingMessage.prototype, 'writableFinished')?.get
+
+/** All of the response reached the socket: false when the client went away first. */
+function writableFinished(res: ServerResponse): boolean {
+  return writableFinishedOf !== undefined && res instanceof OutgoingMessage
+    ? (writableFinishedOf.call(res) as boolean)
+    : res.writableFinished
 }
 
 /**
@@ -73,7 +85,7 @@ export class RequestTracker {
     const requests = this.#requests
     requests.inFlight--
     const status = res.statusCode
-    const statusClass = res.writableFinished ? statusClassIndex(status) : ABORTED
+    const statusClass = writableFinished(res) ? statusClassIndex(status) : ABORTED
     requests.record(route, methodIndex(req.method), statusClass, now - start, now)
     if (status === 429 && statusClass !== ABORTED) {
       const header = res.getHeader('ratelimit') ?? reply?.getHeader('ratelimit')

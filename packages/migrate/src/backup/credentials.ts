@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { unlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { parseDatabaseUrl } from '@kit/internal'
 
 /** Connection parts the client tools need, read from knex's settings (an object or a URL). */
 export interface ServerTarget {
@@ -19,16 +20,15 @@ export function serverTarget(settings: Record<string, unknown> | string): Server
   const source = typeof settings === 'string' ? settings : (settings.connectionString as string | undefined)
   const fromUrl: Partial<ServerTarget> = {}
   if (source) {
-    const url = new URL(source)
-    if (url.hostname) fromUrl.host = decodeURIComponent(url.hostname).replace(/^\[|\]$/g, '')
-    if (url.port) fromUrl.port = Number(url.port)
-    if (url.username) fromUrl.user = decodeURIComponent(url.username)
-    if (url.password) fromUrl.password = decodeURIComponent(url.password)
-    fromUrl.database = decodeURIComponent(url.pathname.replace(/^\//, ''))
-    const sslmode = url.searchParams.get('sslmode') ?? undefined
-    if (sslmode) fromUrl.sslmode = sslmode
-    if (sslmode && sslmode !== 'disable') fromUrl.ssl = true
-    if (url.searchParams.get('ssl') === 'true') fromUrl.ssl = true
+    // The parser kit's own connection uses: socket hosts (`?host=/var/run/postgresql`) and encoded passwords.
+    const url = parseDatabaseUrl(source, 'The knex connection string')
+    if (url.host) fromUrl.host = url.host
+    if (url.port) fromUrl.port = url.port
+    if (url.user) fromUrl.user = url.user
+    if (url.password) fromUrl.password = url.password
+    fromUrl.database = url.database
+    if (url.sslmode) fromUrl.sslmode = url.sslmode
+    if ((url.sslmode && url.sslmode !== 'disable') || url.sslRequested) fromUrl.ssl = true
   }
   const object = typeof settings === 'string' ? {} : settings
   const pick = <T>(key: string): T | undefined => (object[key] as T | undefined) ?? undefined
@@ -36,7 +36,8 @@ export function serverTarget(settings: Record<string, unknown> | string): Server
     database: pick<string>('database') ?? fromUrl.database ?? '',
     ssl: Boolean(pick('ssl')) || fromUrl.ssl === true,
   }
-  const host = pick<string>('host') ?? fromUrl.host
+  // mysql2 names a Unix socket `socketPath`; libpq and the mysql tools take a socket path as the host.
+  const host = pick<string>('socketPath') ?? pick<string>('host') ?? fromUrl.host
   const port = pick<number | string>('port') ?? fromUrl.port
   const user = pick<string>('user') ?? fromUrl.user
   const password = pick<string>('password') ?? fromUrl.password
@@ -71,7 +72,8 @@ export async function mysqlOptionFile(
   flavour: 'mariadb' | 'mysql',
 ): Promise<{ path: string; remove(): Promise<void> }> {
   const lines = ['[client]']
-  if (target.host) lines.push(`host=${target.host}`)
+  if (target.host?.startsWith('/')) lines.push(`socket=${target.host}`)
+  else if (target.host) lines.push(`host=${target.host}`)
   if (target.port) lines.push(`port=${target.port}`)
   if (target.user) lines.push(`user=${quote(target.user)}`)
   if (target.password !== undefined) lines.push(`password=${quote(target.password)}`)

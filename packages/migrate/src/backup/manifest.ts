@@ -70,13 +70,18 @@ export async function migrationsInfo(
   table: string,
   tables: Record<string, number>,
 ): Promise<BackupManifest['migrations']> {
-  const present = Object.keys(tables).some((name) => name === table || name.endsWith(`.${table}`))
-  if (!present) return { table, count: 0, last: null }
-  const quoted = family === 'postgres' ? `"${esc(table, '"')}"` : `\`${esc(table, '`')}\``
+  // On Postgres the history may sit in another schema (knex's migrations.schemaName): use the counted table's own name.
+  const found = Object.keys(tables).find((name) => name === table || name.endsWith(`.${table}`))
+  if (!found) return { table, count: 0, last: null }
+  const quoted =
+    family === 'postgres'
+      ? found
+          .split('.')
+          .map((part) => `"${esc(part, '"')}"`)
+          .join('.')
+      : `\`${esc(found, '`')}\``
   const rows = await query(`select name from ${quoted} order by id desc limit 1`)
-  const count =
-    Object.entries(tables).find(([name]) => name === table || name.endsWith(`.${table}`))?.[1] ?? 0
-  return { table, count, last: (rows[0]?.name as string | undefined) ?? null }
+  return { table, count: tables[found] ?? 0, last: (rows[0]?.name as string | undefined) ?? null }
 }
 
 function esc(name: unknown, quote: string): string {

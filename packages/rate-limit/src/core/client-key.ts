@@ -1,16 +1,13 @@
-import { ipKeyGenerator } from 'express-rate-limit'
+import { ipv6SubnetKey } from '@kit/internal'
 import type { KeyBy } from '../options.ts'
 
 /**
  * The key of a client IP: IPv4 as is, an IPv4-mapped IPv6 address as its
- * IPv4 form, any other IPv6 address as its /`subnet` network (one home or
- * one server usually owns a whole /56 or /64, so rotating addresses inside it
- * must not buy new limits). The same function serves both frameworks, so an
- * Express and a Fastify app behind one Redis group clients alike.
+ * IPv4 form, any other IPv6 address as its /`subnet` network (@kit/internal
+ * ipv6SubnetKey, the same keys on both frameworks).
  */
 export function ipKey(ip: string, subnet: number): string {
-  // IPv4 (no colon) is its own key: skip the IPv6 parser on the common path.
-  return ip.includes(':') ? ipKeyGenerator(ip, subnet) : ip
+  return ipv6SubnetKey(ip, subnet)
 }
 
 /** A user key from `keyBy`, prefixed so it can never collide with an IP key; undefined to fall back to the IP. */

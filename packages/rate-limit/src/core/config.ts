@@ -1,6 +1,10 @@
 import { KitError, routedPath } from '@kit/internal'
 import type { BruteForceOptions, KeyBy, RateLimitEnv, RateLimitOptions, TierOptions } from '../options.ts'
+
+export type { HeaderStyle, TierConfig } from './tier-options.ts'
+
 import { BUILT_IN_TIERS, envEnabled, envPerMinute } from './env.ts'
+import { defaultTier, type HeaderStyle, parseTier, TIER_KEYS, type TierConfig } from './tier-options.ts'
 import {
   assertKnownKeys,
   assertObject,
@@ -10,13 +14,6 @@ import {
   optionalFunction,
   positiveInteger,
 } from './validate.ts'
-
-export interface TierConfig {
-  readonly name: string
-  readonly limit: number
-  readonly windowMs: number
-  readonly failClosed: boolean
-}
 
 export interface BruteForceConfig {
   readonly paths: ReadonlySet<string>
@@ -39,7 +36,8 @@ export interface RateLimitConfig {
   readonly keyBy: KeyBy | undefined
   readonly ipv6Subnet: number
   readonly bruteForce: BruteForceConfig | undefined
-  readonly headers: 'draft-8' | 'legacy' | false
+  /** The headers of tiers that do not choose their own. */
+  readonly headers: HeaderStyle
   readonly storeTimeoutMs: number
   readonly warnIntervalMs: number
   readonly prefix: string
@@ -59,7 +57,6 @@ const OPTION_KEYS = [
   'warnIntervalMs',
   'prefix',
 ] as const
-const TIER_KEYS = ['perMinute', 'limit', 'windowMs'] as const
 const BRUTE_FORCE_KEYS = [
   'paths',
   'methods',
@@ -80,6 +77,14 @@ function dropUndefined<T extends object>(value: T): Partial<T> {
 export function parseOptions(options: RateLimitOptions = {}, env: RateLimitEnv = {}): RateLimitConfig {
   assertObject(options, 'rateLimit')
   const given = dropUndefined(options)
+  for (const key of Object.keys(given)) {
+    if (!(OPTION_KEYS as readonly string[]).includes(key) && (TIER_KEYS as readonly string[]).includes(key)) {
+      throw new KitError(
+        'KIT_RATE_LIMIT_UNKNOWN_OPTION',
+        `\`rateLimit.${key}\` belongs to a tier: kit has several (global, auth, ai, yours). Move it to \`rateLimit.tiers.global.${key}\` for the limit every other route counts against, or to the tier it is for.`,
+      )
+    }
+  }
   assertKnownKeys(given, OPTION_KEYS, 'rateLimit.')
   if (given.enabled !== undefined && typeof given.enabled !== 'boolean') {
     throw new KitError(
@@ -89,7 +94,16 @@ export function parseOptions(options: RateLimitOptions = {}, env: RateLimitEnv =
   }
   const tiers = parseTiers(given.tiers, env)
   const failClosed = parseFailClosed(given.failClosed, tiers)
-  for (const name of failClosed) tiers.set(name, { ...tiers.get(name)!, failClosed: true })
+  for (const name of failClosed) {
+    const tier = tiers.get(name)!
+    if (tier.passOnStoreError === true) {
+      throw new KitError(
+        'KIT_RATE_LIMIT_INVALID_OPTION',
+        `Tier \`${name}\` is in \`rateLimit.failClosed\` and sets \`passOnStoreError: true\` (let requests through while the store is down). Keep one.`,
+      )
+    }
+    tiers.set(name, { ...tier, failClosed: true })
+  }
 
   return {
     enabled: given.enabled ?? envEnabled(env) ?? true,
@@ -112,7 +126,7 @@ function parseTiers(input: unknown, env: RateLimitEnv): Map<string, TierConfig> 
   const tiers = new Map<string, TierConfig>()
   for (const [name, builtIn] of Object.entries(BUILT_IN_TIERS)) {
     const perMinute = (builtIn.env && envPerMinute(env, builtIn.env)) || builtIn.perMinute
-    tiers.set(name, { name, limit: perMinute, windowMs: 60_000, failClosed: false })
+    tiers.set(name, defaultTier(name, perMinute))
   }
   for (const [name, options] of Object.entries(given)) {
     if (options === undefined) continue
@@ -122,38 +136,10 @@ function parseTiers(input: unknown, env: RateLimitEnv): Map<string, TierConfig> 
         `Tier name ${describe(name)} is not allowed: use letters, digits, '-' and '_' (it appears in headers and Redis keys).`,
       )
     }
-    tiers.set(name, parseTier(name, options, tiers.get(name)))
+    assertObject(options, `rateLimit.tiers.${name}`)
+    tiers.set(name, parseTier(name, dropUndefined(options as TierOptions), tiers.get(name)))
   }
   return tiers
-}
-
-function parseTier(name: string, input: unknown, builtIn: TierConfig | undefined): TierConfig {
-  const where = `rateLimit.tiers.${name}`
-  assertObject(input, where)
-  const options = dropUndefined(input as TierOptions)
-  assertKnownKeys(options, TIER_KEYS, `${where}.`)
-  if (options.perMinute !== undefined && (options.limit !== undefined || options.windowMs !== undefined)) {
-    throw new KitError(
-      'KIT_RATE_LIMIT_INVALID_OPTION',
-      `\`${where}\` sets both \`perMinute\` and \`limit\`/\`windowMs\`. Use \`perMinute\` alone, or \`limit\` with \`windowMs\`.`,
-    )
-  }
-  if (options.perMinute !== undefined) {
-    const limit = positiveInteger(options.perMinute, `${where}.perMinute`, 'For example `{ perMinute: 20 }`.')
-    return { name, limit, windowMs: 60_000, failClosed: false }
-  }
-  if (options.limit === undefined && builtIn === undefined) {
-    throw new KitError(
-      'KIT_RATE_LIMIT_INVALID_OPTION',
-      `Tier \`${name}\` has no limit. Give \`${where}.perMinute\` (for example 30), or \`limit\` with \`windowMs\`.`,
-    )
-  }
-  const limit =
-    options.limit === undefined
-      ? builtIn!.limit
-      : positiveInteger(options.limit, `${where}.limit`, 'It counts requests per window.')
-  const windowMs = duration(options.windowMs ?? builtIn?.windowMs ?? 60_000, `${where}.windowMs`, 1000)
-  return { name, limit, windowMs, failClosed: false }
 }
 
 function unknownTier(name: unknown, where: string, tiers: ReadonlyMap<string, TierConfig>): KitError {
@@ -204,12 +190,14 @@ function parseSubnet(input: unknown): number {
   return input
 }
 
-function parseHeaders(input: unknown): 'draft-8' | 'legacy' | false {
-  if (input === undefined) return 'draft-8'
-  if (input === 'draft-8' || input === 'legacy' || input === false) return input
+function parseHeaders(input: unknown): HeaderStyle {
+  if (input === undefined || input === 'draft-8') return { standard: 'draft-8', legacy: false }
+  if (input === 'draft-7' || input === 'draft-6') return { standard: input, legacy: false }
+  if (input === 'legacy') return { standard: false, legacy: true }
+  if (input === false) return { standard: false, legacy: false }
   throw new KitError(
     'KIT_RATE_LIMIT_INVALID_OPTION',
-    `\`rateLimit.headers\` must be 'draft-8', 'legacy' or false; got ${describe(input)}.`,
+    `\`rateLimit.headers\` must be 'draft-8', 'draft-7', 'draft-6', 'legacy' or false; got ${describe(input)}. A tier can choose its own with express-rate-limit's \`standardHeaders\`/\`legacyHeaders\`.`,
   )
 }
 

@@ -1,65 +1,72 @@
-import type { ServerResponse } from 'node:http'
+import type { HeaderStyle } from './tier-options.ts'
+
+/** How a framework's response reads and sets a header; one constant object per framework, nothing per request. */
+export interface HeaderAccess<Res> {
+  get(res: Res, name: string): unknown
+  set(res: Res, name: string, value: string): void
+}
 
 /**
  * The rate-limit headers of one tier. Everything that does not change per
- * request (the policy, the limit) is built once; per request only the
+ * request (policies, the limit) is built once; per request only the
  * remaining count and the seconds to reset are formatted.
  *
- * draft-8 (draft-ietf-httpapi-ratelimit-headers-08): `RateLimit-Policy:
- * "auth";q=5;w=60` and `RateLimit: "auth";r=3;t=42`. Both are lists, so a
- * request limited by two tiers carries one item per tier.
+ * - draft-8 (kit's default): `RateLimit-Policy: "auth";q=5;w=60`,
+ *   `RateLimit: "auth";r=3;t=42`; lists, so a request limited by two tiers
+ *   carries one item per tier.
+ * - draft-7 (express-rate-limit's): `RateLimit-Policy: 5;w=60`,
+ *   `RateLimit: limit=5, remaining=3, reset=42`.
+ * - draft-6: `RateLimit-Policy`, `RateLimit-Limit`, `-Remaining`, `-Reset` (seconds).
+ * - legacy: `X-RateLimit-Limit`, `-Remaining`, `-Reset` (epoch seconds).
  */
 export class TierHeaders {
-  readonly #style: 'draft-8' | 'legacy' | false
-  readonly #policy: string
+  readonly style: HeaderStyle
+  readonly #namedPolicy: string
   readonly #itemStart: string
+  readonly #plainPolicy: string
   readonly #limit: string
 
-  constructor(name: string, limit: number, windowMs: number, style: 'draft-8' | 'legacy' | false) {
-    this.#style = style
-    this.#policy = `"${name}";q=${limit};w=${Math.ceil(windowMs / 1000)}`
+  constructor(name: string, limit: number, windowMs: number, style: HeaderStyle) {
+    this.style = style
+    const windowSeconds = Math.ceil(windowMs / 1000)
+    this.#namedPolicy = `"${name}";q=${limit};w=${windowSeconds}`
     this.#itemStart = `"${name}";r=`
+    this.#plainPolicy = `${limit};w=${windowSeconds}`
     this.#limit = String(limit)
   }
 
-  /** Sets the headers for a counter on a raw response (Express); `resetAt` in epoch ms. */
-  write(res: ServerResponse, remaining: number, resetAt: number, now: number): void {
-    if (this.#style === false || res.headersSent) return
-    if (this.#style === 'draft-8') {
-      res.setHeader('RateLimit-Policy', appendItem(res.getHeader('RateLimit-Policy'), this.#policy))
-      res.setHeader('RateLimit', appendItem(res.getHeader('RateLimit'), this.#item(remaining, resetAt, now)))
-    } else {
-      res.setHeader('X-RateLimit-Limit', this.#limit)
-      res.setHeader('X-RateLimit-Remaining', String(remaining))
-      res.setHeader('X-RateLimit-Reset', String(Math.ceil(resetAt / 1000)))
+  /** Sets the headers for a counter; `resetAt` in epoch ms. */
+  write<Res>(res: Res, access: HeaderAccess<Res>, remaining: number, resetAt: number, now: number): void {
+    const standard = this.style.standard
+    if (standard === 'draft-8') {
+      access.set(res, 'ratelimit-policy', appendItem(access.get(res, 'ratelimit-policy'), this.#namedPolicy))
+      access.set(
+        res,
+        'ratelimit',
+        appendItem(
+          access.get(res, 'ratelimit'),
+          `${this.#itemStart}${remaining};t=${secondsUntil(resetAt, now)}`,
+        ),
+      )
+    } else if (standard === 'draft-7') {
+      access.set(res, 'ratelimit-policy', this.#plainPolicy)
+      access.set(
+        res,
+        'ratelimit',
+        `limit=${this.#limit}, remaining=${remaining}, reset=${secondsUntil(resetAt, now)}`,
+      )
+    } else if (standard === 'draft-6') {
+      access.set(res, 'ratelimit-policy', this.#plainPolicy)
+      access.set(res, 'ratelimit-limit', this.#limit)
+      access.set(res, 'ratelimit-remaining', String(remaining))
+      access.set(res, 'ratelimit-reset', String(secondsUntil(resetAt, now)))
+    }
+    if (this.style.legacy) {
+      access.set(res, 'x-ratelimit-limit', this.#limit)
+      access.set(res, 'x-ratelimit-remaining', String(remaining))
+      access.set(res, 'x-ratelimit-reset', String(Math.ceil(resetAt / 1000)))
     }
   }
-
-  /**
-   * The same on a Fastify reply. Through `reply.header()`, not the raw
-   * response: one raw header would push Fastify off its fast writeHead path.
-   */
-  writeReply(reply: ReplyHeaders, remaining: number, resetAt: number, now: number): void {
-    if (this.#style === false) return
-    if (this.#style === 'draft-8') {
-      reply.header('ratelimit-policy', appendItem(reply.getHeader('ratelimit-policy'), this.#policy))
-      reply.header('ratelimit', appendItem(reply.getHeader('ratelimit'), this.#item(remaining, resetAt, now)))
-    } else {
-      reply.header('x-ratelimit-limit', this.#limit)
-      reply.header('x-ratelimit-remaining', String(remaining))
-      reply.header('x-ratelimit-reset', String(Math.ceil(resetAt / 1000)))
-    }
-  }
-
-  #item(remaining: number, resetAt: number, now: number): string {
-    return `${this.#itemStart}${remaining};t=${secondsUntil(resetAt, now)}`
-  }
-}
-
-/** The part of a Fastify reply the headers need (kept structural: no fastify import here). */
-export interface ReplyHeaders {
-  getHeader(name: string): unknown
-  header(name: string, value: string): unknown
 }
 
 /** Whole seconds from `now` until `at`, at least 0. */

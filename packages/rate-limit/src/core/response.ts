@@ -20,7 +20,7 @@ function message(status: number, retryAfter: number): string {
  * given `errors.render`; the request id lets a user quote it.
  */
 export function refusalBody(
-  status: 429 | 503,
+  status: number,
   retryAfter: number,
   req: IncomingMessage,
   requestId: string | undefined,
@@ -51,7 +51,7 @@ export function requestIdOf(
 export function sendRefusal(
   req: IncomingMessage,
   res: ServerResponse,
-  status: 429 | 503,
+  status: number,
   retryAfter: number,
 ): void {
   if (res.headersSent) return

@@ -54,16 +54,40 @@ export class StoreGuard {
 
   /** Runs `call` against the store, unless the store is known to be down. */
   run<T>(call: () => T | Promise<T>): T | Promise<T> {
-    if (this.#down) {
-      const error = new StoreUnavailableError(
-        'The rate-limit store is unavailable; it is skipped until a probe gets an answer.',
-      )
-      this.#reporter.failure(error)
-      return Promise.reject(error)
-    }
+    if (this.#down) return this.refuseWhileDown()
     const value = call()
     if (!(value instanceof Promise)) return value
     return this.#bounded(value, true)
+  }
+
+  /**
+   * The limiter's form of run() (no closure, no promise of its own): check
+   * `down` first (downError()), call the store, then track() an answer that
+   * is a promise.
+   */
+  downError(): StoreUnavailableError {
+    const error = new StoreUnavailableError(
+      'The rate-limit store is unavailable; it is skipped until a probe gets an answer.',
+    )
+    this.#reporter.failure(error)
+    return error
+  }
+
+  refuseWhileDown(): Promise<never> {
+    return Promise.reject(this.downError())
+  }
+
+  bound<T>(value: Promise<T>): Promise<T> {
+    return this.#bounded(value, true)
+  }
+
+  /** Bounds `value` like bound(), calling back instead of returning a promise. */
+  track<T>(
+    value: Promise<T>,
+    onAnswer: (result: T) => void,
+    onFailure: (error: StoreUnavailableError) => void,
+  ): void {
+    this.#track(value, true, onAnswer, onFailure)
   }
 
   /** Stops probing (shutdown). */
@@ -73,38 +97,45 @@ export class StoreGuard {
   }
 
   #bounded<T>(value: Promise<T>, report: boolean): Promise<T> {
+    return new Promise<T>((resolve, reject) => this.#track(value, report, resolve, reject))
+  }
+
+  #track<T>(
+    value: Promise<T>,
+    report: boolean,
+    onAnswer: (result: T) => void,
+    onFailure: (error: StoreUnavailableError) => void,
+  ): void {
     const pendingSet = this.#pending
-    return new Promise<T>((resolve, reject) => {
-      const pending: Pending = {
-        deadline: Date.now() + this.#timeoutMs,
-        settled: false,
-        fail: (error) => {
-          pending.settled = true
-          if (report) this.#failed(error)
-          reject(error)
-        },
-      }
-      pendingSet.add(pending)
-      this.#startSweeper()
-      value.then(
-        (result) => {
-          if (pending.settled) return
-          pending.settled = true
-          pendingSet.delete(pending)
-          this.#answered()
-          resolve(result)
-        },
-        (error: unknown) => {
-          if (pending.settled) return
-          pendingSet.delete(pending)
-          pending.fail(
-            error instanceof StoreUnavailableError
-              ? error
-              : new StoreUnavailableError('The rate-limit store failed.', { cause: error }),
-          )
-        },
-      )
-    })
+    const pending: Pending = {
+      deadline: Date.now() + this.#timeoutMs,
+      settled: false,
+      fail: (error) => {
+        pending.settled = true
+        if (report) this.#failed(error)
+        onFailure(error)
+      },
+    }
+    pendingSet.add(pending)
+    this.#startSweeper()
+    value.then(
+      (result) => {
+        if (pending.settled) return
+        pending.settled = true
+        pendingSet.delete(pending)
+        this.#answered()
+        onAnswer(result)
+      },
+      (error: unknown) => {
+        if (pending.settled) return
+        pendingSet.delete(pending)
+        pending.fail(
+          error instanceof StoreUnavailableError
+            ? error
+            : new StoreUnavailableError('The rate-limit store failed.', { cause: error }),
+        )
+      },
+    )
   }
 
   #failed(error: StoreUnavailableError): void {

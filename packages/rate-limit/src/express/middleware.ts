@@ -3,6 +3,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import { FAIL_CLOSED_RETRY_AFTER } from '../core/constants.ts'
 import { sendRefusal } from '../core/response.ts'
 import type { Tier } from '../core/tier.ts'
+import { forwardedForWarner, warnPermissiveTrustProxy } from '../core/trust-proxy-checks.ts'
 import type { RateLimits } from '../rate-limits.ts'
 import { ExpressTierLimiter, useClientAddress } from './tier-limiter.ts'
 
@@ -32,11 +33,28 @@ function limitersOf(limits: RateLimits): Map<Tier, ExpressTierLimiter> {
     limiters = new Map()
     for (const name of limits.config.tiers.keys()) {
       const tier = limits.tier(name)
-      limiters.set(tier, new ExpressTierLimiter(limits, tier))
+      limiters.set(tier, new ExpressTierLimiter(tier))
     }
     limitersByLimits.set(limits, limiters)
   }
   return limiters
+}
+
+/**
+ * Express's `trust proxy` is known only once a request arrives (the app is
+ * req.app): the first request reports a permissive setting, and the first
+ * X-Forwarded-For that no trusted proxy vouches for gets one warning.
+ */
+function trustProxyChecks(limits: RateLimits): (req: Request) => void {
+  let warnForwardedFor: ((headers: Record<string, unknown>) => void) | undefined | null = null
+  return (req) => {
+    if (warnForwardedFor === null) {
+      const setting = typeof req.app?.get === 'function' ? req.app.get('trust proxy') : undefined
+      warnPermissiveTrustProxy(setting, limits.log, "Express 'trust proxy'")
+      warnForwardedFor = forwardedForWarner(setting, limits.log, "Express 'trust proxy'")
+    }
+    if (warnForwardedFor !== undefined) warnForwardedFor(req.headers)
+  }
 }
 
 function passThrough(name: string): RequestHandler {
@@ -55,11 +73,13 @@ export function rateLimits(limits: RateLimits): RequestHandler {
   if (!limits.enabled) return passThrough('rateLimitMiddleware')
   const limiters = limitersOf(limits)
   const skip = limits.skip
+  const checkProxy = trustProxyChecks(limits)
   return function rateLimitMiddleware(req: Request, res: Response, next: NextFunction): void {
     if (skip?.(req)) {
       next()
       return
     }
+    checkProxy(req)
     limiters.get(limits.tierForPath(req.originalUrl))!.run(req, res, next)
   }
 }

@@ -1,13 +1,13 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { refusalBody, requestIdOf } from '../core/response.ts'
 
-/** Sends a 429/503 the way Express does (same headers, same negotiated body). */
-export async function refuse(
+/** Sends a refusal the way Express does (same headers, same negotiated body). */
+export function refuse(
   request: FastifyRequest,
   reply: FastifyReply,
-  status: 429 | 503,
+  status: number,
   retryAfter: number,
-): Promise<FastifyReply> {
+): FastifyReply {
   const {
     status: sent,
     contentType,

@@ -6,13 +6,22 @@ import type { Counter, RateLimitStore } from './types.ts'
  * The part of an ioredis client the store uses (ioredis `Redis` and
  * `Cluster` satisfy it; brute-force counters need one node, see the docs).
  */
-export interface RedisClientLike {
+export interface IoRedisLike {
   /** ioredis connection state: 'ready' when commands go straight out. */
   readonly status?: string
   evalsha(sha1: string, numkeys: number, ...args: (string | number)[]): Promise<unknown>
   eval(script: string, numkeys: number, ...args: (string | number)[]): Promise<unknown>
   del(key: string): Promise<unknown>
 }
+
+/** The part of a node-redis client (`redis` v4 and later, `createClient()`) the store uses. */
+export interface NodeRedisLike {
+  readonly isReady: boolean
+  sendCommand(args: string[]): Promise<unknown>
+}
+
+/** An ioredis or a node-redis client. */
+export type RedisClientLike = IoRedisLike | NodeRedisLike
 
 /** Thrown (and caught by the limiter) when the store cannot answer. */
 export class StoreUnavailableError extends Error {
@@ -38,32 +47,20 @@ function isNoScript(error: unknown): boolean {
 export class RedisStore implements RateLimitStore {
   readonly name = 'redis'
   readonly shared = true
-  readonly #client: RedisClientLike
+  readonly #commands: ScriptCommands
 
   constructor(client: RedisClientLike) {
-    if (
-      client === null ||
-      typeof client !== 'object' ||
-      typeof client.evalsha !== 'function' ||
-      typeof client.eval !== 'function'
-    ) {
-      throw new KitError(
-        'KIT_RATE_LIMIT_INVALID_REDIS_CLIENT',
-        `The Redis store needs an ioredis client; got ${client === null ? 'null' : typeof client}. Pass \`new Redis(process.env.REDIS_URL)\` (ioredis) or leave \`redis\` unset for the memory store.`,
-      )
-    }
-    this.#client = client
+    this.#commands = scriptCommands(client)
   }
 
   // The hot path (one call per limited request): no spread, no intermediate arrays.
   hit(key: string, windowMs: number): Promise<Counter> {
-    const status = this.#client.status
-    if (status !== undefined && DOWN.has(status)) {
-      return Promise.reject(new StoreUnavailableError(`Redis is not connected (status: ${status}).`))
-    }
-    return this.#client.evalsha(HIT.sha, 1, key, windowMs).then(toHitCounter, (error: unknown) => {
+    const commands = this.#commands
+    const down = commands.down()
+    if (down !== undefined) return Promise.reject(new StoreUnavailableError(down))
+    return commands.evalsha1(HIT.sha, key, windowMs).then(toHitCounter, (error: unknown) => {
       if (!isNoScript(error)) throw error
-      return this.#client.eval(HIT.body, 1, key, windowMs).then(toHitCounter)
+      return commands.eval(HIT.body, [key], [windowMs]).then(toHitCounter)
     })
   }
 
@@ -83,33 +80,87 @@ export class RedisStore implements RateLimitStore {
 
   async reset(key: string): Promise<void> {
     this.#assertUp()
-    await this.#client.del(key)
+    await this.#commands.del(key)
   }
 
   /** One round trip through the same connection (and the same script path) the counters use. */
   async ping(): Promise<void> {
     this.#assertUp()
-    await this.#client.eval('return 1', 0)
+    await this.#commands.eval('return 1', [], [])
   }
 
   close(): void {}
 
   #assertUp(): void {
-    const status = this.#client.status
-    if (status !== undefined && DOWN.has(status)) {
-      throw new StoreUnavailableError(`Redis is not connected (status: ${status}).`)
-    }
+    const down = this.#commands.down()
+    if (down !== undefined) throw new StoreUnavailableError(down)
   }
 
   async #run(script: RedisScript, keys: readonly string[], args: readonly number[]): Promise<unknown> {
     this.#assertUp()
     try {
-      return await this.#client.evalsha(script.sha, keys.length, ...keys, ...args)
+      return await this.#commands.evalsha(script.sha, keys, args)
     } catch (error) {
       if (!isNoScript(error)) throw error
       // The server restarted or flushed its scripts: EVAL runs and re-caches it.
-      return this.#client.eval(script.body, keys.length, ...keys, ...args)
+      return this.#commands.eval(script.body, keys, args)
     }
+  }
+}
+
+/** The four commands the store sends, in the words of either client library, chosen once. */
+interface ScriptCommands {
+  /** Why commands cannot go out now, or undefined when they can. */
+  down(): string | undefined
+  /** EVALSHA with one key and one argument: the hot path, without arrays on ioredis. */
+  evalsha1(sha: string, key: string, arg: number): Promise<unknown>
+  evalsha(sha: string, keys: readonly string[], args: readonly number[]): Promise<unknown>
+  eval(body: string, keys: readonly string[], args: readonly number[]): Promise<unknown>
+  del(key: string): Promise<unknown>
+}
+
+function scriptCommands(client: RedisClientLike): ScriptCommands {
+  const candidate = client as Partial<IoRedisLike & NodeRedisLike> | null
+  if (candidate !== null && typeof candidate === 'object') {
+    if (typeof candidate.evalsha === 'function' && typeof candidate.eval === 'function') {
+      return ioredisCommands(client as IoRedisLike)
+    }
+    if (typeof candidate.sendCommand === 'function' && 'isReady' in candidate) {
+      return nodeRedisCommands(client as NodeRedisLike)
+    }
+  }
+  throw new KitError(
+    'KIT_RATE_LIMIT_INVALID_REDIS_CLIENT',
+    `The Redis store needs an ioredis or a node-redis client; got ${client === null ? 'null' : typeof client}. Pass \`new Redis(process.env.REDIS_URL)\` (ioredis) or \`await createClient({ url }).connect()\` (redis), or leave \`redis\` unset for the memory store.`,
+  )
+}
+
+function ioredisCommands(client: IoRedisLike): ScriptCommands {
+  return {
+    down() {
+      const status = client.status
+      return status !== undefined && DOWN.has(status)
+        ? `Redis is not connected (status: ${status}).`
+        : undefined
+    },
+    evalsha1: (sha, key, arg) => client.evalsha(sha, 1, key, arg),
+    evalsha: (sha, keys, args) => client.evalsha(sha, keys.length, ...keys, ...args),
+    eval: (body, keys, args) => client.eval(body, keys.length, ...keys, ...args),
+    del: (key) => client.del(key),
+  }
+}
+
+// node-redis takes string arguments only; sendCommand is the same call in v4, v5 and v6.
+function nodeRedisCommands(client: NodeRedisLike): ScriptCommands {
+  const send = (command: string, head: string, keys: readonly string[], args: readonly number[]) =>
+    client.sendCommand([command, head, String(keys.length), ...keys, ...args.map(String)])
+  return {
+    // While node-redis is (re)connecting a command would only wait in its queue: answer at once instead.
+    down: () => (client.isReady ? undefined : 'Redis is not connected (node-redis client not ready).'),
+    evalsha1: (sha, key, arg) => client.sendCommand(['EVALSHA', sha, '1', key, String(arg)]),
+    evalsha: (sha, keys, args) => send('EVALSHA', sha, keys, args),
+    eval: (body, keys, args) => send('EVAL', body, keys, args),
+    del: (key) => client.sendCommand(['DEL', key]),
   }
 }
 
@@ -132,7 +183,7 @@ function toCounters(reply: unknown, now: number): Counter[] {
   return counters
 }
 
-/** A Redis store for createRateLimits({ ... }, { store }) or your own limiter. */
+/** A Redis store (ioredis or node-redis client) for createRateLimits({ ... }, { store }) or your own limiter. */
 export function createRedisStore(client: RedisClientLike): RedisStore {
   return new RedisStore(client)
 }

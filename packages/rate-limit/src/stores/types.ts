@@ -14,7 +14,10 @@ export interface RateLimitStore {
   readonly name: string
   /** True when every instance of the app sees the same counters (Redis). */
   readonly shared: boolean
-  /** Counts one hit on a fixed window that starts with the first hit. */
+  /**
+   * Counts one hit on a fixed window that starts with the first hit. Read
+   * the counter at once: a store may hand out its live entry (memory does).
+   */
   hit(key: string, windowMs: number): Counter | Promise<Counter>
   /**
    * Counts one attempt on each key (fixed window of `windowMs`). A key whose
@@ -36,6 +39,19 @@ export interface RateLimitStore {
    * `<prefix>probe`.
    */
   ping?(): Promise<unknown>
+  /**
+   * The counters under one key prefix, if the store keeps prefixes apart
+   * itself (memory: one Map per tier, so a hit builds no key string).
+   * Without it, tiers prefix their keys.
+   */
+  scope?(prefix: string): ScopedCounters
   /** Stops timers; a store never closes a client it did not create. */
   close(): void | Promise<void>
+}
+
+/** The counters of one key prefix (see RateLimitStore.scope). */
+export interface ScopedCounters {
+  hit(key: string, windowMs: number): Counter | Promise<Counter>
+  decrement(key: string): void | Promise<void>
+  reset(key: string): void | Promise<void>
 }

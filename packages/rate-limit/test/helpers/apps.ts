@@ -82,8 +82,8 @@ async function startFastify(limits: RateLimits, options: AppOptions): Promise<Li
     return reply.code(401).send({ error: 'bad credentials' })
   })
   app.get('/api/ai/complete', async () => ({ ok: true }))
-  app.get('/special', { config: { rateLimit: 'ai' } }, async () => ({ ok: true }))
-  app.get('/free', { config: { rateLimit: false } }, async () => ({ ok: true }))
+  app.get('/special', { config: { kitRateLimit: 'ai' } }, async () => ({ ok: true }))
+  app.get('/free', { config: { kitRateLimit: false } }, async () => ({ ok: true }))
   return listenFastify(app)
 }
 

@@ -5,6 +5,7 @@ import { doctorCommand } from './doctor.ts'
 import { envCheckCommand } from './env-check.ts'
 import { envExampleCommand } from './env-example.ts'
 import { flagsCommands } from './flags.ts'
+import { initCommand } from './init.ts'
 import { migrateCommands } from './migrate.ts'
 import { releaseCommand } from './release.ts'
 import { secretCommand } from './secret.ts'
@@ -15,6 +16,7 @@ import { secretCommand } from './secret.ts'
  * and add it here; help, --help, --json, --cwd and exit codes come with it.
  */
 export const COMMANDS: readonly Command<any>[] = [
+  initCommand,
   envCheckCommand,
   envExampleCommand,
   secretCommand,

@@ -1,8 +1,10 @@
 import { dirname, join, resolve } from 'node:path'
 import { loadEnv } from '@kit/env'
-import { KitError } from '@kit/internal'
+import { isKitError, KitError } from '@kit/internal'
 import type {
   Finding,
+  Knexfile,
+  KnexfileConnection,
   KnexSource,
   MigrationsConfig,
   ReleaseReporter,
@@ -10,6 +12,7 @@ import type {
   StepResult,
 } from '@kit/migrate'
 import { createDatabase, type DatabaseEnv } from '../../connections/database.ts'
+import { databasePlatform, resolveDatabaseTarget } from '../../connections/database-target.ts'
 import { type Command, type CommandContext, defineCommand, UsageError } from '../command.ts'
 import { formatTable, type Output, stderrLogger } from '../output.ts'
 
@@ -31,43 +34,92 @@ export interface MigrateSetup {
   /** Options every @kit/migrate call gets: connection factory, lock file, paths. */
   base: { knex: KnexSource; lockFile?: string; cwd: string; directory?: string; tableName?: string }
   kind: 'postgres' | 'mysql' | 'pglite'
+  /** What chose the database: `DATABASE_URL`, `knexfile.js connection` or `embedded database`. */
+  source: string
+  /** Lines to show before running: knexfile settings kit.config overrides, the knexfile connection used. */
+  notices: string[]
   /** kit.config defines feature flags, whose tables kit release creates. */
   hasFlags: boolean
 }
 
+/** kit.config's `migrations`, with a knexfile's settings filled in (kit.config wins; see mergeKnexfileSettings). */
+interface MigrationSettings {
+  appRoot: string
+  settings: MigrationsConfig
+  notices: string[]
+  knexfile: Knexfile | undefined
+}
+
+type KitConfig = Awaited<ReturnType<CommandContext<any>['loadConfig']>>['config']
+
+async function appConfig(ctx: CommandContext<any>): Promise<{ config: KitConfig; appRoot: string }> {
+  const { config, path } = await ctx.loadConfig()
+  return { config, appRoot: config.cwd ? resolve(path ? dirname(path) : ctx.cwd, config.cwd) : ctx.cwd }
+}
+
+async function readMigrationSettings(
+  config: KitConfig,
+  appRoot: string,
+  nodeEnv: string | undefined,
+): Promise<MigrationSettings> {
+  const fromKit = (config as typeof config & MigrationsConfigPart).migrations ?? {}
+  if (typeof fromKit !== 'object' || fromKit === null) {
+    throw new KitError(
+      'KIT_MIGRATE_INVALID_OPTION',
+      'kit.config `migrations` must be an object, e.g. `migrations: { directory: "migrations" }`.',
+    )
+  }
+  const { projectMigrations } = await import('@kit/migrate')
+  return { appRoot, ...(await projectMigrations(appRoot, fromKit, nodeEnv)) }
+}
+
 /**
- * Reads kit.config and the environment, and prepares (without opening) the
- * database. `fullEnv` validates the app's own variables too (kit release:
- * a deploy with a broken environment must stop here); other commands check
- * only the built-in ones they need.
+ * Reads kit.config, a knexfile if the app has one, and the environment, and
+ * prepares (without opening) the database. `fullEnv` validates the app's own
+ * variables too (kit release: a deploy with a broken environment must stop
+ * here); other commands check only the built-in ones they need.
  */
 export async function migrateSetup(ctx: CommandContext<any>, fullEnv = false): Promise<MigrateSetup> {
-  const { config, path } = await ctx.loadConfig()
-  const appRoot = config.cwd ? resolve(path ? dirname(path) : ctx.cwd, config.cwd) : ctx.cwd
+  const { config, appRoot } = await appConfig(ctx)
   const env = loadEnv({
     ...(fullEnv && config.env ? { schema: config.env } : {}),
     preset: config.preset,
     cwd: appRoot,
     source: ctx.env,
   }) as DatabaseEnv
-  const settings = (config as typeof config & MigrationsConfigPart).migrations ?? {}
-  if (typeof settings !== 'object' || settings === null) {
-    throw new KitError(
-      'KIT_MIGRATE_INVALID_OPTION',
-      'kit.config `migrations` must be an object, e.g. `migrations: { directory: "migrations" }`.',
-    )
-  }
+  const { settings, notices, knexfile } = await readMigrationSettings(config, appRoot, env.NODE_ENV)
   const databaseEnv: DatabaseEnv = { ...env, DYNO: ctx.env.DYNO }
+  let connection: KnexfileConnection | undefined
+  if (knexfile) {
+    const { knexfileConnection } = await import('@kit/migrate')
+    try {
+      connection = knexfileConnection(
+        knexfile,
+        databaseEnv.DATABASE_SSL ?? 'auto',
+        databasePlatform(databaseEnv),
+      )
+    } catch (error) {
+      // With DATABASE_URL set the knexfile's connection is not used: a development-only client
+      // (sqlite3) or an unparsable URL there is worth a warning, not a failed release.
+      if (!databaseEnv.DATABASE_URL || !isKitError(error)) throw error
+      notices.push(`${error.message} Using DATABASE_URL.`)
+    }
+  }
+  const resolved = resolveDatabaseTarget(
+    databaseEnv,
+    knexfile ? { file: knexfile.file, environment: knexfile.environment, connection } : undefined,
+  )
   // The factory runs only once @kit/migrate holds the lock: an embedded PGlite directory is opened by one process at a time.
   const log = stderrLogger(ctx.out)
+  const target = resolved.target
   // queryTimeoutMs 0: a migration may legitimately run for minutes (its own statement_timeout bounds it).
   const knex = () =>
-    createDatabase(databaseEnv, { ...config.database, queryTimeoutMs: 0 }, { cwd: appRoot, log }).knex
-  const kind: MigrateSetup['kind'] = !env.DATABASE_URL
-    ? 'pglite'
-    : /^mysql|^mariadb/i.test(env.DATABASE_URL)
-      ? 'mysql'
-      : 'postgres'
+    createDatabase(
+      databaseEnv,
+      { ...config.database, queryTimeoutMs: 0 },
+      { cwd: appRoot, log, ...(target ? { target } : {}) },
+    ).knex
+  const kind = resolved.kind
   const base: MigrateSetup['base'] = { knex, cwd: appRoot }
   if (settings.directory !== undefined) base.directory = settings.directory
   if (settings.tableName !== undefined) base.tableName = settings.tableName
@@ -79,6 +131,8 @@ export async function migrateSetup(ctx: CommandContext<any>, fullEnv = false): P
     settings,
     base,
     kind,
+    source: resolved.source,
+    notices: [...notices, ...resolved.notices],
     hasFlags: Boolean(config.flags && Object.keys(config.flags).length),
   }
 }
@@ -98,7 +152,9 @@ export async function textReporter(ctx: CommandContext<any>): Promise<ReleaseRep
   return createTextReporter({ stream: { write: (text: string) => ctx.out.write(text) }, live })
 }
 
+/** Prints the setup's notices (knexfile conflicts, the connection chosen) and the embedded database's one-process rule. */
 export function embeddedNotice(ctx: CommandContext<any>, setup: MigrateSetup): void {
+  for (const notice of setup.notices) ctx.out.error(`${ctx.out.errColor.yellow('warning')}: ${notice}`)
   if (setup.kind !== 'pglite') return
   ctx.out.error(
     ctx.out.errColor.dim(
@@ -314,14 +370,14 @@ const makeCommand = defineCommand({
   async run(ctx) {
     if (ctx.positionals.length !== 1) throw new UsageError('Expected one name: kit migrate make <name>.')
     if (ctx.values.js && ctx.values.ts) throw new UsageError('Choose one of --js and --ts.')
-    const { config, path } = await ctx.loadConfig()
-    const appRoot = config.cwd ? resolve(path ? dirname(path) : ctx.cwd, config.cwd) : ctx.cwd
-    const settings = (config as typeof config & MigrationsConfigPart).migrations ?? {}
+    const { config, appRoot } = await appConfig(ctx)
+    const { settings } = await readMigrationSettings(config, appRoot, ctx.env.NODE_ENV)
     const { migrateMake } = await import('@kit/migrate')
     const file = await migrateMake({
       name: ctx.positionals[0]!,
       cwd: appRoot,
       ...(settings.directory ? { directory: settings.directory } : {}),
+      ...(settings.loadExtensions ? { loadExtensions: settings.loadExtensions } : {}),
       ...(ctx.values.js ? { extension: 'js' as const } : ctx.values.ts ? { extension: 'ts' as const } : {}),
       ...(ctx.values['no-transaction'] ? { noTransaction: true } : {}),
     })
@@ -421,6 +477,7 @@ const checkCommand = defineCommand({
         cwd: setup.appRoot,
         ...(setup.base.directory ? { directory: setup.base.directory } : {}),
         ...(setup.settings.baseline ? { baseline: setup.settings.baseline } : {}),
+        ...(setup.settings.loadExtensions ? { loadExtensions: setup.settings.loadExtensions } : {}),
       })
       if (ctx.json) ctx.out.json({ ok: true, ...written })
       else
@@ -433,6 +490,8 @@ const checkCommand = defineCommand({
     const result = await migrateCheck({
       ...setup.base,
       ...(setup.settings.baseline ? { baseline: setup.settings.baseline } : {}),
+      ...(setup.settings.schemaName ? { schemaName: setup.settings.schemaName } : {}),
+      ...(setup.settings.loadExtensions ? { loadExtensions: setup.settings.loadExtensions } : {}),
     })
     if (ctx.json) ctx.out.json({ ok: result.unacknowledged.length === 0, ...result })
     else {

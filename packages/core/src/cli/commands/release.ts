@@ -70,7 +70,7 @@ export const releaseCommand: Command = defineCommand({
       step: 'env',
       status: 'ok',
       durationMs: Math.round(performance.now() - started),
-      detail: setup.kind === 'pglite' ? 'embedded database' : 'DATABASE_URL',
+      detail: setup.source,
     })
     embeddedNotice(ctx, setup)
 

@@ -1,22 +1,27 @@
 import { join, resolve } from 'node:path'
-import { isKitError } from '@kit/internal'
-import { BASELINE_FILE, checkMigrations, migrateStatus } from '@kit/migrate'
+import { type DatabaseUrl, isKitError, isLocalDatabaseHost as isLocal, parseDatabaseUrl } from '@kit/internal'
+import {
+  BASELINE_FILE,
+  checkMigrations,
+  type MigrationsConfig,
+  migrateStatus,
+  projectMigrations,
+} from '@kit/migrate'
 import { type CheckDefinition, fail, pass, skip } from '../../types.ts'
 import type { DoctorContext, DoctorDatabase } from '../context.ts'
 
 type StaticCheck = CheckDefinition<DoctorContext>
 
-const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '::1', ''])
-
-function databaseHost(url: string): string | undefined {
+/** The parsed DATABASE_URL (the same parser kit's connection uses), or undefined when it does not parse. */
+function databaseUrl(url: string): DatabaseUrl | undefined {
   try {
-    return new URL(url).hostname.replace(/^\[|\]$/g, '')
+    return parseDatabaseUrl(url)
   } catch {
     return undefined
   }
 }
 
-const isLocal = (host: string) => LOCAL_HOSTS.has(host) || host.startsWith('/')
+const databaseHost = (url: string) => databaseUrl(url)?.host
 
 async function connected(ctx: DoctorContext): Promise<DoctorDatabase | string> {
   if (!ctx.env.DATABASE_URL) return 'DATABASE_URL is unset'
@@ -32,8 +37,9 @@ async function firstRow(db: DoctorDatabase, sql: string): Promise<Record<string,
   return rows?.[0]
 }
 
-function migrationsDirectory(ctx: DoctorContext): string {
-  return join(ctx.appRoot, ctx.config.migrations?.directory ?? 'migrations')
+/** kit.config's `migrations` with the app's knexfile filled in: the settings `kit release` uses. */
+async function migrationSettings(ctx: DoctorContext): Promise<MigrationsConfig> {
+  return (await projectMigrations(ctx.appRoot, ctx.config.migrations ?? {}, ctx.env.NODE_ENV)).settings
 }
 
 interface MigrationState {
@@ -48,16 +54,24 @@ interface MigrationState {
 async function pendingMigrations(ctx: DoctorContext): Promise<MigrationState | { refused: string } | string> {
   const db = await connected(ctx)
   if (typeof db === 'string') return db
-  const directory = migrationsDirectory(ctx)
+  let settings: MigrationsConfig
   try {
-    const tableName = ctx.config.migrations?.tableName
+    settings = await migrationSettings(ctx)
+  } catch (error) {
+    // A knexfile kit release would refuse: say so rather than report on the wrong folder.
+    if (isKitError(error, 'KIT_MIGRATE_KNEXFILE_INVALID')) return { refused: error.message }
+    throw error
+  }
+  const directory = join(ctx.appRoot, settings.directory ?? 'migrations')
+  try {
     // Only a configured directory must exist; without one, no migrations/ folder means no migrations (as in kit release).
-    const configured = ctx.config.migrations?.directory
     const status = await migrateStatus({
       knex: db.knex,
       cwd: ctx.appRoot,
-      ...(configured ? { directory: configured } : {}),
-      ...(tableName ? { tableName } : {}),
+      ...(settings.directory ? { directory: settings.directory } : {}),
+      ...(settings.tableName ? { tableName: settings.tableName } : {}),
+      ...(settings.schemaName ? { schemaName: settings.schemaName } : {}),
+      ...(settings.loadExtensions ? { loadExtensions: settings.loadExtensions } : {}),
     })
     return {
       names: status.pending,
@@ -95,11 +109,12 @@ export const DATABASE_CHECKS: readonly StaticCheck[] = [
     run(ctx) {
       const url = ctx.env.DATABASE_URL
       if (!url) return skip('no DATABASE_URL')
-      const host = databaseHost(url) ?? ''
+      const parsed = databaseUrl(url)
+      const host = parsed?.host ?? ''
       if (isLocal(host)) return pass('local database')
       if (ctx.env.DATABASE_SSL === 'off')
         return fail(`DATABASE_SSL=off for ${host}: credentials and data cross the network in clear text`)
-      if (/[?&]sslmode=disable\b/.test(url)) return fail(`sslmode=disable in DATABASE_URL for ${host}`)
+      if (parsed?.sslmode === 'disable') return fail(`sslmode=disable in DATABASE_URL for ${host}`)
       return pass(`TLS ${ctx.env.DATABASE_SSL} for ${host}`)
     },
   },

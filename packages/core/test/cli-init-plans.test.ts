@@ -1,0 +1,338 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { spawnTs, WORKSPACE_ROOT } from '@kit/test-utils'
+import { afterEach, describe, expect, test } from 'vitest'
+import { runInProcess, type TempProject, tempProject } from './cli-helpers.ts'
+
+// The shapes of hand-wired apps kit init meets, planned in-process (the
+// end-to-end runs with real servers are in cli-init.test.ts).
+let project: TempProject | undefined
+afterEach(() => {
+  project?.remove()
+  project = undefined
+})
+
+const pkg = (deps: string[], extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ name: 'app', dependencies: Object.fromEntries(deps.map((d) => [d, '*'])), ...extra })
+
+async function plan(files: Record<string, string>, args: string[] = []) {
+  project = tempProject(files)
+  const run = await runInProcess(['init', '--json', ...args], { cwd: project.dir })
+  expect(run.stderr).toBe('')
+  expect(run.code).toBe(0)
+  const result = JSON.parse(run.stdout)
+  const file = (path: string) => result.files.find((f: { path: string }) => f.path === path)
+  return { ...result, file }
+}
+
+describe('kit init plans', () => {
+  test('a limiter on one route becomes a tier for that path, and the argument goes', async () => {
+    const result = await plan({
+      'package.json': pkg(['express', 'express-rate-limit'], { type: 'module' }),
+      'app.js': `import express from 'express'
+import { rateLimit } from 'express-rate-limit'
+
+const loginLimiter = rateLimit({ windowMs: 60_000, max: 5 })
+const app = express()
+app.post('/login', loginLimiter, (req, res) => res.send('ok'))
+app.listen(3000)
+`,
+    })
+    const config = result.file('kit.config.js').content
+    expect(config).toContain('login: {\n        limit: 5,\n        windowMs: 60_000,')
+    expect(config).toContain("'/login': 'login'")
+    const diff = result.file('app.js').diff
+    expect(diff).toContain("+app.post('/login', (req, res) => res.send('ok'))")
+    expect(diff).toContain('-const loginLimiter')
+    expect(diff).toContain("-import { rateLimit } from 'express-rate-limit'")
+    expect(diff).toContain('+await kit.listen()')
+    expect(result.notes.join('\n')).toContain('The app listened on 3000')
+  })
+
+  test('CommonJS with a pino instance, http.createServer and terminus: all replaced, main() wraps the start', async () => {
+    const result = await plan({
+      'package.json': pkg(['express', 'pino', 'pino-http', '@godaddy/terminus'], { main: 'index.js' }),
+      'index.js': `const http = require('http')
+const express = require('express')
+const pino = require('pino')
+const pinoHttp = require('pino-http')
+const { createTerminus } = require('@godaddy/terminus')
+
+const logger = pino({ level: 'debug', redact: ['req.headers.authorization'] })
+const app = express()
+app.use(pinoHttp({ logger }))
+app.get('/', (req, res) => res.send('hi'))
+const server = http.createServer(app)
+createTerminus(server, { healthChecks: { '/healthz': async () => {} } })
+server.listen(process.env.PORT || 3000)
+`,
+    })
+    expect(result.found.map((f: { package: string }) => f.package)).toEqual([
+      'pino-http',
+      '@godaddy/terminus',
+    ])
+    expect(result.file('kit.config.js').content).toContain(
+      "logger: {\n    level: 'debug',\n    redact: ['req.headers.authorization'],",
+    )
+    expect(result.file('kit.config.js').content).toContain("const { defineConfig } = require('@kit/core')")
+    const diff = result.file('index.js').diff
+    for (const gone of [
+      "-const pino = require('pino')",
+      '-const logger = pino',
+      '-app.use(pinoHttp',
+      '-createTerminus(server',
+    ]) {
+      expect(diff).toContain(gone)
+    }
+    expect(diff).toContain("+const config = require('./kit.config.js')")
+    expect(diff).toContain('+async function main() {')
+    expect(diff).toContain('+await kit.listen()')
+    expect(diff).toContain('+main().catch(')
+    expect(result.manual).toEqual([])
+  })
+
+  test('http.createServer(app).listen() and a Fastify start() function', async () => {
+    const express = await plan({
+      'package.json': pkg(['express'], { type: 'module' }),
+      'app.js': `import http from 'node:http'
+import express from 'express'
+const app = express()
+http.createServer(app).listen(process.env.PORT)
+`,
+    })
+    expect(express.file('app.js').diff).toContain('+await kit.listen()')
+    project?.remove()
+    const fastify = await plan({
+      'package.json': pkg(['fastify'], { type: 'module' }),
+      'app.js': `import Fastify from 'fastify'
+const fastify = Fastify()
+const start = async () => {
+  try {
+    await fastify.listen({ port: Number(process.env.PORT) })
+  } catch (err) {
+    fastify.log.error(err)
+    process.exit(1)
+  }
+}
+start()
+`,
+    })
+    const diff = fastify.file('app.js').diff
+    expect(diff).toContain('+const fastify = Fastify(fastifyOptions(config))')
+    expect(diff).toContain('+    await kit.listen()')
+    expect(fastify.manual).toEqual([])
+  })
+
+  test("Fastify created with require('fastify')({ logger: true }) gets fastifyOptions()", async () => {
+    const result = await plan({
+      'package.json': pkg(['fastify']),
+      'server.js': `const fastify = require('fastify')({ logger: true, bodyLimit: 1000 })
+fastify.get('/', async () => 'hi')
+fastify.listen({ port: 3000 }, (err) => {
+  if (err) process.exit(1)
+})
+`,
+    })
+    const diff = result.file('server.js').diff
+    expect(diff).toContain(
+      "+const fastify = require('fastify')({ ...fastifyOptions(config), bodyLimit: 1000 })",
+    )
+    expect(diff).toContain("+const { fastifyOptions, productionize } = require('@kit/core')")
+    expect(diff).toContain('+await kit.listen()')
+    expect(result.notes.join('\n')).toContain('listen callback was dropped')
+  })
+
+  test('options that use variables of the file are left out, named, with the reason', async () => {
+    const result = await plan({
+      'package.json': pkg(['express', 'cors']),
+      'app.js': `const express = require('express')
+const cors = require('cors')
+const allowed = ['https://a.example']
+const app = express()
+app.use(cors({ origin: allowed, maxAge: 600 }))
+module.exports = app
+`,
+    })
+    const cors = result.found.find((f: { package: string }) => f.package === 'cors')
+    expect(cors.carried).toEqual(['maxAge'])
+    expect(cors.leftOut).toEqual([{ key: 'origin', reason: 'uses allowed from your file' }])
+    expect(result.manual[0]).toContain('No `app.listen()` found')
+    expect(result.notes.join('\n')).toContain('app is exported')
+  })
+
+  test("helmet's own middlewares, a Redis store, trust proxy and dotenv", async () => {
+    const result = await plan({
+      'package.json': pkg(['express', 'helmet', 'express-rate-limit', 'rate-limit-redis', 'dotenv'], {
+        type: 'module',
+      }),
+      'app.js': `import 'dotenv/config'
+import express from 'express'
+import helmet from 'helmet'
+import { rateLimit } from 'express-rate-limit'
+import { RedisStore } from 'rate-limit-redis'
+
+const app = express()
+app.set('trust proxy', 1)
+app.use(helmet.contentSecurityPolicy({ directives: { defaultSrc: ["'self'"] } }))
+app.use(rateLimit({ windowMs: 60000, limit: 50, store: new RedisStore({ sendCommand: () => {} }) }))
+app.listen(process.env.PORT)
+`,
+    })
+    const config = result.file('kit.config.js').content
+    expect(config).toContain('contentSecurityPolicy: {\n      directives: { defaultSrc: ["\'self\'"] },')
+    expect(config).toContain('global: {\n        limit: 50,\n        windowMs: 60000,')
+    const limiter = result.found.find((f: { package: string }) => f.package === 'express-rate-limit')
+    expect(limiter.leftOut).toEqual([{ key: 'store', reason: expect.stringContaining('REDIS_URL') }])
+    const diff = result.file('app.js').diff
+    for (const gone of [
+      "-app.set('trust proxy', 1)",
+      "-import { RedisStore } from 'rate-limit-redis'",
+      '-app.use(helmet.',
+    ]) {
+      expect(diff).toContain(gone)
+    }
+    expect(diff).toContain(" import 'dotenv/config'")
+    const notes = result.notes.join('\n')
+    expect(notes).toContain('TRUST_PROXY')
+    expect(notes).toContain('dotenv')
+  })
+
+  test('server.js that imports the app from app.js: the app file is edited (ES modules)', async () => {
+    const result = await plan({
+      'package.json': pkg(['express', 'helmet'], { type: 'module', scripts: { start: 'node server.js' } }),
+      'app.js': `import express from 'express'
+import helmet from 'helmet'
+
+const app = express()
+app.use(helmet())
+app.get('/', (req, res) => res.send('hi'))
+export default app
+`,
+      'server.js': "import app from './app.js'\napp.listen(process.env.PORT ?? 3000)\n",
+    })
+    expect(result.project).toMatchObject({ entry: 'app.js', startedBy: 'server.js' })
+    const diff = result.file('app.js').diff
+    expect(diff).toContain('+const kit = await productionize(app, config)')
+    expect(diff).toContain('-app.use(helmet())')
+    expect(result.file('server.js')).toBeUndefined()
+    expect(result.notes.join('\n')).toContain('server.js still starts the app')
+  })
+
+  test('server.js that requires the app from app.js (CommonJS): the config, and a step by hand', async () => {
+    const result = await plan({
+      'package.json': pkg(['express', 'cors'], { main: 'server.js' }),
+      'app.js': `const express = require('express')
+const cors = require('cors')
+const app = express()
+app.use(cors({ origin: 'https://a.example' }))
+module.exports = app
+`,
+      'server.js': "const app = require('./app')\napp.listen(3000)\n",
+    })
+    expect(result.file('app.js').action).toBe('unchanged')
+    expect(result.file('kit.config.js').content).toContain("origin: 'https://a.example'")
+    expect(result.manual[0]).toContain('async factory')
+  })
+
+  test('a start script that runs the build: the TypeScript source is what gets edited', async () => {
+    const result = await plan({
+      'package.json': pkg(['express'], { type: 'module', scripts: { start: 'node dist/server.js' } }),
+      'dist/server.js': "import express from 'express'\nconst app = express()\napp.listen(3000)\n",
+      'src/server.ts': "import express from 'express'\nconst app = express()\napp.listen(3000)\n",
+    })
+    expect(result.project).toMatchObject({ entry: join('src', 'server.ts'), typescript: true })
+    expect(result.file('kit.config.ts').action).toBe('create')
+    expect(result.file(join('src', 'server.ts')).diff).toContain("+import config from '../kit.config.js'")
+  })
+
+  test('an app made in a function that is not async: a step by hand, the entry file untouched', async () => {
+    const result = await plan({
+      'package.json': pkg(['express'], { type: 'module' }),
+      'app.js': `import express from 'express'
+export function createApp() {
+  const app = express()
+  return app
+}
+`,
+    })
+    expect(result.file('app.js').action).toBe('unchanged')
+    expect(result.manual[0]).toContain('not async')
+  })
+
+  test("the user's kit.config, .env.example and release line are kept, never overwritten", async () => {
+    const files = {
+      'package.json': pkg(['express'], { type: 'module', scripts: { start: 'node app.js' } }),
+      'app.js': "import express from 'express'\nconst app = express()\nawait app.listen(3000)\n",
+      'kit.config.js': 'export default { csp: false }\n',
+      '.env.example': 'MINE=1\n',
+      Procfile: 'web: node app.js\nrelease: ./migrate.sh\n',
+    }
+    const result = await plan(files, ['--write'])
+    expect(result.file('kit.config.js').action).toBe('kept')
+    expect(result.file('.env.example').action).toBe('kept')
+    expect(result.file('Procfile').action).toBe('unchanged')
+    expect(result.notes.join('\n')).toContain('release: ./migrate.sh')
+    for (const name of ['kit.config.js', '.env.example', 'Procfile'] as const) {
+      expect(readFileSync(join(project!.dir, name), 'utf8')).toBe(files[name])
+    }
+    // The entry file imports the config that is there.
+    expect(readFileSync(join(project!.dir, 'app.js'), 'utf8')).toContain(
+      "import config from './kit.config.js'",
+    )
+  })
+
+  test('an ESM Procfile-less app gets web and release lines; an existing .gitignore keeps its lines', async () => {
+    const result = await plan({
+      'package.json': pkg(['express'], { type: 'module', scripts: { start: 'node app.js' } }),
+      'app.js': "import express from 'express'\nconst app = express()\napp.listen(3000)\n",
+      '.gitignore': 'node_modules',
+    })
+    expect(result.file('Procfile').content).toBe('web: npm start\nrelease: kit release\n')
+    expect(result.file('.gitignore').diff).toContain('+.kit/')
+    expect(result.file('.gitignore').diff).toContain(' node_modules')
+    expect(result.linesChanged).toBe(5)
+  })
+})
+
+describe('kit start-up', () => {
+  test('the parser loads only when kit init runs, not for kit --help', async () => {
+    const main = join(WORKSPACE_ROOT, 'packages/core/src/cli/main.ts')
+    project = tempProject({
+      'package.json': pkg(['express']),
+      'app.js': "const express = require('express')\nconst app = express()\napp.listen(3000)\n",
+      // @babel/parser is CommonJS: once loaded, it is in require.cache.
+      'probe.mts': `import { createRequire } from 'node:module'
+import { runCli } from ${JSON.stringify(main)}
+const loaded = () => Object.keys(createRequire(import.meta.url).cache).some((k) => k.includes('@babel/parser'))
+const quiet = { stdout: { write: () => true }, stderr: { write: () => true } }
+await runCli(['--help'], quiet)
+const afterHelp = loaded()
+await runCli(['init', '--cwd', process.cwd()], quiet)
+console.log(JSON.stringify({ afterHelp, afterInit: loaded() }))
+`,
+    })
+    const probe = spawnTs(join(project.dir, 'probe.mts'), [], { cwd: project.dir })
+    const { code } = await probe.exited
+    expect(code).toBe(0)
+    expect(JSON.parse(probe.stdout())).toEqual({ afterHelp: false, afterInit: true })
+  })
+})
+
+describe('kit init refuses with a KIT_* error', () => {
+  test.each([
+    ['no package.json', {}, 'KIT_CLI_INIT_NO_APP'],
+    ['no framework', { 'package.json': pkg(['koa']) }, 'KIT_CLI_INIT_NO_APP'],
+    ['no entry file', { 'package.json': pkg(['express']) }, 'KIT_CLI_INIT_NO_ENTRY'],
+    [
+      'a syntax error',
+      { 'package.json': pkg(['express']), 'app.js': 'const app = express(\n' },
+      'KIT_CLI_INIT_PARSE_FAILED',
+    ],
+  ])('%s', async (_name, files, code) => {
+    project = tempProject(files as Record<string, string>)
+    const run = await runInProcess(['init'], { cwd: project.dir })
+    expect(run.code).toBe(1)
+    expect(run.stderr).toContain(code)
+    expect(run.stderr).not.toMatch(/TypeError|at .*\.ts:\d+/)
+  })
+})
