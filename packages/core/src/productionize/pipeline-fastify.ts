@@ -21,7 +21,8 @@ export async function buildFastifyPipeline(app: FastifyHost, inputs: PipelineInp
   for (const step of enabledSteps(inputs)) {
     const form = step.fastify
     if ('hook' in form) {
-      run.push(await form.hook(inputs, app))
+      const hook = await form.hook(inputs, app)
+      if (hook) run.push(hook)
     } else if ('plugin' in form) {
       // A plugin's own hooks must come after the steps before it.
       flush()

@@ -47,12 +47,18 @@ export interface FastifyHost {
 
 /**
  * `hook`: chained with its neighbours into one onRequest hook (it may set up
- * other hooks, decorators or parsers on the instance). `plugin`: registered
+ * other hooks, decorators or parsers on the instance; undefined when the
+ * step has no per-request work on this configuration). `plugin`: registered
  * in its place (a package whose hooks are per route or need encapsulation).
  * `providedBy`: installed by another step's plugin, which names the reason.
  */
 export type FastifyForm =
-  | { hook(inputs: PipelineInputs, app: FastifyHost): FastifyHook | Promise<FastifyHook> }
+  | {
+      hook(
+        inputs: PipelineInputs,
+        app: FastifyHost,
+      ): FastifyHook | undefined | Promise<FastifyHook | undefined>
+    }
   | { plugin(inputs: PipelineInputs, app: FastifyHost): Promise<void> }
   | { providedBy: string; why: string }
 
@@ -116,15 +122,8 @@ export const PIPELINE: readonly PipelineStep[] = [
     express: {
       middleware: async (i) => (await import('@kit/metrics/express')).metricsMiddleware(i.metrics!),
     },
-    fastify: {
-      plugin: async (i, app) => {
-        // Started by kit.listen(), closed by the shutdown.
-        await app.register((await import('@kit/metrics/fastify')).kitMetrics, {
-          metrics: i.metrics,
-          lifecycle: false,
-        })
-      },
-    },
+    // Started by kit.listen(), closed by the shutdown; undefined when nothing runs per request.
+    fastify: { hook: async (i) => (await import('@kit/metrics/fastify')).metricsHook(i.metrics!) },
   },
   {
     name: 'loadShedding',
@@ -160,17 +159,16 @@ export const PIPELINE: readonly PipelineStep[] = [
     fastify: { hook: securityHook('csrf') },
   },
   {
-    // One tier per request, by route prefix (Fastify: route config.rateLimit overrides the prefix map).
+    // One tier per request, by route prefix (Fastify: route config.kitRateLimit overrides the prefix map).
     name: 'rateLimits',
     enabled: (i) => i.limits !== undefined,
     express: { middleware: async (i) => (await import('@kit/rate-limit/express')).rateLimits(i.limits!) },
     fastify: {
-      plugin: async (i, app) => {
-        await app.register((await import('@kit/rate-limit/fastify')).kitRateLimit, {
-          limits: i.limits,
+      hook: async (i, app) =>
+        (await import('@kit/rate-limit/fastify')).rateLimitHook(app as never, {
+          limits: i.limits!,
           trustProxy: i.ctx.trustProxy.fastify,
-        })
-      },
+        }),
     },
   },
   {
@@ -194,7 +192,7 @@ export const PIPELINE: readonly PipelineStep[] = [
     express: { middleware: async (i) => (await import('@kit/rate-limit/express')).bruteForce(i.limits!) },
     fastify: {
       providedBy: 'rateLimits',
-      why: 'Fastify parses bodies after onRequest: the rate-limit plugin adds a preHandler to the login routes',
+      why: 'Fastify parses bodies after onRequest: the rate-limit step adds a preHandler to the login routes',
     },
   },
   {
