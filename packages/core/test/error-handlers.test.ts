@@ -260,6 +260,41 @@ describe('the app keeps its own 404 and error handlers', () => {
     }
   })
 
+  // As fastify/demo does it: the app is a plugin (skip-override, so it acts on the root)
+  // registered without await, and its 404 handler is set while ready() loads it.
+  it('Fastify: a 404 handler set by a root plugin while ready() loads it answers, and start-up does not crash', async () => {
+    const logs = new MemoryStream()
+    const kitConfig = config(logs)
+    const app = Fastify(fastifyOptions(kitConfig) as never)
+    const kit = await productionize(app, kitConfig)
+    const serviceApp = async (root: any) => {
+      root.setNotFoundHandler({ preHandler: async () => {} }, (_request: any, reply: any) =>
+        reply.code(404).send({ message: 'Not Found' }),
+      )
+    }
+    ;(serviceApp as any)[Symbol.for('skip-override')] = true
+    app.register(serviceApp)
+    await kit.listen({ port: 0, host: '127.0.0.1' })
+    const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
+    running = { url, kit, close: () => kit.shutdown() }
+    const res = await get(`${url}/missing`)
+    expect(res.status).toBe(404)
+    expect(await bodyOf(res)).toEqual({ message: 'Not Found' })
+    expect(logs.lines().filter((l) => l.warning === 'own-not-found-handler')).toHaveLength(1)
+  })
+
+  it('Fastify: a 404 handler set before productionize() stays, and start-up does not crash', async () => {
+    const logs = new MemoryStream()
+    const kitConfig = config(logs)
+    const app = Fastify(fastifyOptions(kitConfig) as never)
+    app.setNotFoundHandler((_request, reply) => reply.code(404).send({ message: 'mine' }))
+    const kit = await productionize(app, kitConfig)
+    await kit.listen({ port: 0, host: '127.0.0.1' })
+    const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
+    running = { url, kit, close: () => kit.shutdown() }
+    expect(await bodyOf(await get(`${url}/missing`))).toEqual({ message: 'mine' })
+  })
+
   it('Fastify: a 404 handler under a prefix leaves kit the rest', async () => {
     const logs = new MemoryStream()
     const kitConfig = config(logs)

@@ -55,3 +55,22 @@ describe.each(['express', 'fastify'] as const)('kit.listen() on %s when the port
     if (process.platform === 'linux') expect(output).toContain(`pid ${process.pid}`)
   })
 })
+
+describe('kit.listen() when the app fails to load', () => {
+  it("rejects with the plugin's own error on Fastify, not as a port problem", async () => {
+    const config = { envSource: { NODE_ENV: 'test' }, health: { signals: false as const } }
+    const app = Fastify(fastifyOptions(config) as never)
+    const kit = await productionize(app, config)
+    app.register(async () => {
+      throw new Error('the queue plugin could not start')
+    })
+    const error = (await kit.listen({ port: 0, host: '127.0.0.1' }).then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as Error & { code?: string }
+    expect(error).toBeInstanceOf(Error)
+    expect(error.message).toBe('the queue plugin could not start')
+    expect(error.code).not.toBe('KIT_CORE_LISTEN_FAILED')
+    await kit.shutdown()
+  })
+})

@@ -24,7 +24,23 @@ let ioredis: Redis
 const connectNodeRedis = (url: string) => createClient({ url, socket: { connectTimeout: 1000 } })
 let nodeRedis: ReturnType<typeof connectNodeRedis>
 let db: TestDatabase
-const pools: { end(): Promise<void> }[] = []
+type PgPool = { end(): Promise<void>; on(event: 'error', listener: () => void): unknown }
+const pools: PgPool[] = []
+
+/**
+ * Every pool the store makes in init() is ended before the database is dropped. An idle pg-pool
+ * client whose server connection is terminated (DROP DATABASE … WITH (FORCE)) emits 'error' on
+ * its pool, which throws when nobody listens.
+ */
+function trackPools(store: PostgresStore): void {
+  const withPool = store as unknown as { pool?: PgPool; init(options: unknown): void }
+  const init = withPool.init.bind(store)
+  withPool.init = (options) => {
+    init(options)
+    withPool.pool!.on('error', () => {})
+    pools.push(withPool.pool!)
+  }
+}
 
 beforeAll(async () => {
   redis = await createRedisPrefix('rl-erl-stores')
@@ -107,9 +123,9 @@ describe.each(FRAMEWORKS)('%s', (framework) => {
 
   it('counts in @acpr/rate-limit-postgresql against real Postgres', async () => {
     const store = new PostgresStore({ connectionString: db.url }, `kit-${framework}`)
+    trackPools(store)
     await waitForPostgresStoreSchema(db.url)
     const { url, log } = await start({ tiers: { global: { limit: 2, store } } })
-    pools.push((store as unknown as { pool: { end(): Promise<void> } }).pool)
     const codes = await statuses(3, () => get(`${url}/hello`))
     expect(codes).toEqual([200, 200, 429])
     expect(log.problems()).toEqual([])

@@ -253,6 +253,30 @@ describe('fastify only', () => {
     expect(await statuses(2, () => get(`${listening.url}/x`))).toEqual([200, 429])
   })
 
+  // fastify/demo: its own @fastify/rate-limit next to kit's, with per-route { max, timeWindow }
+  // and a rate-limited 404 (`preHandler: fastify.rateLimit({ max })`). Start-up must not crash
+  // and the app's limiter must count in its own store.
+  it("leaves an app's own @fastify/rate-limit its route options and fastify.rateLimit()", async () => {
+    const Fastify = (await import('fastify')).default
+    const fastifyRateLimit = (await import('@fastify/rate-limit')).default
+    const { kitRateLimit } = await import('../src/fastify.ts')
+    const { listenFastify } = await import('@kit/test-utils')
+    const limits = createRateLimits({ tiers: { global: { perMinute: 100 } } })
+    const app = Fastify()
+    await app.register(kitRateLimit, { limits })
+    await app.register(fastifyRateLimit, { global: false })
+    app.put('/update-password', { config: { rateLimit: { max: 1, timeWindow: 60_000 } } }, async () => 'ok')
+    app.setNotFoundHandler({ preHandler: app.rateLimit({ max: 1, timeWindow: 60_000 }) }, (_request, reply) =>
+      reply.code(404).send({ message: 'Not Found' }),
+    )
+    const listening = await listenFastify(app)
+    opened.push({ app: listening, limits })
+    expect(await statuses(2, () => get(`${listening.url}/missing`))).toEqual([404, 429])
+    expect(await statuses(2, () => fetch(`${listening.url}/update-password`, { method: 'PUT' }))).toEqual([
+      200, 429,
+    ])
+  })
+
   it('exempts a route with config.kitRateLimit: false', async () => {
     const limits = createRateLimits({ tiers: { global: { perMinute: 1 } } })
     const app = await startApp('fastify', limits)

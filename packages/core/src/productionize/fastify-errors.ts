@@ -10,7 +10,6 @@ export interface FastifyErrorsHost {
   prefix: string
   setNotFoundHandler(...args: unknown[]): unknown
   setErrorHandler(handler: Handler): unknown
-  ready(...args: unknown[]): unknown
 }
 
 interface Reply {
@@ -32,10 +31,13 @@ function send(reply: Reply, response: { status: number; contentType: string; bod
 
 const requestIdOf = (reply: Reply) => reply.getHeader('x-request-id') as string | undefined
 
-// Fastify's own flag for "an error handler was set in this scope" (docs/internals/framework-facts.md).
-function errorHandlerSetFlag(app: object): symbol | undefined {
-  return Object.getOwnPropertySymbols(app).find((s) => s.description === 'fastify.errorHandlerAlreadySet')
+// Fastify's own flags, found by their symbols' descriptions (docs/internals/framework-facts.md):
+// "an error handler was set in this scope" and "this prefix may still set its 404 handler".
+function fastifyFlag(app: object, description: string): symbol | undefined {
+  return Object.getOwnPropertySymbols(app).find((s) => s.description === description)
 }
+const errorHandlerSetFlag = (app: object) => fastifyFlag(app, 'fastify.errorHandlerAlreadySet')
+const canSetNotFoundFlag = (app: object) => fastifyFlag(app, 'fastify.canSetNotFoundHandler')
 
 /**
  * kit's 404 and error handler on Fastify, which lets the app keep its own:
@@ -44,9 +46,11 @@ function errorHandlerSetFlag(app: object): symbol | undefined {
  *   Fastify's "overriding an errorHandler" warning (or, with
  *   allowErrorHandlerOverride: false, its crash), and kit's stays behind it
  *   for errors the app's handler throws on;
- * - the 404 handler is set when the app becomes ready, and only if the app
- *   set none of its own at the root (Fastify allows one per prefix and throws
- *   "Not found handler already set" on a second).
+ * - the 404 handler is set now too, unless the app already set one at the
+ *   root; an app setting its own at the root later (directly, or from a
+ *   root plugin while ready() loads it) replaces it: Fastify allows one per
+ *   prefix and throws "Not found handler already set" on a second, so kit
+ *   clears Fastify's flag for that first.
  * See docs/internals/framework-facts.md.
  */
 export function installFastifyErrorPages(
@@ -56,9 +60,6 @@ export function installFastifyErrorPages(
 ): void {
   const setNotFoundHandler = app.setNotFoundHandler
   const setErrorHandler = app.setErrorHandler
-  const ready = app.ready
-  let ownNotFound = false
-
   setErrorHandler.call(app, function kitErrorHandler(error: unknown, request: any, reply: Reply) {
     const response = pages.failure(error, request.raw, requestIdOf(reply))
     if (response.status >= 500) setResponseError(reply.raw, error)
@@ -75,25 +76,22 @@ export function installFastifyErrorPages(
     }
     return setErrorHandler.call(this, handler)
   }
+  const notFoundFlag = canSetNotFoundFlag(app)
+  const flags = app as unknown as Record<symbol, boolean>
+  // An app that set its 404 handler before productionize() keeps it (Fastify's flag is already down).
+  if (notFoundFlag === undefined || flags[notFoundFlag] !== false) {
+    setNotFoundHandler.call(app, function kitNotFound(request: any, reply: Reply) {
+      return send(reply, pages.notFound(request.raw, requestIdOf(reply)))
+    })
+  }
   app.setNotFoundHandler = function appSetNotFoundHandler(this: FastifyErrorsHost, ...args: unknown[]) {
     // An unprefixed plugin shares the root's 404 handler, so it counts as the app's own too.
     if (this.prefix === '' && args.length > 0) {
-      ownNotFound = true
       warn('own-not-found-handler')
+      // The root's 404 handler replaces the one before it (Fastify merges it into the same context),
+      // so clearing the flag lets the app's take the place of kit's.
+      if (notFoundFlag !== undefined) flags[notFoundFlag] = true
     }
     return setNotFoundHandler.apply(this, args)
-  }
-  let installed = false
-  // listen(), inject() and ready() all go through ready(): the last moment a 404 handler can be set.
-  app.ready = function kitReady(this: FastifyErrorsHost, ...args: unknown[]) {
-    if (!installed) {
-      installed = true
-      if (!ownNotFound) {
-        setNotFoundHandler.call(app, function kitNotFound(request: any, reply: Reply) {
-          return send(reply, pages.notFound(request.raw, requestIdOf(reply)))
-        })
-      }
-    }
-    return ready.apply(this, args)
   }
 }

@@ -43,13 +43,21 @@ export function listenerOf(port: number): string | undefined {
   return undefined
 }
 
+/** The socket errors of listen() itself; anything else (a plugin failing in Fastify's ready()) is the app's own. */
+const LISTEN_CODES = new Set(['EADDRINUSE', 'EACCES', 'EADDRNOTAVAIL', 'EPERM', 'EINVAL'])
+
 /**
  * kit.listen()'s error when the server cannot listen: which address, who
  * may hold it, and what to do. Express 5 hands this error to the listen
- * callback instead of throwing, so without this it was swallowed.
+ * callback instead of throwing, so without this it was swallowed. An error
+ * that is not about the address (Fastify's listen() also loads plugins) is
+ * returned unchanged: calling it a port problem would send the user to the
+ * wrong place.
  */
-export function listenError(error: unknown, port: number, host: string): KitError {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code
+export function listenError(error: unknown, port: number, host: string): unknown {
+  const errno = error as NodeJS.ErrnoException | undefined
+  const code = errno?.code
+  if (errno?.syscall !== 'listen' && !(code !== undefined && LISTEN_CODES.has(code))) return error
   const where = `${host}:${port}`
   if (code === 'EADDRINUSE') {
     const holder = listenerOf(port)
