@@ -10,6 +10,7 @@
 //   node bench/run.mjs profile <variant> [get|post]   --cpu-prof of one variant under load
 //   node bench/run.mjs reliability     every reliability run (pnpm bench:reliability)
 //   node bench/run.mjs sentry [flags]  issue 20: Sentry's cost per request, tracing off (http flags)
+//   node bench/run.mjs issue21 [flags] issue 21: kit vs the stack it replaces, with Redis, RSS idle and after load
 //
 // Each runs as `node --import tsx --conditions=@kit/source <file>` from bench/, so
 // @kit/* packages run from their sources (the start-up run builds and uses dist/).
@@ -27,9 +28,10 @@ const SUITES = {
   profile: 'http/profile.ts',
   reliability: 'reliability/run.ts',
   sentry: 'http/run.ts',
+  issue21: 'http/run.ts',
 }
 // Suites that are another suite with fixed flags.
-const PRESET_ARGS = { sentry: ['--suite', 'sentry'] }
+const PRESET_ARGS = { sentry: ['--suite', 'sentry'], issue21: ['--suite', 'issue21', '--rounds', '5'] }
 const [first, ...rest] = process.argv.slice(2)
 const names = first === undefined ? ['http', 'startup', 'micro'] : [first]
 for (const name of names) {

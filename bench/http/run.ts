@@ -15,7 +15,14 @@ import { startThrowawayRedis, type ThrowawayRedis } from '@kit/test-utils'
 import { ensureBuilt, type LoadResult, load, median, type RunningServer, startServer } from './harness.ts'
 import { loadAverage, machineLine, saveJson, table, writeSection } from './report.ts'
 import { SCENARIO_NAMES, SCENARIOS, type ScenarioName } from './shared.ts'
-import { preloadOf, type Role, SENTRY_VARIANTS, VARIANTS, type VariantInfo } from './variants/index.ts'
+import {
+  ISSUE21_VARIANTS,
+  preloadOf,
+  type Role,
+  SENTRY_VARIANTS,
+  VARIANTS,
+  type VariantInfo,
+} from './variants/index.ts'
 
 const { values: args } = parseArgs({
   options: {
@@ -34,9 +41,11 @@ const DURATION = Number(args.duration)
 const ROUNDS = Number(args.rounds)
 const CONNECTIONS = Number(args.connections)
 const WARMUP = Number(args.warmup)
-// `--suite sentry` (node bench/run.mjs sentry): issue 20's variants only, written to their own section.
-const SUITE = args.suite === 'sentry' ? 'http-sentry' : 'http'
-const pool = SUITE === 'http-sentry' ? SENTRY_VARIANTS : VARIANTS
+// `--suite sentry` / `--suite issue21` (node bench/run.mjs sentry | issue21): those issues' variants only, each in its own section.
+const SUITES = { sentry: 'http-sentry', issue21: 'http-issue21' } as const
+const SUITE: string = SUITES[args.suite as keyof typeof SUITES] ?? 'http'
+const pool =
+  SUITE === 'http-sentry' ? SENTRY_VARIANTS : SUITE === 'http-issue21' ? ISSUE21_VARIANTS : VARIANTS
 const selected = pool.filter((v) => !args.only || new RegExp(args.only, 'i').test(v.name))
 const scenarios = SCENARIO_NAMES.filter((s) => !args.scenario || s.toLowerCase().includes(args.scenario))
 const startedAt = new Date()
@@ -145,7 +154,16 @@ function roundRatio(samples: Samples, a: string, b: string, metric: 'rps' | 'cpu
   return median(ratios)
 }
 
-const TARGETS: { of: Role; against: Role; min: number; label: string; metric?: 'rps' | 'cpu' }[] = [
+interface Target {
+  of: Role
+  against: Role
+  /** The minimum ratio, or one per framework. */
+  min: number | { express: number; fastify: number }
+  label: string
+  metric?: 'rps' | 'cpu'
+}
+
+const TARGETS: Target[] = [
   {
     of: 'kit defaults + Sentry',
     against: 'kit defaults',
@@ -180,6 +198,28 @@ const TARGETS: { of: Role; against: Role; min: number; label: string; metric?: '
     against: 'logging by hand',
     min: 1.0,
     label: 'issue 3: kit logging ≥ 1.0× logging by hand',
+  },
+]
+
+/** Issue 21's targets (its own section): Fastify's are lower, its bare framework does less per request. */
+const ISSUE21_TARGETS: Target[] = [
+  {
+    of: 'kit defaults',
+    against: 'README-style',
+    min: { express: 1.5, fastify: 1.3 },
+    label: 'kit defaults ≥ 1.5× (Express) / 1.3× (Fastify) README-style',
+  },
+  {
+    of: 'kit defaults',
+    against: 'bare',
+    min: { express: 0.65, fastify: 0.4 },
+    label: 'kit defaults ≥ 0.65× (Express) / 0.4× (Fastify) bare framework',
+  },
+  {
+    of: 'kit everything on but Sentry',
+    against: 'README-style + Redis',
+    min: 1.0,
+    label: 'everything on but Sentry (Redis store, flags, metrics) ≥ 1.0× README-style with its Redis store',
   },
 ]
 
@@ -226,7 +266,7 @@ function report(samples: Samples, descriptions: Map<string, string>): string {
     )
     const targetRows: string[][] = []
     for (const framework of ['express', 'fastify'] as const) {
-      for (const t of TARGETS) {
+      for (const t of SUITE === 'http-issue21' ? ISSUE21_TARGETS : TARGETS) {
         const a = find(framework, t.of)
         const b = find(framework, t.against)
         if (!a || !b) continue
@@ -237,10 +277,13 @@ function report(samples: Samples, descriptions: Map<string, string>): string {
           t.label,
           `${rps.toFixed(2)}×`,
           `${cpu.toFixed(2)}×`,
-          (t.metric === 'cpu' ? cpu : rps) >= t.min ? 'met' : '**missed**',
+          (t.metric === 'cpu' ? cpu : rps) >= (typeof t.min === 'number' ? t.min : t.min[framework])
+            ? 'met'
+            : '**missed**',
         ])
       }
     }
+    if (SUITE === 'http-issue21') parts.push(contextCost(scoped, scenario), '')
     if (targetRows.length) {
       parts.push(
         `Targets, ${scenario} (median of per-round ratios; CPU column: the other variant's CPU µs/req ÷ this one's, > 1 is cheaper):\n`,
@@ -254,6 +297,47 @@ function report(samples: Samples, descriptions: Map<string, string>): string {
     }
   }
   return parts.join('\n')
+}
+
+/** Issue 21: CPU µs/request that AsyncLocalStorage.run per request adds to the bare framework (median of per-round differences). */
+function contextCost(scoped: Samples, scenario: string): string {
+  const lines = (['express', 'fastify'] as const).map((framework) => {
+    const bare = find(framework, 'bare')
+    const withContext = find(framework, 'bare + AsyncLocalStorage')
+    if (!bare || !withContext) return ''
+    const base = scoped.get(bare.name) ?? []
+    const diffs = (scoped.get(withContext.name) ?? []).flatMap((s) => {
+      const t = base.find((x) => x.round === s.round)
+      return t ? [s.cpuPerRequest - t.cpuPerRequest] : []
+    })
+    return `${framework} ${median(diffs).toFixed(1)} µs`
+  })
+  return `Request context (AsyncLocalStorage.run per request, ${process.version}), ${scenario}: ${lines.filter(Boolean).join(', ')} of CPU per request over the bare framework.`
+}
+
+/** RSS per variant, idle (started, nothing served) and after every round, with the idle ratio to README-style. */
+function memoryReport(rss: Map<string, { idle: number; loaded: number }>): string {
+  const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1)
+  const rows = selected.map((v) => {
+    const own = rss.get(v.name)
+    const readme = find(v.framework, 'README-style')
+    const base = readme ? rss.get(readme.name) : undefined
+    return [
+      v.name,
+      own ? mb(own.idle) : '',
+      own ? mb(own.loaded) : '',
+      own && base && readme!.name !== v.name ? `${(own.idle / base.idle).toFixed(2)}×` : '',
+    ]
+  })
+  return [
+    '### memory\n',
+    table(
+      ['variant', 'idle RSS MB', 'RSS MB after load', 'idle RSS vs README-style'],
+      ['l', 'r', 'r', 'r'],
+      rows,
+    ),
+    '',
+  ].join('\n')
 }
 
 // --- main -----------------------------------------------------------------------------------
@@ -275,8 +359,11 @@ const env = await startServices(selected)
 let servers: RunningServer[] = []
 const samples: Samples = new Map()
 const descriptions = new Map<string, string>()
+const rss = new Map<string, { idle: number; loaded: number }>()
 try {
   servers = await startAll(selected, env)
+  // Idle: started and listening, no request served yet.
+  for (const server of servers) rss.set(server.name, { idle: (await server.stats()).rss, loaded: 0 })
   for (const scenario of scenarios) {
     for (const server of servers)
       descriptions.set(`${scenario}|${server.name}`, await describe(server, scenario))
@@ -284,6 +371,7 @@ try {
     await measure(servers, scenario, scoped)
     for (const [name, list] of scoped) samples.set(`${scenario}|${name}`, list)
   }
+  for (const server of servers) rss.get(server.name)!.loaded = (await server.stats()).rss
 } finally {
   await Promise.all(servers.map((s) => s.stop()))
   await redis?.destroy()
@@ -293,9 +381,10 @@ try {
 const userArgs = process.argv
   .slice(2)
   .join(' ')
-  .replace(/--suite sentry ?/, '')
+  .replace(/--suite \w+ ?/, '')
   .trim()
-const command = `node bench/run.mjs ${SUITE === 'http-sentry' ? 'sentry' : 'http'}${userArgs ? ` ${userArgs}` : ''}`
+const suiteCommand = { 'http-sentry': 'sentry', 'http-issue21': 'issue21' }[SUITE] ?? 'http'
+const command = `node bench/run.mjs ${suiteCommand}${userArgs ? ` ${userArgs}` : ''}`
 const markdown = [
   `Run ${startedAt.toISOString()} with \`${command}\`: ${ROUNDS} rounds × ${DURATION} s per variant and scenario, ${CONNECTIONS} connections, 1 autocannon process on the same machine; @kit/* from ${args.dist ? 'dist (tsc -b)' : 'sources (tsx, --conditions=@kit/source)'}.`,
   `Load average (1/5/15 min) at start ${loadAtStart}, at end ${loadAverage()}. Sentry envelopes received by the local sink: ${envelopes}.`,
@@ -303,6 +392,7 @@ const markdown = [
   machineLine(),
   '',
   report(samples, descriptions),
+  memoryReport(rss),
 ].join('\n')
 console.log(markdown)
 saveJson(SUITE, {

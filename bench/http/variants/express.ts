@@ -20,7 +20,7 @@ import {
   logSink,
   RATE_LIMIT_PER_MINUTE,
 } from '../shared.ts'
-import { BENCH_FLAG_STATES, EVERYTHING_CONFIG } from './extras.ts'
+import { BENCH_FLAG_STATES, EVERYTHING_CONFIG, readyRedis } from './extras.ts'
 
 type App = express.Express
 
@@ -49,6 +49,24 @@ export async function bare(): Promise<number> {
   return listen(app)
 }
 
+/**
+ * Issue 21's diagnostic: the bare app with each request run inside an
+ * AsyncLocalStorage, as kit's request context does. On Node 20 the first
+ * run() turns on async hooks for every promise and resource, so the
+ * difference from `bare` is what request context costs, whoever provides it.
+ */
+export async function bareWithContext(): Promise<number> {
+  const { AsyncLocalStorage } = await import('node:async_hooks')
+  const storage = new AsyncLocalStorage<{ id: number }>()
+  let id = 0
+  const app = express()
+  app.use((_req, _res, next) => {
+    storage.run({ id: ++id }, next)
+  })
+  routes(app, express.json({ limit: BODY_LIMIT }))
+  return listen(app)
+}
+
 /** Issue 3's hand-wired logging: pino-http exactly as its README shows it. */
 export async function pinoHttpOnly(): Promise<number> {
   const app = express()
@@ -62,8 +80,10 @@ export async function pinoHttpOnly(): Promise<number> {
  * `cors({ origin: [...] })`, express-rate-limit's README options,
  * `app.use(express.json())` for every request.
  */
-export async function readme(options: { sentry?: boolean } = {}): Promise<number> {
+export async function readme(options: { sentry?: boolean; redis?: boolean } = {}): Promise<number> {
   const app = express()
+  // rate-limit-redis as its README wires it, on an ioredis client (issue 21's Redis comparison).
+  const store = options.redis ? await redisStore() : undefined
   app.set('trust proxy', 'loopback')
   app.use(pinoHttp(pino(logSink())))
   app.use(helmet())
@@ -75,6 +95,7 @@ export async function readme(options: { sentry?: boolean } = {}): Promise<number
       standardHeaders: 'draft-8',
       legacyHeaders: false,
       ipv6Subnet: 56,
+      ...(store ? { store } : {}),
     }),
   )
   app.use(express.json({ limit: BODY_LIMIT }))
@@ -82,6 +103,12 @@ export async function readme(options: { sentry?: boolean } = {}): Promise<number
   // Sentry's Express guide: after every route, before any other error middleware.
   if (options.sentry) (await import('@sentry/node')).setupExpressErrorHandler(app)
   return listen(app)
+}
+
+async function redisStore() {
+  const { RedisStore } = await import('rate-limit-redis')
+  const client = await readyRedis()
+  return new RedisStore({ sendCommand: (...args: string[]) => client.call(...(args as [string])) as never })
 }
 
 /**

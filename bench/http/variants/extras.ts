@@ -5,6 +5,7 @@
  * @kit/metrics' request metrics in the pipeline).
  */
 import type { KitConfig } from '@kit/core'
+import type { Redis } from 'ioredis'
 
 /** One flag evaluated on every request: a 50 % rollout by user id, so the bucket hash runs. */
 export const BENCH_FLAGS = {
@@ -19,4 +20,12 @@ export const EVERYTHING_CONFIG: KitConfig = {
   flags: BENCH_FLAGS,
   flagOptions: { file: false },
   metrics: {},
+}
+
+/** An ioredis client on REDIS_URL (the runner's throwaway server), connected before the variant listens. */
+export async function readyRedis(): Promise<Redis> {
+  const { Redis } = await import('ioredis')
+  const client = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: true })
+  await client.connect()
+  return client
 }

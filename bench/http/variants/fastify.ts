@@ -17,7 +17,7 @@ import {
   logSink,
   RATE_LIMIT_PER_MINUTE,
 } from '../shared.ts'
-import { BENCH_FLAG_STATES, EVERYTHING_CONFIG } from './extras.ts'
+import { BENCH_FLAG_STATES, EVERYTHING_CONFIG, readyRedis } from './extras.ts'
 
 function routes(app: FastifyInstance): void {
   app.get('/hello', async () => HELLO)
@@ -43,8 +43,21 @@ export async function ownLoggerOnly(): Promise<number> {
   return listen(app)
 }
 
+/** Issue 21's diagnostic: the bare app with each request run inside an AsyncLocalStorage (see the Express one). */
+export async function bareWithContext(): Promise<number> {
+  const { AsyncLocalStorage } = await import('node:async_hooks')
+  const storage = new AsyncLocalStorage<{ id: number }>()
+  let id = 0
+  const app = Fastify({ bodyLimit: BODY_LIMIT })
+  app.addHook('onRequest', (_request, _reply, done) => {
+    storage.run({ id: ++id }, done)
+  })
+  routes(app)
+  return listen(app)
+}
+
 /** Each plugin as its README registers it, with the same allow-list and limits as Express. */
-export async function readme(options: { sentry?: boolean } = {}): Promise<number> {
+export async function readme(options: { sentry?: boolean; redis?: boolean } = {}): Promise<number> {
   const app = Fastify({
     logger: { level: 'info', stream: logSink() },
     trustProxy: '127.0.0.1',
@@ -54,7 +67,12 @@ export async function readme(options: { sentry?: boolean } = {}): Promise<number
   if (options.sentry) (await import('@sentry/node')).setupFastifyErrorHandler(app)
   await app.register(fastifyHelmet)
   await app.register(fastifyCors, { origin: [...ALLOWED_ORIGINS] })
-  await app.register(fastifyRateLimit, { max: RATE_LIMIT_PER_MINUTE, timeWindow: '1 minute' })
+  await app.register(fastifyRateLimit, {
+    max: RATE_LIMIT_PER_MINUTE,
+    timeWindow: '1 minute',
+    // @fastify/rate-limit's README: `redis: new Redis(...)` (issue 21's Redis comparison).
+    ...(options.redis ? { redis: await readyRedis() } : {}),
+  })
   routes(app)
   return listen(app)
 }

@@ -14,6 +14,8 @@ export type Role =
   | 'kit everything on'
   | 'kit everything on but Sentry'
   | 'README-style + Sentry'
+  | 'README-style + Redis'
+  | 'bare + AsyncLocalStorage'
   | 'kit defaults + Sentry'
 
 export interface VariantInfo {
@@ -179,6 +181,38 @@ export const SENTRY_VARIANTS: readonly VariantInfo[] = (['express', 'fastify'] a
   },
 )
 
+/**
+ * Issue 21: kit against the stack it replaces, per framework: the bare
+ * framework, the README-style stack (memory and Redis store), kit defaults,
+ * and everything on but Sentry (Redis store, flags, metrics).
+ */
+export const ISSUE21_VARIANTS: readonly VariantInfo[] = (['express', 'fastify'] as const).flatMap(
+  (framework) => {
+    const mod = () => (framework === 'express' ? ex() : fa())
+    const named = (role: Role) => VARIANTS.find((v) => v.framework === framework && v.role === role)!
+    return [
+      named('bare'),
+      {
+        // Diagnostic: what request context (AsyncLocalStorage.run per request) costs on this Node.
+        name: `${framework} bare + AsyncLocalStorage`,
+        framework,
+        role: 'bare + AsyncLocalStorage' as const,
+        start: async () => (await mod()).bareWithContext(),
+      },
+      named('README-style'),
+      {
+        name: `${framework} README-style + Redis`,
+        framework,
+        role: 'README-style + Redis' as const,
+        needs: { redis: true },
+        start: async () => (await mod()).readme({ redis: true }),
+      },
+      named('kit defaults'),
+      named('kit everything on but Sentry'),
+    ]
+  },
+)
+
 export function variantByName(name: string): VariantInfo | undefined {
-  return VARIANTS.find((v) => v.name === name) ?? SENTRY_VARIANTS.find((v) => v.name === name)
+  return [...VARIANTS, ...SENTRY_VARIANTS, ...ISSUE21_VARIANTS].find((v) => v.name === name)
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { createRateLimits } from '@kit/rate-limit'
 import { spawnTs, WORKSPACE_ROOT } from '@kit/test-utils'
 import { afterEach, describe, expect, test } from 'vitest'
 import { runInProcess, type TempProject, tempProject } from './cli-helpers.ts'
@@ -155,9 +156,33 @@ module.exports = app
     })
     const cors = result.found.find((f: { package: string }) => f.package === 'cors')
     expect(cors.carried).toEqual(['maxAge'])
-    expect(cors.leftOut).toEqual([{ key: 'origin', reason: 'uses allowed from your file' }])
-    expect(result.manual[0]).toContain('No `app.listen()` found')
-    expect(result.notes.join('\n')).toContain('app is exported')
+    expect(cors.leftOut).toEqual([
+      { key: 'origin', reason: 'uses allowed from your file', line: 'origin: allowed' },
+    ])
+    // Wrapped in main(), `module.exports = app` would run after an await: whoever requires the file would get {}.
+    expect(result.manual[0]).toContain('app.js exports the app and does not start it')
+    expect(result.file('app.js')).toEqual({ path: 'app.js', action: 'unchanged' })
+  })
+
+  test('express-generator: `node ./bin/www` is the entry, app.js is left for a factory by hand, bin/www stays as it is', async () => {
+    const result = await plan({
+      'package.json': pkg(['express', 'morgan'], { scripts: { start: 'node ./bin/www' } }),
+      'bin/www': `#!/usr/bin/env node
+var app = require('../app');
+var http = require('http');
+var server = http.createServer(app);
+server.listen(process.env.PORT || '3000');
+`,
+      'app.js': `var express = require('express');
+var logger = require('morgan');
+var app = express();
+app.use(logger('dev'));
+module.exports = app;
+`,
+    })
+    expect(result.project).toMatchObject({ entry: 'app.js', startedBy: 'bin/www' })
+    expect(result.manual.join('\n')).toContain('await it in bin/www')
+    expect(result.file('app.js').action).toBe('unchanged')
   })
 
   test("helmet's own middlewares, a Redis store, trust proxy and dotenv", async () => {
@@ -182,7 +207,13 @@ app.listen(process.env.PORT)
     expect(config).toContain('contentSecurityPolicy: {\n      directives: { defaultSrc: ["\'self\'"] },')
     expect(config).toContain('global: {\n        limit: 50,\n        windowMs: 60000,')
     const limiter = result.found.find((f: { package: string }) => f.package === 'express-rate-limit')
-    expect(limiter.leftOut).toEqual([{ key: 'store', reason: expect.stringContaining('REDIS_URL') }])
+    expect(limiter.leftOut).toEqual([
+      {
+        key: 'store',
+        reason: expect.stringContaining('REDIS_URL'),
+        line: 'store: new RedisStore({ sendCommand: () => {} })',
+      },
+    ])
     const diff = result.file('app.js').diff
     for (const gone of [
       "-app.set('trust proxy', 1)",
@@ -195,6 +226,95 @@ app.listen(process.env.PORT)
     const notes = result.notes.join('\n')
     expect(notes).toContain('TRUST_PROXY')
     expect(notes).toContain('dotenv')
+  })
+
+  test("express-rate-limit's per-tier options move to the tier as written; a store built from the app's variables is the line to add", async () => {
+    const result = await plan({
+      'package.json': pkg(['express', 'express-rate-limit', 'rate-limit-redis']),
+      'app.js': `const express = require('express')
+const rateLimit = require('express-rate-limit')
+const { RedisStore } = require('rate-limit-redis')
+const client = require('./redis')
+const app = express()
+app.use(rateLimit({
+  windowMs: 15 * 60 * 1000,
+  max: 100,
+  standardHeaders: 'draft-7',
+  legacyHeaders: false,
+  message: { error: 'slow down' },
+  statusCode: 503,
+  skipSuccessfulRequests: true,
+  keyGenerator: (req) => req.ip,
+  skip: (req) => req.path === '/health',
+  handler(req, res) { res.status(429).send('no') },
+  validate: { xForwardedForHeader: false },
+  store: new RedisStore({ sendCommand: (...args) => client.sendCommand(args) }),
+}))
+app.listen(process.env.PORT)
+`,
+      'redis.js': 'module.exports = {}\n',
+    })
+    const config = result.file('kit.config.js').content
+    for (const line of [
+      'limit: 100,',
+      'windowMs: 15 * 60 * 1000,',
+      "standardHeaders: 'draft-7',",
+      'legacyHeaders: false,',
+      "message: { error: 'slow down' },",
+      'statusCode: 503,',
+      'skipSuccessfulRequests: true,',
+      'keyGenerator: (req) => req.ip,',
+      "skip: (req) => req.path === '/health',",
+      "handler(req, res) { res.status(429).send('no') },",
+    ]) {
+      expect(config).toContain(`\n        ${line}\n`)
+    }
+    expect(config).not.toContain('validate')
+    expect(config).not.toContain('RedisStore')
+    const limiter = result.found.find((f: { package: string }) => f.package === 'express-rate-limit')
+    const store = limiter.leftOut.find((l: { key: string }) => l.key === 'store')
+    // `args` is the arrow's own rest parameter: only the file's names are reported.
+    expect(store.reason).toMatch(
+      /^uses RedisStore, client from your file: add it to rateLimit\.tiers\.global/,
+    )
+    expect(store.line).toBe('store: new RedisStore({ sendCommand: (...args) => client.sendCommand(args) })')
+    const validate = limiter.leftOut.find((l: { key: string }) => l.key === 'validate')
+    expect(validate.reason).toContain('kit runs its own start-up checks')
+    // The tier init wrote is one kit accepts: the object literal, imported as a module, builds a tier.
+    const tierText = /global: (\{[\s\S]*?\n {6}\})/.exec(config)![1]
+    const tier = (await import(`data:text/javascript,${encodeURIComponent(`export default ${tierText}`)}`))
+      .default
+    const limits = createRateLimits({ tiers: { global: tier } }, { env: {} })
+    await limits.close()
+  })
+
+  test("Fastify: @fastify/rate-limit's per-route config.rateLimit becomes a tier picked with config.kitRateLimit", async () => {
+    const result = await plan({
+      'package.json': pkg(['fastify', '@fastify/rate-limit'], { type: 'module', main: 'server.js' }),
+      'server.js': `import Fastify from 'fastify'
+import rateLimit from '@fastify/rate-limit'
+
+const fastify = Fastify()
+await fastify.register(rateLimit, { max: 100, timeWindow: '1 minute', allowList: ['127.0.0.1'] })
+fastify.post('/login', { config: { rateLimit: { max: 5, timeWindow: '1 minute' } } }, async () => 'ok')
+fastify.get('/health', { config: { rateLimit: false } }, async () => 'ok')
+fastify.route({ method: 'GET', url: '/search', config: { rateLimit: { max: 10, timeWindow: 30000 } }, handler: async () => 'x' })
+await fastify.listen({ port: process.env.PORT, host: '0.0.0.0' })
+`,
+    })
+    const config = result.file('kit.config.js').content
+    expect(config).toContain('global: {\n        limit: 100,\n        windowMs: 60000,')
+    expect(config).toContain('login: {\n        limit: 5,\n        windowMs: 60000,')
+    expect(config).toContain('search: {\n        limit: 10,\n        windowMs: 30000,')
+    const diff = result.file('server.js').diff
+    expect(diff).toContain("+fastify.post('/login', { config: { kitRateLimit: 'login' } }, async () => 'ok')")
+    expect(diff).toContain("+fastify.get('/health', { config: { kitRateLimit: false } }, async () => 'ok')")
+    expect(diff).toContain(
+      "+fastify.route({ method: 'GET', url: '/search', config: { kitRateLimit: 'search' },",
+    )
+    const global = result.found.find((f: { call: string }) => f.call.startsWith('fastify.register'))
+    expect(global.leftOut).toEqual([{ key: 'allowList', reason: expect.stringContaining('skip(req)') }])
+    expect(result.notes.join('\n')).toContain('kit leaves `config.rateLimit` alone')
   })
 
   test('server.js that imports the app from app.js: the app file is edited (ES modules)', async () => {
@@ -216,6 +336,168 @@ export default app
     expect(diff).toContain('-app.use(helmet())')
     expect(result.file('server.js')).toBeUndefined()
     expect(result.notes.join('\n')).toContain('server.js still starts the app')
+  })
+
+  test('the app two imports away (server.js → app/index.js → app/app.js) is found and edited; the env names of both files are kept', async () => {
+    const result = await plan({
+      'package.json': pkg(['express', 'helmet'], { type: 'module', main: 'server.js' }),
+      'server.js': `import { app } from './app/index.js'
+const { MONGO_URL } = process.env
+app.listen(process.env.PORT)
+`,
+      'app/index.js': "export { app } from './app.js'\n",
+      'app/app.js': `import express from 'express'
+import helmet from 'helmet'
+
+export const app = express()
+app.use(helmet())
+app.get('/', (req, res) => res.send(process.env.GREETING))
+`,
+    })
+    expect(result.project).toMatchObject({ entry: 'app/app.js', startedBy: 'server.js' })
+    const diff = result.file('app/app.js').diff
+    expect(diff).toContain('-app.use(helmet())')
+    expect(diff).toContain("+import config from '../kit.config.js'")
+    expect(diff).toContain('+const kit = await productionize(app, config)')
+    const config = result.file('kit.config.js').content
+    expect(config).toContain('GREETING: z.string().optional()')
+    expect(config).toContain('MONGO_URL: z.string().optional()')
+  })
+
+  test('a required .json and a plugins file: init reads only code, and lists the plugin kit replaces as a step by hand', async () => {
+    const files = {
+      'package.json': pkg(['fastify', '@fastify/rate-limit'], { main: 'server.js' }),
+      'server.js': `const settings = require('./settings.json')
+const { build } = require('./app')
+build().then((app) => app.listen({ port: settings.port }))
+`,
+      'settings.json': '{ "port": 3000 }\n',
+      'app.js': `const Fastify = require('fastify')
+const plugins = require('./plugins')
+async function build() {
+  const app = Fastify()
+  await plugins(app)
+  return app
+}
+module.exports = { build }
+`,
+      'plugins/index.js': `module.exports = async (app) => {
+  await app.register(require('@fastify/rate-limit'), { max: 10 })
+}
+`,
+    }
+    const result = await plan(files)
+    expect(result.project).toMatchObject({ entry: 'app.js', startedBy: 'server.js' })
+    expect(result.file('app.js').diff).toContain('+  const kit = await productionize(app, config)')
+    expect(result.manual.join('\n')).toContain(
+      'plugins/index.js uses @fastify/rate-limit: kit replaces it, and init edits only app.js',
+    )
+  })
+
+  test('an Express 4 app: the upgrade to Express 5 is the first step by hand', async () => {
+    const result = await plan({
+      'package.json': JSON.stringify({ name: 'app', main: 'app.js', dependencies: { express: '^4.21.0' } }),
+      'app.js': `const express = require('express')
+const app = express()
+app.listen(process.env.PORT)
+`,
+    })
+    expect(result.manual[0]).toContain(
+      'kit runs on Express 5; this app has express 4. Upgrade first (`npm install express@5`',
+    )
+  })
+
+  test("a require() halfway down the file: kit's imports go with the ones above the app", async () => {
+    const result = await plan({
+      'package.json': pkg(['express', 'pg'], { main: 'app.js' }),
+      'app.js': `var express = require('express')
+var app = express()
+app.get('/', (req, res) => res.send('hi'))
+
+const { Client } = require('pg')
+var db = new Client()
+
+var server = app.listen(process.env.PORT, function () {
+  console.log(server.address().port)
+})
+`,
+    })
+    const diff = result.file('app.js').diff
+    expect(diff).toContain(
+      " var express = require('express')\n+const { productionize } = require('@kit/core')\n+const config = require('./kit.config.js')\n var app = express()",
+    )
+    expect(diff).toContain('+var server = await kit.listen()\n')
+  })
+
+  test('a knexfile is read as kit release reads it (its production entry), and nothing of it is copied into kit.config', async () => {
+    const result = await plan({
+      'package.json': pkg(['express', 'knex', 'pg'], { main: 'app.js' }),
+      'app.js': `const express = require('express')
+const app = express()
+app.listen(process.env.PORT)
+`,
+      'knexfile.js': `module.exports = {
+  development: { client: 'pg', connection: 'postgres://localhost/dev' },
+  production: {
+    client: 'pg',
+    connection: process.env.DATABASE_URL,
+    pool: { min: 2, max: 10 },
+    migrations: { directory: './db/migrations', schemaName: 'app' },
+  },
+}
+`,
+    })
+    expect(result.file('kit.config.js').content).not.toContain('migrations')
+    const notes = result.notes.join('\n')
+    expect(notes).toContain(
+      'knexfile.js found: kit release and kit migrate read it at every run (its production entry: migrations in ./db/migrations, history table knex_migrations, schema app)',
+    )
+    expect(notes).toContain('kit does not use pool')
+  })
+
+  test("fastify.listen({ port: 8080, host: '0.0.0.0' }) and app.listen(PORT, '0.0.0.0', cb): the host is kept, a fixed port is named", async () => {
+    const fastify = await plan({
+      'package.json': pkg(['fastify'], { type: 'module', main: 'server.js' }),
+      'server.js': `import Fastify from 'fastify'
+const fastify = Fastify()
+await fastify.listen({ port: 8080, host: '0.0.0.0' })
+`,
+    })
+    expect(fastify.file('server.js').diff).toContain("+await kit.listen({ host: '0.0.0.0' })")
+    expect(fastify.notes.join('\n')).toContain('The app listened on 8080')
+    project?.remove()
+    const express = await plan({
+      'package.json': pkg(['express'], { type: 'module', main: 'app.js' }),
+      'app.js': `import express from 'express'
+const app = express()
+const PORT = process.env.PORT || 3000
+app.listen(PORT, 'localhost', () => console.log('up'))
+`,
+    })
+    expect(express.file('app.js').diff).toContain("+await kit.listen().then(() => console.log('up'))")
+    expect(express.notes.join('\n')).not.toContain('The app listened on')
+  })
+
+  test("TypeScript with a path alias: `import app from '@/app'` is followed through tsconfig.json paths (comments and all)", async () => {
+    const result = await plan({
+      'package.json': pkg(['express', 'helmet'], { type: 'module', scripts: { start: 'tsx src/server.ts' } }),
+      'tsconfig.json': `{
+  // "@/*" is an alias, not a comment
+  "compilerOptions": { "baseUrl": ".", "paths": { "@/*": ["src/*"] }, },
+}
+`,
+      'src/server.ts': `import app from '@/app'
+app.listen(Number(process.env.PORT) || 4000)
+`,
+      'src/app.ts': `import express, { type Express } from 'express'
+import helmet from 'helmet'
+const app: Express = express()
+app.use(helmet())
+export default app
+`,
+    })
+    expect(result.project).toMatchObject({ entry: 'src/app.ts', startedBy: 'src/server.ts' })
+    expect(result.file('src/app.ts').diff).toContain('-app.use(helmet())')
   })
 
   test('server.js that requires the app from app.js (CommonJS): the config, and a step by hand', async () => {

@@ -83,7 +83,9 @@ const CASES: Case[] = [
         body: '{}',
         headers: { 'content-type': 'application/json' },
       })
-      expect(api.headers.get('ratelimit-policy')).toMatch(/q=100;w=900/)
+      // The limiter's `standardHeaders: 'draft-7'` moved to the tier: the app's headers, as before.
+      expect(api.headers.get('ratelimit-policy')).toBe('100;w=900')
+      expect(api.headers.get('ratelimit')).toMatch(/^limit=100, remaining=\d+, reset=\d+$/)
     },
   },
   {

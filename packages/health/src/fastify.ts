@@ -1,5 +1,5 @@
 import { KitError } from '@kit/internal'
-import type { FastifyPluginAsync, FastifyReply } from 'fastify'
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Health } from './health.ts'
 import type { HealthResponse } from './report.ts'
@@ -23,19 +23,32 @@ const plugin: FastifyPluginAsync<KitHealthFastifyOptions> = async (fastify, opti
       'kitHealth needs the instance createHealth() returned: fastify.register(kitHealth, { health }).',
     )
   }
-  // Callback-style hooks: requests that are not for health pay no promise.
-  fastify.addHook('onRequest', function kitHealthRoutes(request, reply, done) {
+  fastify.addHook('onRequest', healthRoutesHook(health))
+  if (options.loadShedding !== false) fastify.addHook('onRequest', loadSheddingHook(health))
+}
+
+type OnRequestHook = (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => void
+
+/**
+ * The health endpoints as an onRequest hook (answered before any route, in
+ * any case, with a query string). Callback style: requests that are not for
+ * health pay no promise. @kit/core chains it with its other steps.
+ */
+export function healthRoutesHook(health: Health): OnRequestHook {
+  return function kitHealthRoutes(request, reply, done) {
     const response = health.respond(request.raw)
     if (!response) return done()
     response.then((r) => send(reply, r), done)
-  })
-  if (options.loadShedding !== false) {
-    fastify.addHook('onRequest', function kitLoadShedding(request, reply, done) {
-      if (health.shouldShed(request.raw)) {
-        const id = reply.getHeader('x-request-id')
-        send(reply, health.shedResponse(request.raw, typeof id === 'string' ? id : String(request.id)))
-      } else done()
-    })
+  }
+}
+
+/** 503 + Retry-After for every non-health request while the process is overloaded. */
+export function loadSheddingHook(health: Health): OnRequestHook {
+  return function kitLoadShedding(request, reply, done) {
+    if (health.shouldShed(request.raw)) {
+      const id = reply.getHeader('x-request-id')
+      send(reply, health.shedResponse(request.raw, typeof id === 'string' ? id : String(request.id)))
+    } else done()
   }
 }
 

@@ -71,6 +71,14 @@ export {
   RELEASE_SOURCES,
   type ReleaseSource,
 } from './release.ts'
+export {
+  EXPRESS_FACTS,
+  FASTIFY_FACTS,
+  type FrameworkFacts,
+  knownRequestFacts,
+  type RequestFacts,
+  requestFacts,
+} from './request-facts.ts'
 export { NO_PATH, pathIsUnder, routedPath, routedPathOf } from './request-target.ts'
 export {
   DEFAULT_SERVER_TIMEOUTS,

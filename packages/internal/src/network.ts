@@ -73,15 +73,22 @@ type WithAddress = IncomingMessage & { [kClientAddress]?: string }
 
 /**
  * The client's address for this request, normalised once and cached on the
- * raw request: every kit component asks here. `frameworkIp` is the address
- * the framework derived under its trust-proxy setting (Express `req.ip`,
- * Fastify `request.ip`). When it is not an IP address (a trusted proxy passed
- * junk on), the connection's own address is used, so junk cannot rotate keys.
+ * raw request: every kit component asks here (or through requestFacts()).
+ * `frameworkIp` is the address the framework derived under its trust-proxy
+ * setting (Express `req.ip`, Fastify `request.ip`); pass it as a function to
+ * have it computed only when nothing is cached (the framework's derivation
+ * walks X-Forwarded-For through proxy-addr on every call). When it is not an
+ * IP address (a trusted proxy passed junk on), the connection's own address
+ * is used, so junk cannot rotate keys.
  */
-export function clientAddress(req: IncomingMessage, frameworkIp: string | undefined): string {
+export function clientAddress(
+  req: IncomingMessage,
+  frameworkIp: string | undefined | (() => string | undefined),
+): string {
   const cached = (req as WithAddress)[kClientAddress]
   if (cached !== undefined) return cached
-  const address = normalizeAddress(frameworkIp) ?? normalizeAddress(req.socket?.remoteAddress) ?? 'unknown'
+  const ip = typeof frameworkIp === 'function' ? frameworkIp() : frameworkIp
+  const address = normalizeAddress(ip) ?? normalizeAddress(req.socket?.remoteAddress) ?? 'unknown'
   ;(req as WithAddress)[kClientAddress] = address
   return address
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { clientAddress } from '@kit/internal'
+import { EXPRESS_FACTS, requestFacts } from '@kit/internal'
 import type { Logger } from 'pino'
 import { type ActiveRequest, requestStorage } from './context.ts'
 import { assertLoggerArgument } from './logger-argument.ts'
@@ -50,6 +50,7 @@ export function requestLogger(log: Logger, options: RequestLoggerOptions = {}): 
     const expressReq = req as ExpressRequest
     expressReq.id = request.id
     exposeRequestLog(expressReq, request)
+    requestFacts(req, expressReq, EXPRESS_FACTS).requestId = request.id
     ;(res as TrackedResponse)[STATE] = { request, config }
     // 'close' follows 'finish' and also fires when the client goes away: one listener, one line.
     res.on('close', onClose)
@@ -67,7 +68,7 @@ function onClose(this: TrackedResponse): void {
     url: req.originalUrl ?? req.url,
     route: typeof routePath === 'string' ? (req.baseUrl ?? '') + routePath : undefined,
     status: this.statusCode,
-    ip: clientAddress(req, req.ip),
+    ip: requestFacts(req, req, EXPRESS_FACTS).clientAddress,
     userAgent: req.headers['user-agent'],
     aborted: !this.writableFinished,
   })

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http'
 import { performance } from 'node:perf_hooks'
-import { clientAddress, KitError } from '@kit/internal'
-import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify'
+import { FASTIFY_FACTS, KitError, requestFacts } from '@kit/internal'
+import type { FastifyInstance, FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { ActiveRequest, requestStorage } from './context.ts'
 import { isKitLogger, type Logger } from './create-logger.ts'
@@ -23,23 +23,33 @@ export interface KitLoggerPluginOptions extends RequestLoggerOptions {
 const STATE: unique symbol = Symbol('kit.logger.fastify')
 type TrackedRequest = FastifyRequest & { [STATE]?: { active: ActiveRequest; res: ServerResponse } }
 
+type OnRequestHook = (request: FastifyRequest, reply: FastifyReply, next: () => void) => void
+
 const plugin: FastifyPluginCallback<KitLoggerPluginOptions> = (fastify, options, done) => {
-  let log: Logger
-  let config: RequestLoggerConfig
   // A callback plugin must report errors through done(): a throw would only time the plugin out.
   try {
-    ;({ log, config } = resolvePluginOptions(fastify.log, options))
+    fastify.addHook('onRequest', requestLoggerHook(fastify, options))
   } catch (error) {
     done(error as Error)
     return
   }
+  done()
+}
+
+/**
+ * Request logging on `fastify`: kit's request ids, and the hooks that write
+ * the request line (onResponse, onRequestAbort, onError). Returns the
+ * onRequest hook that starts a request, for the caller to add first:
+ * @kit/core chains it with its other steps, the plugin adds it alone.
+ */
+export function requestLoggerHook(fastify: FastifyInstance, options: KitLoggerPluginOptions): OnRequestHook {
+  const { log, config } = resolvePluginOptions(fastify.log, options)
   // Apps created without fastifyLoggerOptions() still get kit's request ids (not Fastify's counter).
   fastify.setGenReqId(genReqIdFor(config))
-  fastify.addHook('onRequest', onRequest)
   fastify.addHook('onError', onError)
   fastify.addHook('onResponse', onResponse)
   fastify.addHook('onRequestAbort', onRequestAbort)
-  done()
+  return onRequest
 
   function onRequest(request: FastifyRequest, reply: FastifyReply, next: () => void): void {
     let active: ActiveRequest
@@ -51,6 +61,7 @@ const plugin: FastifyPluginCallback<KitLoggerPluginOptions> = (fastify, options,
       active = new ActiveRequest(request.id, bindRequestLogger(log, request.id), performance.now())
       request.log = active.log
     }
+    requestFacts(request.raw, request, FASTIFY_FACTS).requestId = active.id
     ;(request as TrackedRequest)[STATE] = { active, res: reply.raw }
     reply.header(config.header, active.id)
     requestStorage.run(active, next)
@@ -75,7 +86,7 @@ const plugin: FastifyPluginCallback<KitLoggerPluginOptions> = (fastify, options,
       url: request.raw.url,
       route: request.is404 ? undefined : request.routeOptions.url,
       status: res.statusCode,
-      ip: clientAddress(request.raw, request.ip),
+      ip: requestFacts(request.raw, request, FASTIFY_FACTS).clientAddress,
       userAgent: request.headers['user-agent'],
       aborted,
     })

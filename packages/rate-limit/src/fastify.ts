@@ -3,6 +3,7 @@ import fp from 'fastify-plugin'
 import { type KitRateLimitOptions, kitRateLimitPlugin } from './fastify/plugin.ts'
 
 export type { KitRateLimitOptions } from './fastify/plugin.ts'
+export { rateLimitHook } from './fastify/plugin.ts'
 
 /**
  * Fastify adapter: `await app.register(kitRateLimit, { limits })` before the

@@ -2,6 +2,8 @@ export type { BruteForce, BruteForceVerdict, LoginAttempt } from './core/brute-f
 export { ipKey } from './core/client-key.ts'
 export type { BruteForceConfig, RateLimitConfig, TierConfig } from './core/config.ts'
 export type { Tier } from './core/tier.ts'
+/** A tier's option names, and express-rate-limit's it refuses with the fix: what `kit init` carries or leaves out. */
+export { NOT_TAKEN as NOT_TAKEN_TIER_OPTIONS, TIER_KEYS } from './core/tier-options.ts'
 export { errors } from './errors.ts'
 export type {
   BruteForceOptions,

@@ -1,4 +1,4 @@
-import { requireOptional } from '@kit/internal'
+import { EXPRESS_FACTS, requestFacts, requireOptional } from '@kit/internal'
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import { MAX_FORM_FIELDS } from './body-limit.ts'
 import { type FrameworkIO, pathOf } from './io.ts'
@@ -11,11 +11,14 @@ import {
   toSecurity,
 } from './security.ts'
 
-/** Express's own view of the request: req.secure and req.host follow `trust proxy`. */
+/**
+ * Express's own view of the request: req.secure and req.host follow `trust
+ * proxy`, asked once per request and shared with the other steps (requestFacts).
+ */
 const expressIO: FrameworkIO<Request, Response> = {
   raw: (req) => req,
-  secure: (req) => req.secure,
-  host: (req) => req.host,
+  secure: (req) => requestFacts(req, req, EXPRESS_FACTS).secure,
+  host: (req) => requestFacts(req, req, EXPRESS_FACTS).host,
   url: (req) => req.originalUrl,
   setHeader: (res, name, value) => {
     res.setHeader(name, value)

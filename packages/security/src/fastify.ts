@@ -1,4 +1,5 @@
-import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify'
+import { FASTIFY_FACTS, requestFacts } from '@kit/internal'
+import type { FastifyInstance, FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { MAX_FORM_FIELDS, parseForm } from './body-limit.ts'
 import type { FrameworkIO } from './io.ts'
@@ -16,11 +17,14 @@ declare module 'fastify' {
   }
 }
 
-/** Fastify's own view of the request: request.protocol and request.host follow `trustProxy`. */
+/**
+ * Fastify's own view of the request: request.protocol and request.host follow
+ * `trustProxy`, asked once per request and shared with the other steps (requestFacts).
+ */
 const fastifyIO: FrameworkIO<FastifyRequest, FastifyReply> = {
   raw: (request) => request.raw,
-  secure: (request) => request.protocol === 'https',
-  host: (request) => request.host,
+  secure: (request) => requestFacts(request.raw, request, FASTIFY_FACTS).secure,
+  host: (request) => requestFacts(request.raw, request, FASTIFY_FACTS).host,
   url: (request) => request.url,
   setHeader: (reply, name, value) => {
     reply.header(name, value)
@@ -48,71 +52,97 @@ export interface KitSecurityPluginOptions {
   steps?: readonly SecurityStep[]
 }
 
+/** An onRequest hook in callback form: it calls `next()` unless it answered the request. */
+export type SecurityHook = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  next: (error?: Error) => void,
+) => void
+
+/**
+ * One security step as an onRequest hook, with what the step needs on the
+ * instance (the `cspNonce` decorator, the body limit's route default and
+ * parsers) set up on `fastify`. @kit/core chains these hooks into one;
+ * the kitSecurity plugin adds each as its own hook.
+ */
+export function securityHook(
+  fastify: FastifyInstance,
+  security: Security,
+  step: SecurityStep,
+): SecurityHook | undefined {
+  const steps = security.steps(fastifyIO)
+  if (!fastify.hasReplyDecorator('cspNonce')) fastify.decorateReply('cspNonce', '')
+  switch (step) {
+    case 'hosts':
+      return function kitHttpsAndHosts(request, reply, next) {
+        if (!steps.hosts(request, reply)) next()
+      }
+    case 'headers':
+      return function kitSecurityHeaders(request, reply, next) {
+        steps.headers(request, reply)
+        next()
+      }
+    case 'cspReport':
+      return function kitCspReport(request, reply, next) {
+        // When it answers, the reply is sent asynchronously and next() is not called.
+        if (steps.cspReport(request, reply) === undefined) next()
+      }
+    case 'cors':
+      return function kitCors(request, reply, next) {
+        if (!steps.cors(request, reply)) next()
+      }
+    case 'csrf':
+      return function kitCsrf(request, reply, next) {
+        if (!steps.csrf(request, reply)) next()
+      }
+    case 'bodyLimit': {
+      const bodyLimit = security.config.bodyLimit
+      if (bodyLimit === undefined) return undefined
+      installBodyParsing(fastify, bodyLimit.limit)
+      return function kitBodyLimits(request, reply, next) {
+        if (!steps.bodyLimit(request, reply)) next()
+      }
+    }
+  }
+}
+
+/** Routes added from here on get the limit unless they set their own bodyLimit; forms and octet-stream get parsers. */
+function installBodyParsing(fastify: FastifyInstance, limit: number): void {
+  fastify.addHook('onRoute', (route) => {
+    route.bodyLimit ??= limit
+  })
+  if (!fastify.hasContentTypeParser('application/x-www-form-urlencoded')) {
+    fastify.addContentTypeParser(
+      'application/x-www-form-urlencoded',
+      { parseAs: 'string' },
+      (_request, body, parsed) => {
+        const form = parseForm(body as string)
+        if (form !== undefined) return parsed(null, form)
+        const error = Object.assign(new Error(`A form may have at most ${MAX_FORM_FIELDS} fields.`), {
+          statusCode: 413,
+        })
+        parsed(error, undefined)
+      },
+    )
+  }
+  if (!fastify.hasContentTypeParser('application/octet-stream')) {
+    fastify.addContentTypeParser(
+      'application/octet-stream',
+      { parseAs: 'buffer' },
+      (_request, body, parsed) => {
+        parsed(null, body)
+      },
+    )
+  }
+}
+
 const plugin: FastifyPluginCallback<KitSecurityPluginOptions> = (fastify, options, done) => {
   const security = toSecurity(options.security, 'kitSecurity')
-  const steps = security.steps(fastifyIO)
   const wanted = new Set(options.steps ?? SECURITY_STEPS)
-  if (!fastify.hasReplyDecorator('cspNonce')) fastify.decorateReply('cspNonce', '')
-
-  if (wanted.has('hosts')) {
-    fastify.addHook('onRequest', function kitHttpsAndHosts(request, reply, next) {
-      if (!steps.hosts(request, reply)) next()
-    })
-  }
-  if (wanted.has('headers')) {
-    fastify.addHook('onRequest', function kitSecurityHeaders(request, reply, next) {
-      steps.headers(request, reply)
-      next()
-    })
-  }
-  if (wanted.has('cspReport')) {
-    fastify.addHook('onRequest', function kitCspReport(request, reply, next) {
-      // When it answers, the reply is sent asynchronously and next() is not called.
-      if (steps.cspReport(request, reply) === undefined) next()
-    })
-  }
-  if (wanted.has('cors')) {
-    fastify.addHook('onRequest', function kitCors(request, reply, next) {
-      if (!steps.cors(request, reply)) next()
-    })
-  }
-  if (wanted.has('csrf')) {
-    fastify.addHook('onRequest', function kitCsrf(request, reply, next) {
-      if (!steps.csrf(request, reply)) next()
-    })
-  }
-  const bodyLimit = security.config.bodyLimit
-  if (wanted.has('bodyLimit') && bodyLimit !== undefined) {
-    // Routes added from here on get the limit unless they set their own bodyLimit.
-    fastify.addHook('onRoute', (route) => {
-      route.bodyLimit ??= bodyLimit.limit
-    })
-    if (!fastify.hasContentTypeParser('application/x-www-form-urlencoded')) {
-      fastify.addContentTypeParser(
-        'application/x-www-form-urlencoded',
-        { parseAs: 'string' },
-        (_request, body, parsed) => {
-          const form = parseForm(body as string)
-          if (form !== undefined) return parsed(null, form)
-          const error = Object.assign(new Error(`A form may have at most ${MAX_FORM_FIELDS} fields.`), {
-            statusCode: 413,
-          })
-          parsed(error, undefined)
-        },
-      )
-    }
-    if (!fastify.hasContentTypeParser('application/octet-stream')) {
-      fastify.addContentTypeParser(
-        'application/octet-stream',
-        { parseAs: 'buffer' },
-        (_request, body, parsed) => {
-          parsed(null, body)
-        },
-      )
-    }
-    fastify.addHook('onRequest', function kitBodyLimits(request, reply, next) {
-      if (!steps.bodyLimit(request, reply)) next()
-    })
+  for (const step of SECURITY_STEPS) {
+    if (!wanted.has(step)) continue
+    const hook = securityHook(fastify, security, step)
+    if (hook) fastify.addHook('onRequest', hook)
   }
   done()
 }

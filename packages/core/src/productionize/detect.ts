@@ -15,9 +15,13 @@ export function detectFramework(app: unknown): Framework {
     'addHook' in candidate &&
     'server' in candidate
   ) {
+    const version = candidate.version
+    if (typeof version === 'string' && Number.parseInt(version, 10) < 5)
+      throw olderMajor('Fastify', version, 'fastify')
     return 'fastify'
   }
   if (typeof candidate === 'function' && 'use' in candidate && 'handle' in candidate && 'set' in candidate) {
+    if (!hasExpress5Router(candidate)) throw olderMajor('Express', '4', 'express')
     return 'express'
   }
   if (typeof candidate === 'function' && 'register' in candidate) {
@@ -29,5 +33,25 @@ export function detectFramework(app: unknown): Framework {
   throw new KitError(
     'KIT_CORE_UNSUPPORTED_APP',
     'productionize() needs an Express 5 app (`express()`) or a Fastify 5 instance (`Fastify()`); it got something else. Pass the app object itself, before adding routes.',
+  )
+}
+
+/**
+ * Express 5 keeps its router on `app.router`; Express 4 made that getter
+ * throw ("'app.router' is deprecated!") and kept the router on `app._router`.
+ */
+function hasExpress5Router(app: Record<string, unknown> | ((...args: never[]) => unknown)): boolean {
+  try {
+    const router = (app as { router?: { stack?: unknown } }).router
+    return Array.isArray(router?.stack)
+  } catch {
+    return false
+  }
+}
+
+function olderMajor(name: string, version: string, pkg: string): KitError {
+  return new KitError(
+    'KIT_CORE_UNSUPPORTED_APP',
+    `productionize() needs ${name} 5; this app runs ${name} ${version}. Upgrade it first (\`npm install ${pkg}@5\`; ${name}'s migration guide lists the breaking changes), then call productionize() again.`,
   )
 }

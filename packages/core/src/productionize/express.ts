@@ -1,17 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
-import { healthRoutes, loadShedding } from '@kit/health/express'
-import { attachErrorRenderer } from '@kit/internal'
 import { createLogger, setResponseError } from '@kit/logger'
-import { requestLogger } from '@kit/logger/express'
-import { bruteForce, limit, rateLimits } from '@kit/rate-limit/express'
-import {
-  bodyLimits,
-  corsPolicy,
-  cspReportRoute,
-  csrfProtection,
-  httpsAndHosts,
-  securityHeaders,
-} from '@kit/security/express'
+import { limit } from '@kit/rate-limit/express'
 import type { KitConfig } from '../config/types.ts'
 import { createErrorPages, errorRendererFrom } from '../errors/error-pages.ts'
 import { finalHandler } from '../errors/express-handlers.ts'
@@ -21,6 +10,7 @@ import { countRoutes, type ExpressRouterLike, handlesOf, inspectExpressApp } fro
 import type { Kit, ListenOptions } from './handle.ts'
 import { createKitHandle } from './kit-handle.ts'
 import { listenTarget } from './listen-target.ts'
+import { buildExpressPipeline } from './pipeline-express.ts'
 import { listenError } from './port-holder.ts'
 import { setupKit, startConnections } from './setup.ts'
 import { logStartup } from './startup-line.ts'
@@ -36,19 +26,14 @@ interface ExpressApp extends ExpressRouterLike {
   listen(port: number, host: string, cb: (error?: Error) => void): Server
 }
 
-/** DESIGN §6 on Express: each step is `app.use(namedMiddleware)`, in order. */
+/** DESIGN §6 on Express: the pipeline table's steps as one `app.use()` layer, then kit's 404 and error handler. */
 export async function productionizeExpress(input: unknown, config: KitConfig): Promise<Kit> {
   const app = input as ExpressApp
   const cwd = config.cwd ?? process.cwd()
   const env = resolveEnv(config, cwd)
   const log = createLogger(config.logger ?? {}, { env })
-  const { ctx, health, security, limits, flags, metrics, skip } = await setupKit(
-    'express',
-    config,
-    env,
-    log,
-    cwd,
-  )
+  const setup = await setupKit('express', config, env, log, cwd)
+  const { ctx, health, limits, flags, metrics } = setup
   const warn = createStartupWarnings(log, config.silenceWarnings)
   const routesBefore = countRoutes(app)
   if (routesBefore > 0) warn('routes-before-productionize', `${routesBefore} route(s) on the router`)
@@ -60,44 +45,9 @@ export async function productionizeExpress(input: unknown, config: KitConfig): P
 
   ctx.features.push('request logging', 'health routes', 'graceful shutdown')
   const render = errorRendererFrom(config.errors)
-  // The app's error shape, for every refusal below (security, rate limits) and kit's 404 and error handler.
-  if (render) {
-    app.use(function kitErrorRenderer(req: IncomingMessage, _res: ServerResponse, next: () => void) {
-      attachErrorRenderer(req, render)
-      next()
-    })
-  }
-  // 1. request id, request logging, request context
-  app.use(requestLogger(log, { skip }))
-  // 2. health routes, answered before anything below can refuse them
-  app.use(healthRoutes(health))
-  // the metrics endpoint (token or private network) and per-route request metrics
-  if (metrics) app.use((await import('@kit/metrics/express')).metricsMiddleware(metrics))
-  // 3. load shedding
-  app.use(loadShedding(health))
-  if (security) {
-    // 4. HTTPS redirect, allowed hosts, canonical host
-    app.use(httpsAndHosts(security))
-    // 5. security headers and the CSP nonce (res.locals.cspNonce)
-    app.use(securityHeaders(security))
-    // 6. CORS (preflights answered here)
-    app.use(corsPolicy(security))
-    // 7. CSRF
-    app.use(csrfProtection(security))
-  }
-  // 8. rate limits: one tier per request, by route prefix
-  if (limits) app.use(rateLimits(limits))
-  // the CSP report endpoint, after the limits: it has a tier of its own ('reports')
-  if (security) app.use(cspReportRoute(security))
-  // 9. body limits and parsers (JSON, forms, octet-stream)
-  if (security) app.use(bodyLimits(security))
-  // Failed-login blocking reads the account name from the parsed body, so it comes after the parsers.
-  if (limits) app.use(bruteForce(limits))
-  // req.flags, bound to the request's user on first use
-  if (flags) {
-    const { flagsMiddleware } = await import('@kit/flags/express')
-    app.use(flagsMiddleware(flags, config.flagContext ? { context: config.flagContext } : {}))
-  }
+  // DESIGN §6, built from the pipeline table: one router layer for every request step.
+  const pipeline = await buildExpressPipeline({ ...setup, config, render })
+  app.use(pipeline.middleware)
 
   // 11. 404 and the safe error handler, as the app's final handler: no listen() needed (supertest, serverless).
   const kitHandles = handlesOf(app)
@@ -113,7 +63,7 @@ export async function productionizeExpress(input: unknown, config: KitConfig): P
     pages: createErrorPages({ production: ctx.production, log, render }),
     requestId: (_req, res) => res.getHeader('x-request-id') as string | undefined,
     attachError: setResponseError,
-    ...(env.SENTRY_DSN ? { report: (await import('@kit/sentry/express')).sentryErrorHandler() } : {}),
+    ...(pipeline.reporters[0] ? { report: pipeline.reporters[0] } : {}),
   })
   const handle = app.handle
   // Express calls app.handle(req, res) for every request of a server made from the app; a mounted app gets its parent's `next`.
@@ -144,7 +94,7 @@ export async function productionizeExpress(input: unknown, config: KitConfig): P
     logStartup(log, ctx, server)
     return server
   }
-  const kit = createKitHandle(ctx, log, health, listen, flags)
+  const kit = createKitHandle(ctx, log, health, listen, flags, pipeline.installed)
   if (!limits) return kit
   // Per-route tier: app.post('/reports', kit.limit('ai'), handler)
   return Object.assign(kit, { limit: (tier: string) => limit(limits, tier) })

@@ -1,11 +1,7 @@
-import type { IncomingMessage, Server } from 'node:http'
+import type { Server } from 'node:http'
 import type { Health } from '@kit/health'
-import { kitHealth } from '@kit/health/fastify'
-import { attachErrorRenderer, KitError } from '@kit/internal'
+import { KitError } from '@kit/internal'
 import { createLogger } from '@kit/logger'
-import { kitLoggerPlugin } from '@kit/logger/fastify'
-import { kitRateLimit } from '@kit/rate-limit/fastify'
-import { kitSecurity } from '@kit/security/fastify'
 import type { KitConfig } from '../config/types.ts'
 import { createErrorPages, errorRendererFrom } from '../errors/error-pages.ts'
 import { applyServerTimeouts } from '../server/timeouts.ts'
@@ -16,6 +12,7 @@ import { findPrepared } from './fastify-options.ts'
 import type { Kit, ListenOptions } from './handle.ts'
 import { createKitHandle } from './kit-handle.ts'
 import { listenTarget } from './listen-target.ts'
+import { buildFastifyPipeline } from './pipeline-fastify.ts'
 import { listenError } from './port-holder.ts'
 import { setupKit, startConnections } from './setup.ts'
 import { logStartup } from './startup-line.ts'
@@ -33,20 +30,15 @@ interface FastifyLike extends FastifyErrorsHost {
   close(): Promise<void>
 }
 
-/** DESIGN §6 on Fastify: plugins registered in order; their onRequest hooks run in that order. */
+/** DESIGN §6 on Fastify: the pipeline table's steps, chained into as few onRequest hooks as its plugins allow. */
 export async function productionizeFastify(input: unknown, config: KitConfig): Promise<Kit> {
   const app = input as FastifyLike
   const found = findPrepared(app.log)
   const cwd = found?.cwd ?? config.cwd ?? process.cwd()
   const env = found?.env ?? resolveEnv(config, cwd)
   const log = found?.log ?? createLogger(config.logger ?? {}, { env })
-  const { ctx, health, security, limits, flags, metrics, skip } = await setupKit(
-    'fastify',
-    config,
-    env,
-    log,
-    cwd,
-  )
+  const setup = await setupKit('fastify', config, env, log, cwd)
+  const { ctx, health, flags, metrics } = setup
   const warn = createStartupWarnings(log, config.silenceWarnings)
 
   if (!found && ctx.trustProxy.fastify !== false && !app.initialConfig.trustProxy) {
@@ -60,33 +52,9 @@ export async function productionizeFastify(input: unknown, config: KitConfig): P
 
   ctx.features.push('request logging', 'health routes', 'graceful shutdown')
   const render = errorRendererFrom(config.errors)
-  // The app's error shape, for every refusal below (security, rate limits) and kit's 404 and error handler.
-  if (render) {
-    app.addHook('onRequest', async function kitErrorRenderer(request: { raw: IncomingMessage }) {
-      attachErrorRenderer(request.raw, render)
-    })
-  }
-  // 1. request id, request logging, request context
-  await app.register(kitLoggerPlugin, { log, skip })
-  // 2–3. health routes and load shedding
-  await app.register(kitHealth, { health })
-  // the metrics endpoint and per-route request metrics (started by kit.listen(), closed by the shutdown)
-  if (metrics)
-    await app.register((await import('@kit/metrics/fastify')).kitMetrics, { metrics, lifecycle: false })
-  // 4–7. HTTPS and hosts, headers + CSP nonce (reply.cspNonce), CORS, CSRF
-  if (security) await app.register(kitSecurity, { security, steps: ['hosts', 'headers', 'cors', 'csrf'] })
-  // 8. rate limits (route config.kitRateLimit overrides the prefix map)
-  if (limits) await app.register(kitRateLimit, { limits, trustProxy: ctx.trustProxy.fastify })
-  // the CSP report endpoint (its own 'reports' tier, so after the limits), then 9. body limits
-  if (security) await app.register(kitSecurity, { security, steps: ['cspReport', 'bodyLimit'] })
-  // request.flags, bound to the request's user on first use
-  if (flags)
-    await app.register((await import('@kit/flags/fastify')).kitFlags, {
-      flags,
-      ...(config.flagContext ? { context: config.flagContext } : {}),
-    })
+  // DESIGN §6, built from the pipeline table: runs of steps chained into one onRequest hook.
+  const installed = await buildFastifyPipeline(app, { ...setup, config, render })
 
-  if (env.SENTRY_DSN) await app.register((await import('@kit/sentry/fastify')).sentryFastify)
   // 11. 404 and the safe error handler, unless the app brings its own.
   const pages = createErrorPages({ production: ctx.production, log, render })
   installFastifyErrorPages(app, pages, warn)
@@ -105,7 +73,7 @@ export async function productionizeFastify(input: unknown, config: KitConfig): P
     logStartup(log, ctx, app.server)
     return app.server
   }
-  return createKitHandle(ctx, log, health, listen, flags)
+  return createKitHandle(ctx, log, health, listen, flags, installed)
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Health } from '@kit/health'
 import type { KitLogger } from '@kit/internal'
 import type { KitContext } from './context.ts'
 import type { Kit, ListenOptions, OnShutdownOptions } from './handle.ts'
+import { INSTALLED_STEPS } from './pipeline.ts'
 
 /**
  * Builds the object productionize() returns. `db` and `redis` are getters so
@@ -16,6 +17,7 @@ export function createKitHandle(
   health: Health,
   listen: (options?: ListenOptions) => Promise<Server>,
   flags: Flags | undefined,
+  installedSteps: readonly string[],
 ): Kit {
   const kit = {
     env: ctx.env,
@@ -35,6 +37,8 @@ export function createKitHandle(
       await health.shutdown('kit.shutdown()', { exit: false })
     },
   } as unknown as Kit
+  // The pipeline steps installed, in order (docs/internals/architecture.md): for tests and debugging, not enumerable.
+  Object.defineProperty(kit, INSTALLED_STEPS, { value: Object.freeze([...installedSteps]) })
   Object.defineProperty(kit, 'db', { enumerable: true, get: () => ctx.connections.db() })
   if (flags) Object.defineProperty(kit, 'flags', { enumerable: true, value: flags })
   if (ctx.mailerConfigured) {

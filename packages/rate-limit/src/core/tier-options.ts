@@ -60,7 +60,7 @@ export const TIER_KEYS = [
  * express-rate-limit options kit does not take, with what to do instead: a
  * migrating user gets the fix, not just "unknown option".
  */
-const NOT_TAKEN: Readonly<Record<string, string>> = {
+export const NOT_TAKEN: Readonly<Record<string, string>> = {
   validate:
     "kit runs its own start-up checks (trust proxy, X-Forwarded-For) and reports them through the app's logger: remove it.",
   ipv6Subnet: 'IPv6 grouping is one setting for every tier: set `rateLimit.ipv6Subnet`.',

@@ -1,4 +1,4 @@
-import { clientAddress } from '@kit/internal'
+import { EXPRESS_FACTS, requestFacts } from '@kit/internal'
 import type { NextFunction, Request, Response } from 'express'
 import { runTier } from '../core/run-tier.ts'
 import type { Tier } from '../core/tier.ts'
@@ -25,8 +25,9 @@ function markCounted(req: CountedRequest, tier: Tier): boolean {
  * the app and an express-rate-limit `keyGenerator`.
  */
 export function useClientAddress(request: Request): void {
-  const address = clientAddress(request, request.ip)
-  if (request.ip !== address) {
+  const address = requestFacts(request, request, EXPRESS_FACTS).clientAddress
+  // An own `ip` is the one set below (or by the app): reading the prototype's getter would run proxy-addr again.
+  if (!Object.hasOwn(request, 'ip') || request.ip !== address) {
     Object.defineProperty(request, 'ip', {
       value: address,
       configurable: true,

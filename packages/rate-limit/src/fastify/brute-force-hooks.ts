@@ -1,4 +1,4 @@
-import { clientAddress } from '@kit/internal'
+import { FASTIFY_FACTS, requestFacts } from '@kit/internal'
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import type { LoginAttempt } from '../core/brute-force.ts'
 import { FAIL_CLOSED_RETRY_AFTER } from '../core/constants.ts'
@@ -26,7 +26,10 @@ export function addBruteForceHooks(limits: RateLimits, route: RouteOptions): voi
 
   async function bruteForceHook(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
     if (!guard.config.methods.has(request.method) || skip?.(request.raw)) return
-    const attempt = guard.attempt(limits.ipKey(clientAddress(request.raw, request.ip)), request)
+    const attempt = guard.attempt(
+      limits.ipKey(requestFacts(request.raw, request, FASTIFY_FACTS).clientAddress),
+      request,
+    )
     let verdict: Awaited<ReturnType<typeof guard.begin>>
     try {
       verdict = await guard.begin(attempt)

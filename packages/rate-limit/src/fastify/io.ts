@@ -1,4 +1,4 @@
-import { clientAddress } from '@kit/internal'
+import { FASTIFY_FACTS, requestFacts } from '@kit/internal'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { FrameworkIO } from '../core/run-tier.ts'
 import { refuse } from './refuse.ts'
@@ -9,7 +9,8 @@ type WaitingRequest = FastifyRequest & { [kAfterResponse]?: AfterResponse }
 
 /** The limiter's view of Fastify (one constant object: nothing built per request). */
 export const FASTIFY_IO: FrameworkIO<FastifyRequest, FastifyReply> = {
-  address: (request) => clientAddress(request.raw, request.ip),
+  // Shared per-request facts: request.ip (proxy-addr) is read once per request, by whichever step asks first.
+  address: (request) => requestFacts(request.raw, request, FASTIFY_FACTS).clientAddress,
   get: (reply, name) => reply.getHeader(name),
   // Through reply.header(), not the raw response: one raw header would push Fastify off its fast writeHead path.
   set: (reply, name, value) => {

@@ -40,6 +40,22 @@ export async function kitRateLimitPlugin(
   fastify: FastifyInstance,
   options: KitRateLimitOptions,
 ): Promise<void> {
+  const hook = rateLimitHook(fastify, options)
+  if (hook) fastify.addHook('onRequest', hook)
+}
+
+type OnRequestHook = (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => void
+
+/**
+ * What the plugin installs on `fastify` (route tiers, brute-force hooks,
+ * give-back hooks), returning its onRequest hook for the caller to add:
+ * @kit/core chains it with its other steps into one hook. Undefined when
+ * the limits are off.
+ */
+export function rateLimitHook(
+  fastify: FastifyInstance,
+  options: KitRateLimitOptions,
+): OnRequestHook | undefined {
   const limits = options?.limits
   if (limits === undefined || typeof limits?.tierForPath !== 'function') {
     throw new KitError(
@@ -55,7 +71,7 @@ export async function kitRateLimitPlugin(
     route.config = { ...route.config, [kRouteTier]: tier } as typeof route.config
     if (limits.enabled && limits.bruteForce !== undefined) addBruteForceHooks(limits, route)
   })
-  if (!limits.enabled) return
+  if (!limits.enabled) return undefined
 
   const trustProxy = 'trustProxy' in options ? options.trustProxy : fastifyTrustProxy(fastify)
   checkTrustProxy(trustProxy, limits.log)
@@ -63,14 +79,14 @@ export async function kitRateLimitPlugin(
   const skip = limits.skip
 
   // A callback hook, not an async one: the memory store answers synchronously, and so does the whole limiter then.
-  fastify.addHook('onRequest', function rateLimitHook(request, reply, done) {
+  const hook: OnRequestHook = function rateLimitHook(request, reply, done) {
     if (skip?.(request.raw)) return done()
     if (warnForwardedFor !== undefined) warnForwardedFor(request.headers)
     let tier = (request.routeOptions.config as RouteConfig)[kRouteTier]
     if (tier === null) return done()
     if (tier === undefined) tier = limits.tierForPath(request.url)
     runTier(tier, FASTIFY_IO, request, reply, done as (error?: unknown) => void)
-  })
+  }
 
   // skipSuccessfulRequests / skipFailedRequests: only when a tier uses them do requests pay for these hooks.
   if ([...limits.config.tiers.keys()].some((name) => limits.tier(name).givesHitsBack)) {
@@ -83,4 +99,5 @@ export async function kitRateLimitPlugin(
       done()
     })
   }
+  return hook
 }

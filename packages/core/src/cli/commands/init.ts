@@ -54,7 +54,10 @@ function printPlan(out: Output, plan: Plan, written: boolean): void {
     for (const f of plan.found) {
       out.line(`  ${f.package} ${dim(f.call)}`)
       out.line(`    → ${f.becomes}${f.carried.length > 0 ? `, carried over: ${f.carried.join(', ')}` : ''}`)
-      for (const l of f.leftOut) out.line(`    ${yellow('left out')} ${l.key}: ${l.reason}`)
+      for (const l of f.leftOut) {
+        out.line(`    ${yellow('left out')} ${l.key}: ${l.reason}`)
+        if (l.line) out.line(`      ${dim('to add by hand:')} ${l.line}`)
+      }
     }
   }
   if (!plan.changes) {

@@ -13,6 +13,8 @@ export interface CarriedProperty {
 export interface LeftOut {
   key: string
   reason: string
+  /** The property as written, when it could move by hand (it uses names of the app's file). */
+  line?: string
 }
 
 /** Names a value may use without coming from the app's file. */
@@ -58,7 +60,8 @@ function freeNames(value: AstNode): string[] {
       (parent && 'params' in parent && (parent.params as AstNode[]).includes(node)) ||
       (parent?.type === 'VariableDeclarator' && parent.id === node) ||
       (parent?.type === 'CatchClause' && parent.param === node) ||
-      parent?.type === 'AssignmentPattern' ||
+      (parent?.type === 'AssignmentPattern' && parent.left === node) ||
+      parent?.type === 'RestElement' ||
       parent?.type === 'ObjectPattern' ||
       parent?.type === 'ArrayPattern' ||
       (parent?.type === 'ObjectProperty' && parents[parents.length - 2]?.type === 'ObjectPattern')
@@ -112,7 +115,11 @@ export function carryOptions(
     const value = property.type === 'ObjectMethod' ? property : property.value
     const free = freeNames(value)
     if (free.length > 0) {
-      leftOut.push({ key, reason: `uses ${free.join(', ')} from your file` })
+      leftOut.push({
+        key,
+        reason: `uses ${free.join(', ')} from your file`,
+        line: source.slice(property.start, property.end).replace(/\s+/g, ' '),
+      })
       continue
     }
     carried.push({

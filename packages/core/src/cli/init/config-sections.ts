@@ -1,10 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { basename } from 'node:path'
 import { BUILTIN_NAMES } from '@kit/env'
 import { parseDurationMs } from '@kit/internal'
 import { PASSED_TO_PINO } from '@kit/logger'
+import { findKnexfile, projectMigrations } from '@kit/migrate'
+import { NOT_TAKEN_TIER_OPTIONS, TIER_KEYS } from '@kit/rate-limit'
 import { carryOptions, type LeftOut } from './carry-options.ts'
-import { type AstNode, parseSource, stringValue, walk } from './parse-source.ts'
+import { type AstNode, stringValue } from './parse-source.ts'
 import type { EntryScan, FoundMiddleware } from './scan-entry.ts'
 
 /** A line of kit.config: a property as written, a nested object, or a comment. */
@@ -27,6 +28,8 @@ export interface ConfigPlan {
   envNames: string[]
   knexfile?: string
   notes: string[]
+  /** Edits of the entry file itself: `config.rateLimit` → `config.kitRateLimit` on Fastify routes. */
+  entryEdits: { start: number; end: number; text: string }[]
 }
 
 const INDENT = '  '
@@ -84,10 +87,26 @@ function tierName(m: FoundMiddleware, taken: Set<string>): string {
   return unique
 }
 
-/** `limit`/`max` and `windowMs`/`timeWindow` of one limiter, as kit tier properties. */
+/** What a tier takes as written besides its limit and window: express-rate-limit's names (docs/rate-limiting.md). */
+const TIER_EXTRAS: ReadonlySet<string> = new Set(
+  TIER_KEYS.filter((key) => !['perMinute', 'limit', 'max', 'windowMs', 'keyBy'].includes(key)),
+)
+/** @fastify/rate-limit's options with kit's meaning: its `keyGenerator(request)` is kit's `keyGenerator(req)`. */
+const FASTIFY_TIER_EXTRAS: ReadonlySet<string> = new Set(['keyGenerator'])
+/** @fastify/rate-limit's options kit covers another way. */
+const FASTIFY_NOT_TAKEN: Readonly<Record<string, string>> = {
+  redis: "kit's own store uses REDIS_URL: set it to share the counts between instances",
+  global:
+    "every route gets kit's global tier; a route without a limit takes `config: { kitRateLimit: false }`",
+  allowList: 'use a tier `skip(req)` that returns true for those clients',
+  errorResponseBuilder: 'use a tier `handler` or `message`',
+}
+
+/** One limiter as a kit tier: its limit and window, and express-rate-limit's options carried as written. */
 function tierEntries(
   source: string,
   m: FoundMiddleware,
+  name: string,
   indent: string,
 ): { entries: ConfigEntry[]; finding: Finding } {
   const { carried, leftOut } = carryOptions(source, m.options, indent)
@@ -97,7 +116,7 @@ function tierEntries(
   const plain = (key: string) => {
     const found = carried.find((p) => p.key === key)
     if (found && /Function|Method/.test(found.value.type)) {
-      leftOut.push({ key, reason: 'a function (a kit tier takes a number)' })
+      leftOut.push({ key, reason: 'a function: kit refuses a computed limit, define one tier per limit' })
       return undefined
     }
     return found
@@ -118,12 +137,28 @@ function tierEntries(
   entries.push({ text: `windowMs: ${window}` })
   if (windowMs) used.push('windowMs')
   if (timeWindow) used.push('timeWindow')
-  const store = leftOut.find((l) => l.key === 'store')
-  if (store) store.reason = 'kit keeps its own store: set REDIS_URL to share the counts between instances'
+  const fastify = m.pkg === '@fastify/rate-limit'
+  const extras = fastify ? FASTIFY_TIER_EXTRAS : TIER_EXTRAS
+  const where = `rateLimit.tiers.${name}`
+  for (const l of leftOut) {
+    if (!l.line) continue
+    // A value built from the app's own variables (`store: new RedisStore({ client })`): the line to move by hand.
+    l.reason = `${l.reason}: add it to ${where} in kit.config with what it uses`
+    if (l.key === 'store') l.reason += ", or drop it and set REDIS_URL (kit's own Redis store)"
+  }
   for (const p of carried) {
-    if (!used.includes(p.key) && !leftOut.some((l) => l.key === p.key)) {
-      leftOut.push({ key: p.key, reason: 'no kit equivalent yet (see docs/rate-limiting.md)' })
+    if (used.includes(p.key) || leftOut.some((l) => l.key === p.key)) continue
+    if (extras.has(p.key)) {
+      entries.push({ text: p.text })
+      used.push(p.key)
+      continue
     }
+    const instead = fastify ? FASTIFY_NOT_TAKEN[p.key] : NOT_TAKEN_TIER_OPTIONS[p.key]
+    leftOut.push({
+      key: p.key,
+      reason:
+        instead ?? `no kit equivalent (${fastify ? '@fastify/rate-limit' : 'express-rate-limit'} option)`,
+    })
   }
   return {
     entries,
@@ -131,24 +166,37 @@ function tierEntries(
   }
 }
 
-async function knexMigrations(root: string): Promise<{ file?: string; entries: ConfigEntry[] }> {
-  const file = ['knexfile.ts', 'knexfile.js', 'knexfile.cjs', 'knexfile.mjs'].find((f) =>
-    existsSync(join(root, f)),
-  )
-  if (!file) return { entries: [] }
-  const program = await parseSource(readFileSync(join(root, file), 'utf8'), file)
-  const entries: ConfigEntry[] = []
-  walk(program, (node: AstNode) => {
-    if (entries.length > 0 || node.type !== 'ObjectProperty' || node.key?.name !== 'migrations') return
-    if (node.value.type !== 'ObjectExpression') return
-    for (const p of node.value.properties as AstNode[]) {
-      const value = stringValue(p.value)
-      if ((p.key?.name === 'directory' || p.key?.name === 'tableName') && value !== undefined) {
-        entries.push({ text: `${p.key.name}: ${quote(value.replace(/^\.\//, ''))}` })
-      }
+/**
+ * The knexfile as `kit release` will read it (@kit/migrate's reader, for
+ * NODE_ENV=production): kit fills its migration settings in from it at every
+ * run, so nothing is copied into kit.config (a copy would win over later
+ * edits of the knexfile). What it says goes in the plan's notes.
+ */
+async function knexfileNotes(root: string): Promise<{ file?: string; notes: string[] }> {
+  const path = findKnexfile(root)
+  if (!path) return { notes: [] }
+  const file = basename(path)
+  try {
+    const { settings, notices, knexfile } = await projectMigrations(root, {}, 'production')
+    const read = [
+      `migrations in ${settings.directory ?? 'migrations/'}`,
+      `history table ${settings.tableName ?? 'knex_migrations'}`,
+      ...(settings.schemaName ? [`schema ${settings.schemaName}`] : []),
+    ].join(', ')
+    return {
+      file,
+      notes: [
+        `${file} found: kit release and kit migrate read it at every run (${knexfile?.environment ? `its ${knexfile.environment} entry` : 'as written'}: ${read}); keep it, nothing is copied into kit.config.`,
+        ...notices,
+      ],
     }
-  })
-  return { file, entries }
+  } catch (error) {
+    // Loading it runs the app's code: what fails here fails the same way in `kit release`.
+    return {
+      file,
+      notes: [`${file} found, but kit release will stop on it as it is: ${(error as Error).message}`],
+    }
+  }
 }
 
 /** Maps what the entry file and the knexfile hold to kit.config sections. */
@@ -208,7 +256,7 @@ export async function planConfig(root: string, source: string, scan: EntryScan):
       })
     } else if (m.kind === 'rate-limit') {
       const name = tierName(m, taken)
-      const { entries, finding } = tierEntries(source, m, INDENT.repeat(4))
+      const { entries, finding } = tierEntries(source, m, name, INDENT.repeat(4))
       tiers.push({ key: name, entries })
       if (m.path !== undefined && name !== 'global') routes.push({ text: `${quote(m.path)}: ${quote(name)}` })
       findings.push({ ...finding, becomes: `rateLimit tier '${name}'${m.path ? ` on ${m.path}` : ''}` })
@@ -221,6 +269,55 @@ export async function planConfig(root: string, source: string, scan: EntryScan):
         leftOut: [],
       })
     }
+  }
+  const entryEdits: ConfigPlan['entryEdits'] = []
+  // @fastify/rate-limit's per-route limits: kit leaves `config.rateLimit` alone (it is that plugin's key), so
+  // with the plugin gone they would do nothing. Each becomes a tier, named on the route with kit's own key.
+  for (const route of scan.routeLimits) {
+    const value = route.property.value as AstNode
+    const call = oneLine(route.call)
+    if (value.type === 'BooleanLiteral' && value.value === false) {
+      entryEdits.push({ start: route.property.start, end: route.property.end, text: 'kitRateLimit: false' })
+      findings.push({
+        package: '@fastify/rate-limit',
+        call,
+        becomes: `config.kitRateLimit: false on ${route.method} ${route.path} (no limit, as before)`,
+        carried: ['rateLimit'],
+        leftOut: [],
+      })
+      continue
+    }
+    const line = source.slice(route.property.start, route.property.end).replace(/\s+/g, ' ')
+    if (value.type !== 'ObjectExpression') {
+      notes.push(
+        `${route.method} ${route.path} sets @fastify/rate-limit's \`${line}\`: kit leaves that key alone, so it no longer limits the route. Give it a tier in kit.config (rateLimit.tiers) and \`config: { kitRateLimit: '<tier>' }\`.`,
+      )
+      continue
+    }
+    const name = tierName({ kind: 'rate-limit', pkg: '@fastify/rate-limit', path: route.path, call }, taken)
+    const m: FoundMiddleware = {
+      kind: 'rate-limit',
+      pkg: '@fastify/rate-limit',
+      options: value,
+      path: route.path,
+      call,
+    }
+    const { entries: tier, finding } = tierEntries(source, m, name, INDENT.repeat(4))
+    tiers.push({ key: name, entries: tier })
+    entryEdits.push({
+      start: route.property.start,
+      end: route.property.end,
+      text: `kitRateLimit: ${quote(name)}`,
+    })
+    findings.push({
+      ...finding,
+      becomes: `rateLimit tier '${name}', picked by config.kitRateLimit on ${route.method} ${route.path}`,
+    })
+  }
+  if (findings.some((f) => f.package === '@fastify/rate-limit') || scan.routeLimits.length > 0) {
+    notes.push(
+      "Fastify routes pick a kit tier with `config: { kitRateLimit: '<tier>' }` (or `false` for none). kit leaves `config.rateLimit` alone: it is @fastify/rate-limit's key, and it does nothing once that plugin is gone. Check the routes in your other files.",
+    )
   }
   const entries: ConfigEntry[] = []
   const builtin = new Set<string>(BUILTIN_NAMES)
@@ -260,10 +357,7 @@ export async function planConfig(root: string, source: string, scan: EntryScan):
       `The app trusted proxies with ${oneLine(scan.trustProxy)}: kit takes this from TRUST_PROXY (a hop count, IPs or CIDRs; the Heroku, Render and Fly presets set it). Set it in the deploy environment.`,
     )
   }
-  const knex = await knexMigrations(root)
-  if (knex.file) {
-    notes.push(`${knex.file} found: kit release and kit migrate run the migrations it points at.`)
-    if (knex.entries.length > 0) entries.push({ key: 'migrations', entries: knex.entries })
-  }
-  return { entries, findings, envNames, ...(knex.file ? { knexfile: knex.file } : {}), notes }
+  const knex = await knexfileNotes(root)
+  notes.push(...knex.notes)
+  return { entries, findings, envNames, ...(knex.file ? { knexfile: knex.file } : {}), notes, entryEdits }
 }

@@ -1,7 +1,7 @@
 import { relative } from 'node:path'
 import type { AstNode } from './parse-source.ts'
 import type { Project } from './project.ts'
-import type { EntryScan, Removal } from './scan-entry.ts'
+import type { EntryScan, ListenCall, Removal } from './scan-entry.ts'
 
 interface TextEdit {
   start: number
@@ -86,6 +86,8 @@ export function editEntry(
   configSpecifier: string,
   /** The file that imports the app and listens, when it is not this one. */
   listenedFrom?: string,
+  /** Edits planned with kit.config (`config.rateLimit` → `config.kitRateLimit`). */
+  extraEdits: readonly TextEdit[] = [],
 ): EntryEdit {
   const manual: string[] = []
   const notes: string[] = []
@@ -108,6 +110,13 @@ export function editEntry(
     )
     return { text: source, manual, notes }
   }
+  if (app.context === 'top-level' && project.moduleSystem === 'commonjs' && scan.exportsApp && !scan.listen) {
+    // main() would assign module.exports after an await: whoever requires the file (bin/www) would get {}.
+    manual.push(
+      `${relative(project.root, project.entry)} exports the app and does not start it, and CommonJS cannot await productionize() before the routes are added: export an async factory that awaits productionize(app, config) and adds the routes, and await it where the app is started (docs/getting-started.md, "CommonJS"); then start the server with \`await kit.listen()\`.`,
+    )
+    return { text: source, manual, notes }
+  }
   const esmSyntax =
     project.moduleSystem === 'esm' || scan.imports.some((i) => i.node.type === 'ImportDeclaration')
   const wrap = app.context === 'top-level' && project.moduleSystem === 'commonjs'
@@ -123,9 +132,13 @@ export function editEntry(
     ? [`import ${imported} from '@kit/core'`, `import ${configName} from '${configSpecifier}'`]
     : [`const ${imported} = require('@kit/core')`, `const ${configName} = require('${configSpecifier}')`]
 
-  const edits: TextEdit[] = scan.removals.map((r) => statementLines(source, r))
+  const edits: TextEdit[] = [...scan.removals.map((r) => statementLines(source, r)), ...extraEdits]
   // kit's imports take the place of the first import init removes, else go after the last import.
-  const topImports = scan.imports.map((i) => i.node).sort((a, b) => a.start - b.start)
+  // Only the imports above the app: a require() further down (`const { Client } = require('pg')` mid-file) is no header.
+  const topImports = scan.imports
+    .map((i) => i.node)
+    .filter((node) => node.start < app.statement.start)
+    .sort((a, b) => a.start - b.start)
   const firstRemoved = topImports.find((node) => scan.removals.some((r) => r.start === node.start))
   if (firstRemoved) {
     const edit = edits.find((e) => e.start <= firstRemoved.start && e.end >= firstRemoved.end)!
@@ -172,13 +185,19 @@ export function editEntry(
         'The listen callback was dropped: kit.listen() rejects when the port cannot be used, and logs the address it listens on.',
       )
     }
-    const port = listen.port ? source.slice(listen.port.start, listen.port.end) : undefined
-    if (port && !/port/i.test(port)) {
+    const { port, host } = listenTarget(listen)
+    const portText = port ? source.slice(port.start, port.end) : undefined
+    if (portText && !/port/i.test(portText)) {
       notes.push(
-        `The app listened on ${port}; kit.listen() uses PORT (default 3000): set PORT, or pass kit.listen({ port }).`,
+        `The app listened on ${portText}; kit.listen() uses PORT (default 3000): set PORT, or pass kit.listen({ port }).`,
       )
     }
-    const call = `${kitName}.listen()${keepCallback ? `.then(${source.slice(callback.start, callback.end)})` : ''}`
+    // A host the app chose on purpose (`'0.0.0.0'` in a container) is kept: kit binds 127.0.0.1 outside production.
+    const hostText =
+      host?.type === 'StringLiteral' && !LOCAL_HOSTS.has(host.value)
+        ? source.slice(host.start, host.end)
+        : undefined
+    const call = `${kitName}.listen(${hostText ? `{ host: ${hostText} }` : ''})${keepCallback ? `.then(${source.slice(callback.start, callback.end)})` : ''}`
     const text = !listen.awaited && listen.canAwait ? `await ${call}` : call
     edits.push({ start: listen.call.start, end: listen.call.end, text })
   } else if (listenedFrom) {
@@ -189,6 +208,21 @@ export function editEntry(
     manual.push(`No \`${app.name}.listen()\` found: start the server with \`await ${kitName}.listen()\`.`)
   }
   return { text: withoutNewGaps(source, applyEdits(source, edits)), manual, notes }
+}
+
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1'])
+
+/** The port and host an app listened on: `listen(port, host, cb)` (Express, node) or `listen({ port, host })` (Fastify). */
+function listenTarget(listen: ListenCall): { port?: AstNode; host?: AstNode } {
+  const [first, second] = listen.call.arguments as AstNode[]
+  if (first?.type === 'ObjectExpression') {
+    const value = (key: string) =>
+      (first.properties as AstNode[]).find(
+        (p) => p.type === 'ObjectProperty' && !p.computed && p.key?.name === key,
+      )?.value
+    return { port: value('port'), host: value('host') }
+  }
+  return { port: listen.port, host: second?.type === 'StringLiteral' ? second : undefined }
 }
 
 /** Removed statements in a row leave blank lines side by side: fold them, unless the file had such gaps itself. */

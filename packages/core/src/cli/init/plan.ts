@@ -4,11 +4,14 @@ import { findConfigFile } from '../../config/load.ts'
 import { localImports } from './app-file.ts'
 import { type Finding, planConfig } from './config-sections.ts'
 import { editEntry } from './entry-edits.ts'
+import { frameworkUpgradeStep } from './framework-version.ts'
+import { readLocalFile, replacedElsewhere } from './other-files.ts'
 import { parseSource } from './parse-source.ts'
 import { type Project, readProject } from './project.ts'
 import { type ConfigFormat, renderConfig } from './render-config.ts'
 import { scanEntry } from './scan-entry.ts'
 import { envExampleFor, gitIgnoresKit, gitignoreWithKit, procfileWithRelease } from './side-files.ts'
+import { tsconfigAliases } from './tsconfig-paths.ts'
 import { unifiedDiff } from './unified-diff.ts'
 
 export type FileAction = 'create' | 'update' | 'unchanged' | 'kept'
@@ -57,6 +60,10 @@ interface Planned {
   writes: { path: string; text: string; create: boolean }[]
 }
 
+/** How far init follows the entry's own imports to find the file that creates the app. */
+const MAX_IMPORT_DEPTH = 4
+const MAX_FILES_READ = 40
+
 const read = (path: string): string | undefined => (existsSync(path) ? readFileSync(path, 'utf8') : undefined)
 
 function configFileName(project: Project): { name: string; format: ConfigFormat } {
@@ -91,30 +98,52 @@ export async function planInit(root: string, entryOption?: string): Promise<Plan
   // An entry that only listens (`server.js` importing `./app.js`): the app, and what to edit, are in the file it imports.
   let listenedFrom: string | undefined
   if (!scan.app && !scan.alreadyKit) {
-    for (const file of localImports(started.entry, startProgram)) {
-      const text = readFileSync(file, 'utf8')
-      const parsed = await parseSource(text, relative(root, file))
-      const moduleSystem =
-        file.endsWith('.mjs') || file.endsWith('.mts')
-          ? 'esm'
-          : file.endsWith('.cjs') || file.endsWith('.cts')
-            ? 'commonjs'
-            : started.moduleSystem
-      const found = scanEntry(parsed, text, started.framework, moduleSystem)
-      if (!found.app && !found.alreadyKit) continue
-      project = { ...started, entry: file, moduleSystem, typescript: /\.[cm]?ts$/.test(file) }
-      source = text
-      program = parsed
-      scan = found
-      listenedFrom = relative(root, started.entry)
-      break
+    // Breadth first through the app's own imports (`bin/www` → `app.js`, `index.js` → `app/index.js` → `app/app.js`),
+    // a few levels deep: the nearest file that creates the app is the one to edit.
+    const seen = new Set([started.entry])
+    const aliases = tsconfigAliases(root)
+    let level = localImports(started.entry, startProgram, aliases)
+    search: for (let depth = 0; depth < MAX_IMPORT_DEPTH && level.length > 0; depth++) {
+      const next: string[] = []
+      for (const file of level) {
+        if (seen.has(file) || seen.size > MAX_FILES_READ) continue
+        seen.add(file)
+        const read = await readLocalFile(root, file)
+        if (!read) continue
+        const { text, program: parsed } = read
+        const moduleSystem =
+          file.endsWith('.mjs') || file.endsWith('.mts')
+            ? 'esm'
+            : file.endsWith('.cjs') || file.endsWith('.cts')
+              ? 'commonjs'
+              : started.moduleSystem
+        const found = scanEntry(parsed, text, started.framework, moduleSystem)
+        if (!found.app && !found.alreadyKit) {
+          next.push(...localImports(file, parsed, aliases))
+          continue
+        }
+        project = { ...started, entry: file, moduleSystem, typescript: /\.[cm]?ts$/.test(file) }
+        source = text
+        program = parsed
+        scan = found
+        listenedFrom = relative(root, started.entry)
+        break search
+      }
+      level = next
     }
+  }
+  // What the starting file reads from the environment is the app's too (`const { MONGO_URL } = process.env` in server.js).
+  if (listenedFrom) {
+    const startNames = scanEntry(startProgram, startSource, started.framework, started.moduleSystem).envNames
+    scan = { ...scan, envNames: [...new Set([...scan.envNames, ...startNames])].sort() }
   }
   const entryName = relative(root, project.entry)
   const config = await planConfig(root, source, scan)
   const files: PlannedFile[] = []
   const writes: Planned['writes'] = []
   const manual: string[] = []
+  const upgrade = frameworkUpgradeStep(root, project.framework, project.frameworkRange)
+  if (upgrade) manual.push(upgrade)
   const notes = [...config.notes]
   let linesChanged = 0
   let linesRemoved = 0
@@ -175,10 +204,23 @@ export async function planInit(root: string, entryOption?: string): Promise<Plan
       project,
       configSpecifier(project, configPath, source),
       listenedFrom,
+      config.entryEdits,
     )
     manual.push(...edit.manual)
     notes.push(...edit.notes)
     update(entryName, source, edit.text)
+  }
+
+  for (const other of await replacedElsewhere(
+    root,
+    project.entry,
+    program,
+    new Set([started.entry]),
+    tsconfigAliases(root),
+  )) {
+    manual.push(
+      `${other.file} uses ${other.packages.join(', ')}: kit replaces ${other.packages.length > 1 ? 'them' : 'it'}, and init edits only ${entryName}. Remove ${other.packages.length > 1 ? 'them' : 'it'} there, and move the options to kit.config (docs/migrating.md); until then kit warns at start-up that both run.`,
+    )
   }
 
   const procfile = procfileWithRelease(read(join(root, 'Procfile')), project.hasStartScript)

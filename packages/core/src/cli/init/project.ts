@@ -13,6 +13,8 @@ export interface Project {
   typescript: boolean
   /** Every dependency name (dependencies and devDependencies). */
   dependencies: ReadonlySet<string>
+  /** The version range package.json gives the framework. */
+  frameworkRange?: string
   /** Absolute path of the file that creates the app and listens. */
   entry: string
   /** `node --experimental-strip-types` needs `.ts` in import paths; tsx and tsc take `.js`. */
@@ -82,8 +84,12 @@ function sourceOf(root: string, file: string): string | undefined {
   return candidates.map((c) => join(root, c)).find((path) => existsSync(path))
 }
 
+/** `node ./bin/www` (express-generator): a script without an extension, run by node. */
+const NODE_RUN = /\b(?:node|nodemon)\s+(?:-\S+\s+)*(?:\.\/)?([\w./-]+)/
+
 function findEntry(root: string, pkg: PackageJson): string | undefined {
-  const fromStart = pkg.scripts?.start ? SOURCE_FILE.exec(pkg.scripts.start)?.[1] : undefined
+  const start = pkg.scripts?.start
+  const fromStart = start ? (SOURCE_FILE.exec(start)?.[1] ?? NODE_RUN.exec(start)?.[1]) : undefined
   for (const file of [fromStart, pkg.main]) {
     const found = file ? sourceOf(root, file.replace(/^\.\//, '')) : undefined
     if (found) return found
@@ -97,6 +103,9 @@ function moduleSystemOf(entry: string, pkg: PackageJson): ModuleSystem {
   if (ext === '.cjs' || ext === '.cts') return 'commonjs'
   return pkg.type === 'module' ? 'esm' : 'commonjs'
 }
+
+const declaredRange = (pkg: PackageJson, name: string): string | undefined =>
+  pkg.dependencies?.[name] ?? pkg.devDependencies?.[name]
 
 /** Reads package.json and finds the entry file; KIT_CLI_INIT_* errors say what is missing. */
 export function readProject(root: string, entryOption?: string): Project {
@@ -130,6 +139,7 @@ export function readProject(root: string, entryOption?: string): Project {
     moduleSystem: moduleSystemOf(entry, pkg),
     typescript: /\.[cm]?ts$/.test(entry),
     dependencies,
+    ...(declaredRange(pkg, framework) ? { frameworkRange: declaredRange(pkg, framework)! } : {}),
     entry,
     runsTypeScriptWithNode: /\bnode\b[^&|;]*--experimental-strip-types/.test(start) && !/\btsx\b/.test(start),
     hasStartScript: start !== '',

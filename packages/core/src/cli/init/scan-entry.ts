@@ -67,6 +67,8 @@ export interface EntryScan {
   exportsApp: boolean
   /** Fastify's constructor options, to hand to fastifyOptions(). */
   fastifyOptions?: AstNode
+  /** Fastify routes with @fastify/rate-limit's `config: { rateLimit }`: the `rateLimit` property and the route. */
+  routeLimits: { method: string; path: string; property: AstNode; call: string }[]
   /** How the app trusted proxies (`app.set('trust proxy', 1)`, Fastify `trustProxy`): kit reads TRUST_PROXY. */
   trustProxy?: string
 }
@@ -107,6 +109,7 @@ export function scanEntry(
     envNames: [],
     loggerOptions: [],
     exportsApp: false,
+    routeLimits: [],
   }
   const envNames = new Set<string>()
   // Variables holding a known package's result: `const limiter = rateLimit({...})`.
@@ -282,6 +285,19 @@ export function scanEntry(
         call: sourceText(node),
       })
       scan.removals.push({ ...span(statement), kind: 'statement' })
+    } else if (onApp && framework === 'fastify' && (ROUTE_METHODS.has(method) || method === 'route')) {
+      // @fastify/rate-limit's per-route `config: { rateLimit }`, in `app.get(path, options, handler)` or `app.route({...})`.
+      const args = node.arguments as AstNode[]
+      const options = unwrap(method === 'route' ? args[0] : args[1])
+      const path = stringValue(method === 'route' ? propertyOf(options, 'url') : args[0])
+      const config = unwrap(propertyOf(options, 'config'))
+      const property = (config?.type === 'ObjectExpression' ? config.properties : []).find(
+        (p: AstNode) => p.type === 'ObjectProperty' && !p.computed && propertyName(p) === 'rateLimit',
+      )
+      if (path !== undefined && property) {
+        const verb = method === 'route' ? (stringValue(propertyOf(options, 'method')) ?? 'ROUTE') : method
+        scan.routeLimits.push({ method: verb.toUpperCase(), path, property, call: sourceText(node) })
+      }
     } else if (onApp && ROUTE_METHODS.has(method)) {
       // A limiter on one route: `app.post('/login', loginLimiter, handler)`.
       const args = node.arguments as AstNode[]
@@ -373,6 +389,17 @@ function isExportOf(statement: AstNode, name: string): boolean {
       left.object.type === 'MemberExpression' &&
       left.object.object.name === 'module')
   return isModuleExports && JSON.stringify(e.right).includes(`"name":"${name}"`)
+}
+
+const propertyName = (p: AstNode): string | undefined => p.key?.name ?? p.key?.value
+
+/** The value of `key` in an object literal, else undefined. */
+function propertyOf(object: AstNode | undefined, key: string): AstNode | undefined {
+  if (object?.type !== 'ObjectExpression') return undefined
+  const found = (object.properties as AstNode[]).find(
+    (p) => p.type === 'ObjectProperty' && !p.computed && propertyName(p) === key,
+  )
+  return found?.value
 }
 
 /** One argument and the comma that separates it from its neighbour. */
