@@ -6,11 +6,11 @@
 //
 //   pnpm build && node bench/startup/compare.mjs <other checkout, built> [--rounds 10]
 import { fork } from 'node:child_process'
-import { createServer } from 'node:net'
 import { loadavg } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { ENV, freePort, HEADERS, VARIANTS } from './shared.mjs'
 
 const { values: args, positionals } = parseArgs({
   options: { rounds: { type: 'string', default: '10' } },
@@ -24,28 +24,6 @@ const ROUNDS = Number(args.rounds)
 const CHECKOUTS = {
   other: resolve(positionals[0]),
   this: fileURLToPath(new URL('../..', import.meta.url)),
-}
-const VARIANTS = ['express README-style', 'express kit', 'fastify README-style', 'fastify kit']
-// As bench/http/shared.ts: an allowed origin through the trusted loopback proxy (no https redirect).
-const HEADERS = { origin: 'https://app.example.com', 'x-forwarded-proto': 'https', accept: '*/*' }
-const ENV = {
-  NODE_ENV: 'production',
-  LOG_LEVEL: 'info',
-  TRUST_PROXY: 'loopback',
-  ALLOWED_ORIGINS: 'https://app.example.com,https://admin.example.com',
-  RATE_LIMIT_PER_MINUTE: '1000000000',
-  MAX_UPLOAD_SIZE: '1048576',
-}
-
-function freePort() {
-  return new Promise((done, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address()
-      server.close(() => done(port))
-    })
-  })
 }
 
 /** ms from spawn to the first 200, and the app's CPU ms at that point. */

@@ -14,11 +14,11 @@
 //   pnpm build && node bench/startup/memory.mjs [--rounds 5] [--requests 4000]
 import { fork } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { ENV, freePort, HEADERS, VARIANTS } from './shared.mjs'
 
 const { values: args } = parseArgs({
   options: { rounds: { type: 'string', default: '5' }, requests: { type: 'string', default: '4000' } },
@@ -28,33 +28,6 @@ const REQUESTS = Number(args.requests)
 const BENCH = fileURLToPath(new URL('..', import.meta.url))
 const APP = join(BENCH, 'http/startup/app.mjs')
 const RECORDER = join(BENCH, 'http/startup/record-modules.mjs')
-const VARIANTS = ['express README-style', 'express kit', 'fastify README-style', 'fastify kit']
-// As bench/http/shared.ts: an allowed origin through the trusted loopback proxy (no https redirect).
-const HEADERS = {
-  origin: 'https://app.example.com',
-  'x-forwarded-proto': 'https',
-  accept: '*/*',
-  'user-agent': 'kit-bench',
-}
-const ENV = {
-  NODE_ENV: 'production',
-  LOG_LEVEL: 'info',
-  TRUST_PROXY: 'loopback',
-  ALLOWED_ORIGINS: 'https://app.example.com,https://admin.example.com',
-  RATE_LIMIT_PER_MINUTE: '1000000000',
-  MAX_UPLOAD_SIZE: '1048576',
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address()
-      server.close(() => resolve(port))
-    })
-  })
-}
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
