@@ -45,10 +45,6 @@ export function composite(steps: readonly ExpressMiddleware[]): ExpressMiddlewar
   const count = steps.length
   return function kitPipeline(req: IncomingMessage, res: ServerResponse, next: ExpressNext): void {
     let index = 0
-    const onRejected = (error: unknown): void => {
-      // What the router does with a rejected promise: an empty rejection is still an error.
-      next(error || new Error('Rejected promise'))
-    }
     const step: ExpressNext = (error) => {
       // Truthiness, as the router tests it: next('route') and next('router') go out as given.
       if (error) return next(error)
@@ -61,7 +57,11 @@ export function composite(steps: readonly ExpressMiddleware[]): ExpressMiddlewar
         return next(thrown)
       }
       if (result !== undefined && typeof (result as PromiseLike<unknown>)?.then === 'function') {
-        ;(result as PromiseLike<unknown>).then(undefined, onRejected)
+        // What the router does with a rejected promise: an empty rejection is still an error. The
+        // handler is made only for a step that returned a promise, not on every request.
+        ;(result as PromiseLike<unknown>).then(undefined, (error: unknown) => {
+          next(error || new Error('Rejected promise'))
+        })
       }
     }
     step()
