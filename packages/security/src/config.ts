@@ -9,7 +9,7 @@ import { envBoolean, envUrl } from './env.ts'
 import { buildStaticHeaders, type Header } from './headers.ts'
 import { type HostsConfig, type HttpsConfig, parseHosts } from './hosts.ts'
 import { buildHsts } from './hsts.ts'
-import { createWarnings, type Warnings } from './log.ts'
+import { createWarnings, silencedWarnings, type Warnings } from './log.ts'
 import type { SecurityContext, SecurityEnv, SecurityOptions } from './options.ts'
 import { createOriginMatcher } from './origins.ts'
 import { rejectUnknownKeys } from './suggest.ts'
@@ -34,6 +34,7 @@ const OPTION_KEYS = [
   'crossOriginEmbedderPolicy',
   'originAgentCluster',
   'legacyHeaders',
+  'silenceWarnings',
   'ignoreWarnings',
 ]
 
@@ -68,7 +69,8 @@ export function resolveConfig(
   )
   const options = fromHelmetOptions(given, fail)
   const env: SecurityEnv = context.env ?? (process.env as SecurityEnv)
-  const warnings = createWarnings(context.log ?? silentLogger, options.ignoreWarnings ?? [])
+  const log = context.log ?? silentLogger
+  const warnings = createWarnings(log, silencedWarnings(options, log))
   const production = options.production ?? env.NODE_ENV === 'production'
   const appUrl = envUrl('APP_URL', env.APP_URL)
 

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import type { KitLogger, SkipRequest } from '@kit/internal'
 import type { CspDirectives, CspDirectivesCamelCase } from './csp/directive-names.ts'
+import type { SecurityWarning } from './log.ts'
 
 export interface CspOptions extends CspDirectives, CspDirectivesCamelCase {
   /**
@@ -171,7 +172,9 @@ export interface SecurityOptions extends HelmetOptionNames {
   originAgentCluster?: boolean
   /** The X- headers helmet also sends (X-DNS-Prefetch-Control, X-Download-Options, X-Permitted-Cross-Domain-Policies, X-XSS-Protection: 0); `false` drops all four, an object each one. @default true */
   legacyHeaders?: boolean | LegacyHeaderOptions
-  /** Warning ids (see docs/security.md) not to log at start-up. @default [] */
+  /** Start-up warnings not to log, by id (docs/security.md, "Start-up warnings"); the same option name as kit.config's. @default [] */
+  silenceWarnings?: readonly SecurityWarning[]
+  /** @deprecated Renamed `silenceWarnings` (one name across kit); still honoured, with a warning that says so. */
   ignoreWarnings?: readonly string[]
 }
 
