@@ -564,6 +564,17 @@ module.exports = app
       expect(result.file('kit.config.ts').action).toBe('create')
     })
 
+    test('an existing kit.config.ts at the root of such an app is kept, with the move as a step by hand', async () => {
+      const result = await plan({
+        'package.json': pkg(['express'], { type: 'module' }),
+        'tsconfig.json': JSON.stringify({ compilerOptions: { rootDir: 'src' }, include: ['src'] }),
+        'src/server.ts': server,
+        'kit.config.ts': 'export default {}\n',
+      })
+      expect(result.file('kit.config.ts').action).toBe('kept')
+      expect(result.manual.join('\n')).toContain(`Move kit.config.ts to ${join('src', 'kit.config.ts')}`)
+    })
+
     test('an existing src/kit.config.ts is found and kept', async () => {
       const result = await plan({
         'package.json': pkg(['express'], { type: 'module' }),

@@ -45,6 +45,18 @@ export function configPlace(root: string, project: Project): ConfigPlace {
   return { path: 'kit.config.js', format: 'commonjs' }
 }
 
+/**
+ * True when the app's tsconfig cannot take a kit.config at the app's root:
+ * a `rootDir`, or an `include` that does not list it.
+ */
+export function tsconfigExcludesRoot(root: string): boolean {
+  const tsconfig = readTsconfig(root)
+  if (!tsconfig) return false
+  if (typeof tsconfig.compilerOptions?.rootDir === 'string') return true
+  const include = Array.isArray(tsconfig.include) ? tsconfig.include : undefined
+  return include !== undefined && !include.some((entry) => /^(\.\/)?(kit\.config|\*)/.test(String(entry)))
+}
+
 /** package.json with `"kit": { "config": field }`, in the file's own indentation. */
 export function packageJsonWithConfig(text: string, field: string): string {
   const json = JSON.parse(text) as { kit?: Record<string, unknown> }

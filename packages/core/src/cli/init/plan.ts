@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import { findConfigFile } from '../../config/find.ts'
 import { localImports } from './app-file.ts'
-import { configPlace, packageJsonWithConfig } from './config-place.ts'
+import { configPlace, packageJsonWithConfig, tsconfigExcludesRoot } from './config-place.ts'
 import { type Finding, planConfig } from './config-sections.ts'
 import { editEntry } from './entry-edits.ts'
 import { frameworkUpgradeStep } from './framework-version.ts'
@@ -155,6 +155,12 @@ export async function planInit(root: string, entryOption?: string): Promise<Plan
       action: 'kept',
       reason: 'exists; kit init never overwrites it',
     })
+    const sources = dirname(place.path)
+    if (sources !== '.' && dirname(relative(root, existingConfig)) === '.' && tsconfigExcludesRoot(root)) {
+      manual.push(
+        `Move ${relative(root, existingConfig)} to ${place.path}: the app's TypeScript sources are in ${sources}/, and tsc refuses an import from outside rootDir (TS6059) or, with include: ["${sources}"], moves its output one folder down. kit finds it there too (docs/configuration.md, "Where kit.config lives").`,
+      )
+    }
   } else {
     const content = renderConfig(config.entries, place.format, entryName)
     files.push({ path: place.path, action: 'create', content })
