@@ -51,7 +51,9 @@ async function run(cmd, args, cwd, env = {}) {
     })
     return stdout
   } catch (error) {
-    const why = error.killed ? `killed (${error.signal}) after the ${STEP_TIMEOUT_MS / 60_000} min step limit` : 'failed'
+    const why = error.killed
+      ? `killed (${error.signal}) after the ${STEP_TIMEOUT_MS / 60_000} min step limit`
+      : 'failed'
     throw new Error(
       `${cmd} ${args.join(' ')} ${why} in ${cwd}:\n${error.stdout ?? ''}\n${error.stderr || error.message}`,
     )
