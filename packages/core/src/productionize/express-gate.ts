@@ -94,7 +94,9 @@ export function holdExpressRequests(app: GatedApp): ExpressGate {
 /** Before kit's error handler exists (its setup failed): a bare 500 that leaks nothing. */
 function failedSetup(res: ServerResponse, error: unknown): void {
   if (res.headersSent) return void res.destroy()
-  const body = JSON.stringify({ error: { status: error ? 500 : 404, title: error ? 'Internal Server Error' : 'Not Found' } })
+  const body = JSON.stringify({
+    error: { status: error ? 500 : 404, title: error ? 'Internal Server Error' : 'Not Found' },
+  })
   res.statusCode = error ? 500 : 404
   res.setHeader('Content-Type', 'application/json; charset=utf-8')
   res.end(body)

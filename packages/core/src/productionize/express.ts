@@ -4,17 +4,16 @@ import { limit } from '@kit/rate-limit/express'
 import type { KitConfig } from '../config/types.ts'
 import { createErrorPages, errorRendererFrom } from '../errors/error-pages.ts'
 import { finalHandler } from '../errors/express-handlers.ts'
-import { applyServerTimeouts } from '../server/timeouts.ts'
 import { resolveEnv } from './context.ts'
 import type { ExpressGate } from './express-gate.ts'
 import { type ExpressRouterLike, inspectExpressApp } from './express-inspect.ts'
 import type { Kit, ListenOptions } from './handle.ts'
 import { createKitHandle } from './kit-handle.ts'
 import { listenTarget } from './listen-target.ts'
+import { whenListening } from './listening.ts'
 import { buildExpressPipeline } from './pipeline-express.ts'
 import { listenError } from './port-holder.ts'
-import { setupKit, startConnections } from './setup.ts'
-import { logStartup } from './startup-line.ts'
+import { setupKit } from './setup.ts'
 import { createStartupWarnings } from './startup-warnings.ts'
 
 type Handler = (...args: any[]) => unknown
@@ -31,13 +30,17 @@ interface ExpressApp extends ExpressRouterLike {
  * DESIGN §6 on Express: the pipeline table's steps as one `app.use()` layer
  * (in the place the gate took synchronously), then kit's 404 and error handler.
  */
-export async function productionizeExpress(input: unknown, config: KitConfig, gate: ExpressGate): Promise<Kit> {
+export async function productionizeExpress(
+  input: unknown,
+  config: KitConfig,
+  gate: ExpressGate,
+): Promise<Kit> {
   const app = input as ExpressApp
   const cwd = config.cwd ?? process.cwd()
   const env = resolveEnv(config, cwd)
   const log = createLogger(config.logger ?? {}, { env })
   const setup = await setupKit('express', config, env, log, cwd)
-  const { ctx, health, limits, flags, metrics } = setup
+  const { ctx, health, limits, flags } = setup
   const warn = createStartupWarnings(log, config.silenceWarnings)
   const routesBefore = gate.routesBefore
   if (routesBefore > 0) warn('routes-before-productionize', `${routesBefore} route(s) on the router`)
@@ -70,6 +73,18 @@ export async function productionizeExpress(input: unknown, config: KitConfig, ga
   })
   gate.open(pipeline.middleware, final, inspect)
 
+  // Also when the app calls app.listen() itself: readiness, drain, connections, start-up checks.
+  const whenUp = whenListening(setup)
+  const appListen = app.listen
+  app.listen = function kitAppListen(this: ExpressApp, ...args: unknown[]) {
+    const server = (appListen as (...a: unknown[]) => Server).apply(this, args)
+    server.once('listening', () => {
+      inspect()
+      whenUp(server)
+    })
+    return server
+  } as ExpressApp['listen']
+
   let listening = false
   const listen = async (options: ListenOptions = {}): Promise<Server> => {
     if (listening) throw new Error('kit.listen() was already called')
@@ -78,18 +93,14 @@ export async function productionizeExpress(input: unknown, config: KitConfig, ga
     const { port, host } = listenTarget(options, env.PORT, ctx.production)
     const server = await new Promise<Server>((resolve, reject) => {
       // Express 5 passes a listen error to this callback (it is also the 'error' listener) instead of emitting it (docs/internals/framework-facts.md).
-      const s = app.listen(port, host, (error) =>
+      const s = appListen.call(app, port, host, (error) =>
         error ? reject(listenError(error, port, host)) : resolve(s),
       )
     }).catch((error: unknown) => {
       listening = false
       throw error
     })
-    applyServerTimeouts(server, ctx.serverTimeouts)
-    startConnections(ctx, health, log, flags, metrics)
-    health.attach(server)
-    health.markStarted()
-    logStartup(log, ctx, server)
+    whenUp(server)
     return server
   }
   const kit = createKitHandle(ctx, log, health, listen, flags, pipeline.installed)

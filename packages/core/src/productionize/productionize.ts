@@ -34,9 +34,11 @@ export async function productionize<
   // Before the first await: kit's place in front of the routes is taken now, so an app
   // that cannot await this call (CommonJS exporting `app`) still has kit before its routes.
   const gate = holdExpressRequests(app as GatedApp)
-  const kit = await (await import('./express.ts')).productionizeExpress(app, resolved, gate).catch((error) => {
-    gate.fail(error)
-    throw error
-  })
+  const kit = await (await import('./express.ts'))
+    .productionizeExpress(app, resolved, gate)
+    .catch((error) => {
+      gate.fail(error)
+      throw error
+    })
   return kit as unknown as Kit<KitEnvWith<S>, F>
 }
