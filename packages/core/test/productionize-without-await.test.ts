@@ -46,7 +46,10 @@ describe('Express: productionize(app) not awaited before the routes', () => {
     expect((await hello.json()).id).toBe(id)
     expect(hello.headers.get('x-content-type-options')).toBe('nosniff')
     expect(missing.status).toBe(404)
-    expect((await missing.json()).error).toMatchObject({ status: 404, title: 'Not Found' })
+    const notFound = (await missing.json()).error
+    expect(notFound).toMatchObject({ status: 404, title: 'Not Found' })
+    // Outside production too, a 404 carries no stack (it only showed kit's own frames).
+    expect(notFound.stack).toBeUndefined()
     // The routes came after the call: no "routes before productionize()" warning.
     expect(logs.text()).not.toContain('routes-before-productionize')
     // After set-up, kit's pipeline itself sits on the router (no gate left per request).

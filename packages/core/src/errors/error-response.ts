@@ -81,10 +81,8 @@ export function errorResponse(error: unknown, options: ErrorResponseOptions): Er
 
 /** The 404 every unmatched route gets, in the same shape as errors. */
 export function notFoundInfo(method: string, path: string, options: ErrorResponseOptions): ErrorInfo {
-  const error = Object.assign(new Error(`No route for ${method} ${path.split('?')[0]}`), {
-    status: 404,
-    expose: true,
-  })
+  // No stack, even in development: it would only show kit's own frames.
+  const error = { message: `No route for ${method} ${path.split('?')[0]}`, status: 404, expose: true }
   return errorInfo(error, options)
 }
 
