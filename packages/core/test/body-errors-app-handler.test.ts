@@ -8,6 +8,9 @@ import multer from 'multer'
 import { afterEach, describe, expect, it } from 'vitest'
 import { fastifyOptions, type KitConfig, productionize } from '../src/index.ts'
 
+/** A JSON body, typed loosely for assertions. */
+const jsonOf = (res: Response): Promise<any> => res.json()
+
 // Regression tests from trying kit in real apps (issue 16): an app's own error
 // handler renders body errors as it did before kit; kit's body stays the default.
 
@@ -75,7 +78,7 @@ async function serve(
     app.post('/echo', async (request) => ({ body: request.body ?? null }))
     await options.routes?.(app)
     await app.listen({ port: 0, host: '127.0.0.1' })
-    server = app.server
+    server = app.server as unknown as Server
     closeRunning = () => app.close()
   }
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
@@ -93,7 +96,7 @@ describe.each(FRAMEWORKS)('body errors on %s', (framework) => {
     const url = await serve(framework, config(), { ownErrorHandler: true })
     const res = await post(url, 'application/json', JSON.stringify({ a: 'x'.repeat(2000) }))
     expect(res.status).toBe(413)
-    const body = await res.json()
+    const body = await jsonOf(res)
     expect(body.app).toBe(true)
     if (framework === 'express') {
       expect(body).toMatchObject({
@@ -111,7 +114,7 @@ describe.each(FRAMEWORKS)('body errors on %s', (framework) => {
     const url = await serve(framework, config(), { ownErrorHandler: true })
     const res = await post(url, 'application/json', '{"a":')
     expect(res.status).toBe(400)
-    const body = await res.json()
+    const body = await jsonOf(res)
     expect(body.app).toBe(true)
     if (framework === 'express') expect(body).toMatchObject({ type: 'entity.parse.failed', expose: true })
     else expect(body.code).toMatch(/^FST_ERR_CTP_/)
@@ -124,7 +127,7 @@ describe.each(FRAMEWORKS)('body errors on %s', (framework) => {
         ? await post(url, 'application/json; charset=iso-8859-1', '{"a":1}')
         : await post(url, 'application/x-unknown', 'a')
     expect(res.status).toBe(415)
-    const body = await res.json()
+    const body = await jsonOf(res)
     expect(body.app).toBe(true)
     if (framework === 'express') expect(body.type).toBe('charset.unsupported')
     else expect(body.code).toBe('FST_ERR_CTP_INVALID_MEDIA_TYPE')
@@ -135,7 +138,7 @@ describe.each(FRAMEWORKS)('body errors on %s', (framework) => {
     const tooLarge = await post(url, 'application/json', JSON.stringify({ a: 'x'.repeat(2000) }))
     expect(tooLarge.status).toBe(413)
     expect(tooLarge.headers.get('connection')).toBe('close')
-    expect((await tooLarge.json()).error).toMatchObject({
+    expect((await jsonOf(tooLarge)).error).toMatchObject({
       status: 413,
       title: 'Payload Too Large',
       code: 'KIT_SECURITY_BODY_TOO_LARGE',
@@ -143,7 +146,7 @@ describe.each(FRAMEWORKS)('body errors on %s', (framework) => {
     })
     const malformed = await post(url, 'application/json', '{"a":')
     expect(malformed.status).toBe(400)
-    const error = (await malformed.json()).error
+    const error = (await jsonOf(malformed)).error
     expect(error.status).toBe(400)
     if (framework === 'express') expect(error.code).toBe('KIT_SECURITY_MALFORMED_BODY')
     else expect(error.code).toMatch(/^FST_ERR_CTP_/)
@@ -169,10 +172,10 @@ describe('multipart uploads: the app parser limits apply, not MAX_UPLOAD_SIZE', 
     })
     const ok = await fetch(`${url}/upload`, { method: 'POST', body: upload(4096) })
     expect(ok.status).toBe(200)
-    expect(await ok.json()).toEqual({ size: 4096 })
+    expect(await jsonOf(ok)).toEqual({ size: 4096 })
     const over = await fetch(`${url}/upload`, { method: 'POST', body: upload(9000) })
     expect(over.status).toBe(500)
-    expect(await over.json()).toMatchObject({ app: true, code: 'LIMIT_FILE_SIZE' })
+    expect(await jsonOf(over)).toMatchObject({ app: true, code: 'LIMIT_FILE_SIZE' })
   })
 
   it('Fastify + @fastify/multipart: its own limits answer (FST_REQ_FILE_TOO_LARGE), not kit 413', async () => {
@@ -188,10 +191,10 @@ describe('multipart uploads: the app parser limits apply, not MAX_UPLOAD_SIZE', 
     })
     const ok = await fetch(`${url}/upload`, { method: 'POST', body: upload(4096) })
     expect(ok.status).toBe(200)
-    expect(await ok.json()).toEqual({ size: 4096 })
+    expect(await jsonOf(ok)).toEqual({ size: 4096 })
     const over = await fetch(`${url}/upload`, { method: 'POST', body: upload(9000) })
     expect(over.status).toBe(413)
-    expect(await over.json()).toMatchObject({ app: true, code: 'FST_REQ_FILE_TOO_LARGE' })
+    expect(await jsonOf(over)).toMatchObject({ app: true, code: 'FST_REQ_FILE_TOO_LARGE' })
   })
 
   it.each(FRAMEWORKS)(
@@ -207,7 +210,7 @@ describe('multipart uploads: the app parser limits apply, not MAX_UPLOAD_SIZE', 
       })
       const res = await fetch(`${url}/upload`, { method: 'POST', body: upload(4096) })
       expect(res.status).toBe(413)
-      expect((await res.json()).error).toMatchObject({
+      expect((await jsonOf(res)).error).toMatchObject({
         code: 'KIT_SECURITY_BODY_TOO_LARGE',
         message: 'The request body is larger than the 2048 bytes this server accepts (bodyLimit.multipart).',
       })

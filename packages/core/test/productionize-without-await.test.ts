@@ -5,6 +5,9 @@ import express from 'express'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type Kit, productionize } from '../src/index.ts'
 
+/** A JSON body, typed loosely for assertions. */
+const jsonOf = (res: Response): Promise<any> => res.json()
+
 // Regression from a real CommonJS TypeScript app (issue 16): its module exports `app`
 // for supertest, and CommonJS has no top-level await, so `await productionize(app)`
 // cannot come before the routes. Express: kit takes its place synchronously.
@@ -43,10 +46,10 @@ describe('Express: productionize(app) not awaited before the routes', () => {
     expect(hello.status).toBe(200)
     const id = hello.headers.get('x-request-id')
     expect(id).toMatch(/^[0-9a-f-]{36}$/)
-    expect((await hello.json()).id).toBe(id)
+    expect((await jsonOf(hello)).id).toBe(id)
     expect(hello.headers.get('x-content-type-options')).toBe('nosniff')
     expect(missing.status).toBe(404)
-    const notFound = (await missing.json()).error
+    const notFound = (await jsonOf(missing)).error
     expect(notFound).toMatchObject({ status: 404, title: 'Not Found' })
     // Outside production too, a 404 carries no stack (it only showed kit's own frames).
     expect(notFound.stack).toBeUndefined()
