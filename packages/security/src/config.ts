@@ -82,7 +82,8 @@ export function resolveConfig(
       'FORCE_HTTPS is off in production: make sure your proxy redirects HTTP to HTTPS.',
     )
   }
-  const port = options.httpsPort
+  // The redirect goes to APP_URL's port when it names one (https://host:8443), unless httpsPort says otherwise.
+  const port = options.httpsPort ?? appUrlHttpsPort(appUrl)
   if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) {
     fail('KIT_SECURITY_INVALID_OPTION', `httpsPort must be a port number (1-65535); got ${String(port)}.`)
   }
@@ -133,4 +134,8 @@ function describe(config: SecurityConfig): Record<string, unknown> {
     csrf: config.csrf !== undefined,
     bodyLimit: config.bodyLimit?.limit ?? false,
   }
+}
+
+function appUrlHttpsPort(appUrl: URL | undefined): number | undefined {
+  return appUrl?.protocol === 'https:' && appUrl.port !== '' ? Number(appUrl.port) : undefined
 }

@@ -97,7 +97,15 @@ export async function setupKit(
     ? (req: IncomingMessage): boolean => health.isHealthPath(req) || metrics.isMetricsPath(req)
     : (req: IncomingMessage): boolean => health.isHealthPath(req)
   security =
-    config.security === false ? undefined : createSecurity(securityOptions(config), { env, log, skip })
+    config.security === false
+      ? undefined
+      : createSecurity(securityOptions(config), {
+          env,
+          log,
+          skip,
+          // Body refusals reach the app's own error handler when it has one; kit's renders them otherwise.
+          passBodyErrors: true,
+        })
   const limits =
     config.rateLimit === false
       ? undefined
