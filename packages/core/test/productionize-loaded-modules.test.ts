@@ -67,3 +67,27 @@ describe('start-up loads only what the app uses (no optional service configured)
     },
   )
 })
+
+// kit's own code that a default app never needs at start-up or on a normal
+// request: each file is loaded behind import() on first use (the CSP report
+// handler and parser on the first report; the port-in-use diagnosis when
+// listen() fails), so start-up does not pay to parse it. Matches the sources
+// (src/…/report-answer.ts) and esbuild's lazy chunks (dist/chunks/report-answer-HASH.js).
+const LAZY_KIT_FILES = [
+  /\/packages\/security\/(?:src\/csp\/|dist\/chunks\/)report-answer[.-]/,
+  /\/packages\/security\/(?:src\/csp\/|dist\/chunks\/)report-parser[.-]/,
+  /\/packages\/core\/(?:src\/productionize\/|dist\/chunks\/)port-holder[.-]/,
+]
+
+describe("kit's rarely needed code stays off the start-up path", () => {
+  it.each(['express', 'fastify'] as const)(
+    'a default %s app (start, one request, shutdown) loads no CSP report handler or port-in-use diagnosis',
+    async (framework) => {
+      const files = await loadedModules(framework)
+      // The list is real: the files these lazy ones are split from are in it.
+      expect(files.some((f) => /\/packages\/security\/(?:src|dist)\//.test(f))).toBe(true)
+      expect(files.some((f) => /\/packages\/core\/(?:src|dist)\//.test(f))).toBe(true)
+      expect(files.filter((f) => LAZY_KIT_FILES.some((lazy) => lazy.test(f)))).toEqual([])
+    },
+  )
+})
