@@ -40,7 +40,8 @@ process.on('message', async (message: Message) => {
     gcObserver = new PerformanceObserver((list) => {
       for (const entry of list.getEntries()) {
         const kind = GC_KINDS[(entry.detail as { kind: number }).kind] ?? 'other'
-        const seen = (gcs[kind] ??= { count: 0, ms: 0 })
+        const seen = gcs[kind] ?? { count: 0, ms: 0 }
+        gcs[kind] = seen
         seen.count++
         seen.ms += entry.duration
       }
@@ -53,8 +54,7 @@ process.on('message', async (message: Message) => {
     gcObserver?.disconnect()
     const heap = getHeapStatistics()
     process.send!({ gcs, heapUsed: heap.used_heap_size, heapTotal: heap.total_heap_size })
-  }
-  else if (typeof message === 'object' && 'heap' in message && message.heap === 'start') {
+  } else if (typeof message === 'object' && 'heap' in message && message.heap === 'start') {
     // The sampling heap profiler, keeping what major GCs collected (objects that outlived a
     // scavenge and died later), and with `minor` what scavenges collected too: allocation by function.
     profiler = new Session()

@@ -69,7 +69,9 @@ const deadline = setTimeout(() => {
  */
 function threadTimes(pid: number): Map<number, { name: string; micros: number }> {
   const out = new Map<number, { name: string; micros: number }>()
-  const tids = readdirSync(`/proc/${pid}/task`).map(Number).sort((a, b) => a - b)
+  const tids = readdirSync(`/proc/${pid}/task`)
+    .map(Number)
+    .sort((a, b) => a - b)
   for (const [rank, tid] of tids.entries()) {
     try {
       const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
@@ -195,14 +197,17 @@ try {
       process.stderr.write(
         `round ${round + 1}/${ROUNDS} ${s.name}: ${done} requests; GC ${Object.entries(gc.gcs)
           .map(([kind, k]) => `${kind} ${k.count}x ${k.ms.toFixed(0)} ms`)
-          .join(', ')}${byCommand.length ? `; Redis per request (commands run by scripts included): ${byCommand.join(', ')}` : ''}\n`,
+          .join(
+            ', ',
+          )}${byCommand.length ? `; Redis per request (commands run by scripts included): ${byCommand.join(', ')}` : ''}\n`,
       )
     }
   }
   // Median per thread group, groups that cost under 0.5 µs/request in every variant left out.
   const groups = new Set<string>()
   for (const { threads } of samples.values()) for (const t of threads) for (const k of t.keys()) groups.add(k)
-  const med = (name: string, group: string) => median(samples.get(name)!.threads.map((t) => t.get(group) ?? 0))
+  const med = (name: string, group: string) =>
+    median(samples.get(name)!.threads.map((t) => t.get(group) ?? 0))
   const shown = [...groups].filter((g) => [...samples.keys()].some((n) => med(n, g) >= 0.5))
   console.log(`\nCPU µs per request by thread, ${scenario}, ${REQUESTS} requests x ${ROUNDS} rounds (median)`)
   console.log(
@@ -224,7 +229,11 @@ try {
         ...shown.map((g) => med(name, g).toFixed(1).padStart(9)),
         median(s.process).toFixed(1).padStart(9),
         median(s.redis).toFixed(2).padStart(15),
-        ...[0, 1, 2].map((i) => median(s.gc.map((g) => g[i]!)).toFixed(2).padStart(i === 2 ? 16 : 12)),
+        ...[0, 1, 2].map((i) =>
+          median(s.gc.map((g) => g[i]!))
+            .toFixed(2)
+            .padStart(i === 2 ? 16 : 12),
+        ),
         median(s.heap).toFixed(1).padStart(8),
       ].join(''),
     )
