@@ -1,9 +1,20 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import { InFlightEntry, InFlightList } from '@kit/internal'
 
-interface InFlight {
-  method: string
-  path: string
-  startedAt: number
+/** A request in flight, listed from the server's 'request' event until its response closes. */
+class InFlight extends InFlightEntry {
+  readonly res: ServerResponse
+  readonly method: string
+  readonly path: string
+  readonly startedAt: number
+
+  constructor(res: ServerResponse, method: string, path: string, startedAt: number) {
+    super()
+    this.res = res
+    this.method = method
+    this.path = path
+    this.startedAt = startedAt
+  }
 }
 
 /** How often idle keep-alive connections are closed while draining. */
@@ -16,10 +27,14 @@ const SWEEP_MS = 50
  * (the client reuses it and close() waits for the keep-alive timeout), so
  * responses written while draining say `Connection: close`, and idle
  * connections are swept until the server has none left.
+ *
+ * Requests in flight are an InFlightList, not a Map keyed by response: a
+ * Map that gains and loses an entry per request can keep every request
+ * alive through scavenges (docs/internals/in-flight-tracking.md).
  */
 export class ServerDrain {
   readonly server: Server
-  #inFlight = new Map<ServerResponse, InFlight>()
+  readonly #inFlight = new InFlightList<InFlight>()
   #draining = false
   #closed: Promise<void> | undefined
   #sweep: NodeJS.Timeout | undefined
@@ -37,14 +52,14 @@ export class ServerDrain {
 
   /** Requests still running, for the log line of a missed deadline. */
   describeInFlight(now: number = Date.now()): string[] {
-    return [...this.#inFlight.values()].map((r) => `${r.method} ${r.path} (${now - r.startedAt} ms)`)
+    return [...this.#inFlight].map((r) => `${r.method} ${r.path} (${now - r.startedAt} ms)`)
   }
 
   /** Stops accepting and resolves once every connection is closed. */
   drain(): Promise<void> {
     if (this.#closed) return this.#closed
     this.#draining = true
-    for (const res of this.#inFlight.keys()) closeAfter(res)
+    for (const request of this.#inFlight) closeAfter(request.res)
     this.#closed = new Promise<void>((resolve) => {
       if (!this.server.listening) {
         this.server.closeAllConnections()
@@ -74,12 +89,10 @@ export class ServerDrain {
     if (this.#draining) closeAfter(res)
     const url = req.url ?? ''
     const q = url.indexOf('?')
-    this.#inFlight.set(res, {
-      method: req.method ?? 'GET',
-      path: q === -1 ? url : url.slice(0, q),
-      startedAt: Date.now(),
-    })
-    res.once('close', () => this.#inFlight.delete(res))
+    const request = new InFlight(res, req.method ?? 'GET', q === -1 ? url : url.slice(0, q), Date.now())
+    const inFlight = this.#inFlight
+    inFlight.add(request)
+    res.once('close', () => inFlight.remove(request))
   }
 }
 
