@@ -1,11 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 
-interface InFlight {
-  method: string
-  path: string
-  startedAt: number
-}
-
 /** How often idle keep-alive connections are closed while draining. */
 const SWEEP_MS = 50
 
@@ -19,14 +13,21 @@ const SWEEP_MS = 50
  */
 export class ServerDrain {
   readonly server: Server
-  #inFlight = new Map<ServerResponse, InFlight>()
+  /** Responses in flight and when they started (Date.now()); method and path are read from res.req when needed. */
+  #inFlight = new Map<ServerResponse, number>()
   #draining = false
   #closed: Promise<void> | undefined
   #sweep: NodeJS.Timeout | undefined
   #onRequest = (req: IncomingMessage, res: ServerResponse): void => this.#track(req, res)
+  /** One listener for every response ('close' calls it with the response as `this`): no closure per request. */
+  #forget: (this: ServerResponse) => void
 
   constructor(server: Server) {
     this.server = server
+    const inFlight = this.#inFlight
+    this.#forget = function forget(this: ServerResponse) {
+      inFlight.delete(this)
+    }
     // Before the app's listener: a request that arrives while draining gets `Connection: close` before any handler can answer.
     server.prependListener('request', this.#onRequest)
   }
@@ -37,7 +38,12 @@ export class ServerDrain {
 
   /** Requests still running, for the log line of a missed deadline. */
   describeInFlight(now: number = Date.now()): string[] {
-    return [...this.#inFlight.values()].map((r) => `${r.method} ${r.path} (${now - r.startedAt} ms)`)
+    return [...this.#inFlight].map(([res, startedAt]) => {
+      // As received: Express rewrites req.url inside mounted routers and keeps the original here.
+      const url = (res.req as { originalUrl?: string } | undefined)?.originalUrl ?? res.req?.url ?? ''
+      const q = url.indexOf('?')
+      return `${res.req?.method ?? 'GET'} ${q === -1 ? url : url.slice(0, q)} (${now - startedAt} ms)`
+    })
   }
 
   /** Stops accepting and resolves once every connection is closed. */
@@ -70,16 +76,11 @@ export class ServerDrain {
     this.server.removeListener('request', this.#onRequest)
   }
 
-  #track(req: IncomingMessage, res: ServerResponse): void {
+  #track(_req: IncomingMessage, res: ServerResponse): void {
     if (this.#draining) closeAfter(res)
-    const url = req.url ?? ''
-    const q = url.indexOf('?')
-    this.#inFlight.set(res, {
-      method: req.method ?? 'GET',
-      path: q === -1 ? url : url.slice(0, q),
-      startedAt: Date.now(),
-    })
-    res.once('close', () => this.#inFlight.delete(res))
+    this.#inFlight.set(res, Date.now())
+    // 'close' comes once per response; a plain listener needs no once() wrapper.
+    res.on('close', this.#forget)
   }
 }
 
