@@ -58,7 +58,8 @@ export function fastifyLoggerOptions(
     childLoggerFactory(logger, bindings, childOptions) {
       const id = bindings.reqId
       // Fastify asks for the child right after the id: one kit's genReqId just made needs no second check.
-      if (id === lastGeneratedId || isSafeRequestId(id)) return bindRequestLogger(log, id as string, childOptions)
+      if (id === lastGeneratedId || isSafeRequestId(id))
+        return bindRequestLogger(log, id as string, childOptions)
       return (logger as Logger).child(bindings, childOptions)
     },
   }
