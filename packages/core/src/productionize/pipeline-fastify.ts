@@ -53,8 +53,8 @@ export function chain(hooks: readonly FastifyHook[]): FastifyHook {
  * One request's walk through the chained hooks. Per request: this object and
  * one bound function for the hooks' `next` (a closure would be the same two
  * allocations; under a loader that keeps function names, such as tsx, each
- * closure made per request also pays a name-defining call, and the bench
- * runs from sources through tsx).
+ * closure made per request also pays a name-defining call: tests and
+ * `--conditions=@kit/source` runs go through tsx).
  */
 class PipelineRun {
   private index = 0
