@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 function seen(request: FastifyRequest) {
   const config = fastifyRouteConfig(request)
   return {
-    same: config === request.routeOptions.config,
+    same: (config as unknown) === request.routeOptions.config,
     url: config?.url ?? null,
     routeOptionsUrl: request.routeOptions.url ?? null,
     is404: request.is404,
