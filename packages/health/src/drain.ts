@@ -1,19 +1,27 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { InFlightEntry, InFlightList } from '@kit/internal'
 
-/** A request in flight, listed from the server's 'request' event until its response closes. */
+/**
+ * A request in flight, listed from the server's 'request' event until its
+ * response closes. Method and path are read from res.req only for the log
+ * line of a missed deadline, not copied per request.
+ */
 class InFlight extends InFlightEntry {
   readonly res: ServerResponse
-  readonly method: string
-  readonly path: string
   readonly startedAt: number
 
-  constructor(res: ServerResponse, method: string, path: string, startedAt: number) {
+  constructor(res: ServerResponse, startedAt: number) {
     super()
     this.res = res
-    this.method = method
-    this.path = path
     this.startedAt = startedAt
+  }
+
+  describe(now: number): string {
+    const req = this.res.req as (IncomingMessage & { originalUrl?: string }) | undefined
+    // As received: Express rewrites req.url inside mounted routers and keeps the original here.
+    const url = req?.originalUrl ?? req?.url ?? ''
+    const q = url.indexOf('?')
+    return `${req?.method ?? 'GET'} ${q === -1 ? url : url.slice(0, q)} (${now - this.startedAt} ms)`
   }
 }
 
@@ -52,7 +60,7 @@ export class ServerDrain {
 
   /** Requests still running, for the log line of a missed deadline. */
   describeInFlight(now: number = Date.now()): string[] {
-    return [...this.#inFlight].map((r) => `${r.method} ${r.path} (${now - r.startedAt} ms)`)
+    return [...this.#inFlight].map((r) => r.describe(now))
   }
 
   /** Stops accepting and resolves once every connection is closed. */
@@ -85,14 +93,13 @@ export class ServerDrain {
     this.server.removeListener('request', this.#onRequest)
   }
 
-  #track(req: IncomingMessage, res: ServerResponse): void {
+  #track(_req: IncomingMessage, res: ServerResponse): void {
     if (this.#draining) closeAfter(res)
-    const url = req.url ?? ''
-    const q = url.indexOf('?')
-    const request = new InFlight(res, req.method ?? 'GET', q === -1 ? url : url.slice(0, q), Date.now())
+    const request = new InFlight(res, Date.now())
     const inFlight = this.#inFlight
     inFlight.add(request)
-    res.once('close', () => inFlight.remove(request))
+    // 'close' comes once per response: a plain listener needs no once() wrapper.
+    res.on('close', () => inFlight.remove(request))
   }
 }
 
