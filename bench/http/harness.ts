@@ -21,6 +21,8 @@ export interface ServerOptions {
   env?: NodeJS.ProcessEnv
   /** Node flags after the TypeScript loader (e.g. --import @kit/sentry/instrument, --cpu-prof). */
   execArgv?: string[]
+  /** Another checkout's bench/ to run the server from (an A/B of two trees in one run). @default this bench/ */
+  benchDir?: string
 }
 
 export interface RunningServer {
@@ -41,8 +43,8 @@ export function nodeFlags(options: { dist?: boolean } = {}): string[] {
 }
 
 export function startServer(name: string, options: ServerOptions = {}): Promise<RunningServer> {
-  const child = fork(SERVER_FILE, [name], {
-    cwd: BENCH_DIR,
+  const child = fork(options.benchDir ? join(options.benchDir, 'http', 'server.ts') : SERVER_FILE, [name], {
+    cwd: options.benchDir ?? BENCH_DIR,
     execArgv: [...nodeFlags(options), ...(options.execArgv ?? [])],
     env: { ...process.env, NODE_ENV: 'production', ...options.env },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
