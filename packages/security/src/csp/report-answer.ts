@@ -1,12 +1,29 @@
 import type { IncomingMessage } from 'node:http'
-import type { KitLogger } from '@kit/internal'
-import { type FrameworkIO, refusalBody, sendRefusal } from '../io.ts'
-import { createEventLog, type EventLog } from '../log.ts'
+// Type-only imports of io.ts and log.ts: a value import would make esbuild
+// move them into a chunk of their own, one more file for start-up to load
+// (the helpers come in through `ReportTools` instead).
+import type { FrameworkIO } from '../io.ts'
+import type { EventLog } from '../log.ts'
 import type { CspConfig } from './policy.ts'
 import { parseViolations, violationKey } from './report-parser.ts'
 
 const ACCEPTED_TYPES = new Set(['application/csp-report', 'application/reports+json', 'application/json'])
 const MAX_REMEMBERED = 1000
+
+/** What report-endpoint.ts hands over: the security event log, the violation log, and the 4xx answer. */
+export interface ReportTools {
+  events: EventLog
+  violations: EventLog
+  refuse: Refuse
+}
+export type Refuse = <Req, Res>(
+  io: FrameworkIO<Req, Res>,
+  res: Res,
+  status: number,
+  error: string,
+  message: string,
+  close: boolean,
+) => void
 
 export type ReportAnswer = <Req, Res>(io: FrameworkIO<Req, Res>, req: Req, res: Res) => Promise<void>
 
@@ -16,8 +33,8 @@ export type ReportAnswer = <Req, Res>(io: FrameworkIO<Req, Res>, req: Req, res: 
  * and answers junk with 4xx and a rate-limited log line, never a 500.
  * Loaded on the first report (see report-endpoint.ts), not at start-up.
  */
-export function createReportAnswer(config: CspConfig, log: KitLogger, events: EventLog): ReportAnswer {
-  const violations = createEventLog(log, config.reportLogsPerMinute)
+export function createReportAnswer(config: CspConfig, tools: ReportTools): ReportAnswer {
+  const { events, violations, refuse } = tools
   const seen = new Set<string>()
   const maxBytes = config.reportMaxBytes
 
@@ -59,17 +76,6 @@ export function createReportAnswer(config: CspConfig, log: KitLogger, events: Ev
     io.setHeader(res, 'Cache-Control', 'no-store')
     io.send(res, 204, undefined)
   }
-}
-
-function refuse<Req, Res>(
-  io: FrameworkIO<Req, Res>,
-  res: Res,
-  status: number,
-  error: string,
-  message: string,
-  close: boolean,
-): void {
-  sendRefusal(io, res, status, refusalBody(status, error, 'KIT_SECURITY_BAD_CSP_REPORT', message), close)
 }
 
 /** The body as text, 'too-large' past maxBytes (reading stops), undefined if the client aborted. */

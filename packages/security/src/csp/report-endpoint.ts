@@ -1,8 +1,8 @@
 import type { KitLogger } from '@kit/internal'
 import { type FrameworkIO, pathOf, refusalBody, sendRefusal } from '../io.ts'
-import type { EventLog } from '../log.ts'
+import { createEventLog, type EventLog } from '../log.ts'
 import type { CspConfig } from './policy.ts'
-import type { ReportAnswer } from './report-answer.ts'
+import type { Refuse, ReportAnswer } from './report-answer.ts'
 
 export interface CspReportEndpoint {
   readonly path: string
@@ -27,7 +27,13 @@ export function createCspReportEndpoint(
   const routed = pathOf(path)
   let answer: Promise<ReportAnswer> | undefined
   const load = (): Promise<ReportAnswer> => {
-    answer ??= import('./report-answer.ts').then((m) => m.createReportAnswer(config, log, events))
+    answer ??= import('./report-answer.ts').then((m) =>
+      m.createReportAnswer(config, {
+        events,
+        violations: createEventLog(log, config.reportLogsPerMinute),
+        refuse,
+      }),
+    )
     // A failed load is retried by the next report rather than remembered.
     answer.catch(() => {
       answer = undefined
@@ -58,4 +64,8 @@ export function createCspReportEndpoint(
       )
     },
   }
+}
+
+const refuse: Refuse = (io, res, status, error, message, close) => {
+  sendRefusal(io, res, status, refusalBody(status, error, 'KIT_SECURITY_BAD_CSP_REPORT', message), close)
 }
