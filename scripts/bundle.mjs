@@ -140,12 +140,12 @@ function sourceFiles(folder) {
  *   `Promise.resolve().then(() => require(...))`. Jest runs CommonJS in a vm
  *   context that has no dynamic-import callback, so an `import()` left in kit
  *   fails there ("outside of the scope of the test code" or
- *   ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING). The two that must load a user's
- *   ES module (a migration file) go through nativeImport() in @kit/internal,
- *   which esbuild cannot see.
+ *   ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING). The one that must load a user's
+ *   ES module (a migration file) goes through nativeImport() in @kit/internal,
+ *   which hides its import() from esbuild where __KIT_COMMONJS_BUILD__ is defined.
  * - `import.meta.url` is the file's own URL (from __filename; see
- *   scripts/cjs-shims.cjs); `import.meta.resolve` is undefined, as on a Node
- *   without it, and the source falls back to require.resolve.
+ *   scripts/cjs-shims.mjs); `import.meta.resolve` is undefined, as on a Node
+ *   without it, and @kit/sentry falls back to require('@sentry/node').
  */
 async function bundleCommonJs(dir, esmOnly) {
   const src = join(dir, 'src')
@@ -160,7 +160,12 @@ async function bundleCommonJs(dir, esmOnly) {
     target: 'node20.19',
     packages: 'external',
     supported: { 'dynamic-import': false },
-    define: { 'import.meta.url': '__kitImportMetaUrl', 'import.meta.resolve': 'undefined' },
+    define: {
+      'import.meta.url': '__kitImportMetaUrl',
+      'import.meta.resolve': 'undefined',
+      // internal/src/native-import.ts: the one import() that must stay one.
+      __KIT_COMMONJS_BUILD__: 'true',
+    },
     inject: [join(root, 'scripts', 'cjs-shims.mjs')],
     sourcemap: true,
     sourcesContent: false,
