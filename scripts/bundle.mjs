@@ -67,7 +67,8 @@ function cleanJs(dist) {
   for (const name of readdirSync(dist)) {
     const path = join(dist, name)
     if (statSync(path).isDirectory()) {
-      if (name === 'chunks' || (name === 'cjs' && dist.endsWith('dist'))) rmSync(path, { recursive: true, force: true })
+      if (name === 'chunks' || (name === 'cjs' && dist.endsWith('dist')))
+        rmSync(path, { recursive: true, force: true })
       else cleanJs(path)
     } else if (/\.js(\.map)?$/.test(name) && !name.endsWith('.d.ts.map')) rmSync(path)
   }
@@ -83,7 +84,9 @@ const lazyZod = (commonJs) => ({
   setup(build) {
     const index = join(root, 'packages', 'env', 'src', 'index.ts')
     // The CommonJS build requires its neighbour lazy-z.cjs (one copy of its state).
-    const lazyZ = commonJs ? { path: './lazy-z.cjs', external: true } : { path: join(root, 'packages', 'env', 'src', 'lazy-z.ts') }
+    const lazyZ = commonJs
+      ? { path: './lazy-z.cjs', external: true }
+      : { path: join(root, 'packages', 'env', 'src', 'lazy-z.ts') }
     build.onResolve({ filter: /^zod$/ }, (args) => (args.importer === index ? lazyZ : undefined))
   },
 })
