@@ -6,6 +6,10 @@ interface InFlight {
   startedAt: number
 }
 
+/** Where a tracked response finds the map it leaves when it closes (untrack, below). */
+const kInFlight = Symbol('kit.health.inFlight')
+type Tracked = ServerResponse & { [kInFlight]?: Map<ServerResponse, InFlight> }
+
 /** How often idle keep-alive connections are closed while draining. */
 const SWEEP_MS = 50
 
@@ -79,8 +83,14 @@ export class ServerDrain {
       path: q === -1 ? url : url.slice(0, q),
       startedAt: Date.now(),
     })
-    res.once('close', () => this.#inFlight.delete(res))
+    // One shared listener, not a closure wrapped by once(): 'close' is emitted once per response.
+    ;(res as Tracked)[kInFlight] = this.#inFlight
+    res.on('close', untrack)
   }
+}
+
+function untrack(this: Tracked): void {
+  this[kInFlight]?.delete(this)
 }
 
 /** Ask the client not to reuse the connection; too late once headers are out (the sweep closes it then). */

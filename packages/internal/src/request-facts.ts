@@ -43,6 +43,8 @@ class Facts<Req> implements RequestFacts {
   private knownSecure: boolean | undefined = undefined
   private hostKnown = false
   private knownHost: string | undefined = undefined
+  // Asked by the logger, the rate limiter and the failed-login limiter: the closure is made once.
+  private knownAddress: string | undefined = undefined
 
   private readonly raw: IncomingMessage
   private readonly req: Req
@@ -55,7 +57,10 @@ class Facts<Req> implements RequestFacts {
   }
 
   get clientAddress(): string {
-    return clientAddress(this.raw, () => this.source.ip(this.req))
+    if (this.knownAddress === undefined) {
+      this.knownAddress = clientAddress(this.raw, () => this.source.ip(this.req))
+    }
+    return this.knownAddress
   }
 
   get secure(): boolean {
