@@ -63,8 +63,9 @@ function control(pid: number, ...flags: string[]): void {
 
 async function count(name: string): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'kit-callgrind-'))
+  let server: Awaited<ReturnType<typeof startServer>> | undefined
   try {
-    const server = await startServer(name, {
+    server = await startServer(name, {
       dist: args.dist,
       wrapper: [
         'valgrind',
@@ -82,7 +83,6 @@ async function count(name: string): Promise<number> {
     await send(server.port, REQUESTS)
     control(pid, '--dump=measured')
     control(pid, '--instr=off')
-    server.child.kill('SIGKILL')
     const dump = readdirSync(dir).find((f) => f.endsWith('.1'))
     if (!dump) throw new Error(`no callgrind dump in ${dir}`)
     const totals = /^(?:summary|totals): (\d+)/m.exec(readFileSync(join(dir, dump), 'utf8'))
@@ -90,6 +90,7 @@ async function count(name: string): Promise<number> {
     if (args.keep) console.log(`${name}: ${join(dir, dump)}`)
     return Number(totals[1]) / REQUESTS
   } finally {
+    server?.child.kill('SIGKILL')
     if (!args.keep) rmSync(dir, { recursive: true, force: true })
   }
 }
