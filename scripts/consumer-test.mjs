@@ -14,13 +14,24 @@
 //   express-cjs-init   `kit init --write` on a hand-wired CommonJS Express app (helmet, cors,
 //                      express-rate-limit, pino-http from npm), then the app starts and answers
 //                      with kit's headers, and a second `kit init` has nothing to change
+//   typescript-node10  TypeScript on `module: commonjs, moduleResolution: node` (node10, which
+//                      ignores `exports`), strict, skipLibCheck: false: every entry point
+//                      type-checks through main/types/typesVersions; built by tsc and run.
+//                      The app is on the previous majors of the common peers (ioredis 5,
+//                      @sentry/node 10): npm installs kit without ERESOLVE, and kit.redis,
+//                      made from the app's ioredis 5, holds the rate limits on real Redis
+//   typescript-rootdir-init  `kit init --write` on an ESM TypeScript app whose tsconfig has
+//                      rootDir "src" and include ["src"]: the config goes to src/, the app's
+//                      own `tsc` build still passes with dist/ laid out as before, the built
+//                      app answers, and the CLI finds src/kit.config.ts
 //
-// The four installs run at once and each step has a time limit, so the run
+// The installs run at once and each step has a time limit, so the run
 // stays bounded (1–3 minutes with a warm npm cache, depending on load).
+// Redis (REDIS_URL, default redis://127.0.0.1:6379) must be up, as for `pnpm test`.
 import { execFile } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join, relative } from 'node:path'
 import { promisify } from 'node:util'
 import { packAll, publicPackages } from './pack-all.mjs'
 
@@ -28,13 +39,23 @@ const exec = promisify(execFile)
 const STEP_TIMEOUT_MS = 5 * 60_000
 const scratch = mkdtempSync(join(tmpdir(), 'kit-consumer-'))
 
-async function run(cmd, args, cwd) {
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
+
+async function run(cmd, args, cwd, env = {}) {
   try {
-    const { stdout } = await exec(cmd, args, { cwd, timeout: STEP_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 })
+    const { stdout } = await exec(cmd, args, {
+      cwd,
+      env: { ...process.env, ...env },
+      timeout: STEP_TIMEOUT_MS,
+      maxBuffer: 64 * 1024 * 1024,
+    })
     return stdout
   } catch (error) {
+    const why = error.killed
+      ? `killed (${error.signal}) after the ${STEP_TIMEOUT_MS / 60_000} min step limit`
+      : 'failed'
     throw new Error(
-      `${cmd} ${args.join(' ')} failed in ${cwd}:\n${error.stdout ?? ''}\n${error.stderr ?? error.message}`,
+      `${cmd} ${args.join(' ')} ${why} in ${cwd}:\n${error.stdout ?? ''}\n${error.stderr || error.message}`,
     )
   }
 }
@@ -42,10 +63,21 @@ async function run(cmd, args, cwd) {
 const tarballs = packAll(join(scratch, 'tarballs'))
 const specs = Object.fromEntries(Object.entries(tarballs).map(([name, path]) => [name, `file:${path}`]))
 
-// Entry points, except those whose optional peer the consumer has not installed.
-const entryPoints = publicPackages().flatMap(({ json }) =>
-  Object.keys(json.exports)
-    .filter((key) => key !== './package.json' && !key.includes('*'))
+// Entry points, except those whose optional peer the consumer has not installed. A
+// pattern (`./transports/*`) stands for each source file it matches (`./src/transports/*.ts`).
+const expand = (dir, key, target) => {
+  if (!key.includes('*')) return [key]
+  const [before, after] = target.split('*')
+  const folder = join(dir, dirname(before))
+  return readdirSync(folder)
+    .map((file) => `./${relative(dir, join(folder, file))}`)
+    .filter((file) => file.startsWith(before) && file.endsWith(after))
+    .map((file) => key.replace('*', file.slice(before.length, file.length - after.length)))
+}
+const entryPoints = publicPackages().flatMap(({ dir, json }) =>
+  Object.entries(json.exports)
+    .filter(([key]) => key !== './package.json')
+    .flatMap(([key, value]) => expand(dir, key, value['@kit/source']))
     .map((key) => (key === '.' ? json.name : `${json.name}/${key.slice(2)}`)),
 )
 const needsPeer = { '@kit/flags/openfeature': '@openfeature/server-sdk' }
@@ -111,6 +143,40 @@ const expressApp = `
   } catch (error) {
     if (error.code !== 'KIT_CORE_EMBEDDED_DATABASE_MISSING') throw error
   }`
+
+// After `kit init --write`: a second run has nothing to change; the app (`entry`)
+// starts, answers GET /hello with kit's request id (and, when `helmetCarried`, the
+// CSP options init carried over from helmet), then stops. CommonJS; every wait bounded.
+const checkInitApp = (entry, helmetCarried) => `const { execFileSync, spawn } = require('node:child_process')
+const plan = JSON.parse(execFileSync('./node_modules/.bin/kit', ['init', '--json'], { encoding: 'utf8' }))
+if (plan.changes) throw new Error('a second kit init would still change: ' + JSON.stringify(plan.files))
+const probe = require('node:net').createServer().listen(0, '127.0.0.1')
+probe.on('listening', () => { const port = probe.address().port; probe.close(() => start(port)) })
+function start(port) {
+const app = spawn(process.execPath, [${JSON.stringify(entry)}], {
+  env: { ...process.env, PORT: String(port), LOAD_SHEDDING_ENABLED: 'false' },
+  stdio: ['ignore', 'pipe', 'inherit'],
+})
+const timer = setTimeout(() => { app.kill('SIGKILL'); console.error('the app did not start'); process.exit(1) }, 60000)
+let out = ''
+app.stdout.on('data', async (chunk) => {
+  out += chunk
+  const url = /listening on (http:[^ "]+)/.exec(out)?.[1]
+  if (!url || app.checked) return
+  app.checked = true
+  clearTimeout(timer)
+  const res = await fetch(url + '/hello', { signal: AbortSignal.timeout(10000) })
+  const body = await res.json()
+  const failures = []
+  if (res.status !== 200 || body.hello !== 'world') failures.push('GET /hello answered ' + res.status)
+  if (!res.headers.get('x-request-id')) failures.push('no x-request-id')
+  if (${helmetCarried} && !(res.headers.get('content-security-policy') ?? '').includes("img-src 'self' data:")) failures.push('helmet options not carried')
+  app.kill('SIGTERM')
+  if (failures.length > 0) { console.error(failures.join('; ')); process.exit(1) }
+  console.log('kit init app ok; a second kit init has nothing to change')
+})
+}
+`
 
 const consumers = [
   {
@@ -270,40 +336,135 @@ console.log('strict TypeScript app ok')
           'utf8',
         ),
       // Starts the app kit init edited, one request, then stops it: every wait bounded.
-      'check.js': () => `const { execFileSync, spawn } = require('node:child_process')
-const plan = JSON.parse(execFileSync('./node_modules/.bin/kit', ['init', '--json'], { encoding: 'utf8' }))
-if (plan.changes) throw new Error('a second kit init would still change: ' + JSON.stringify(plan.files))
-const probe = require('node:net').createServer().listen(0, '127.0.0.1')
-probe.on('listening', () => { const port = probe.address().port; probe.close(() => start(port)) })
-function start(port) {
-const app = spawn(process.execPath, ['server.js'], {
-  env: { ...process.env, PORT: String(port), LOAD_SHEDDING_ENABLED: 'false' },
-  stdio: ['ignore', 'pipe', 'inherit'],
-})
-const timer = setTimeout(() => { app.kill('SIGKILL'); console.error('the app did not start'); process.exit(1) }, 60000)
-let out = ''
-app.stdout.on('data', async (chunk) => {
-  out += chunk
-  const url = /listening on (http:[^ "]+)/.exec(out)?.[1]
-  if (!url || app.checked) return
-  app.checked = true
-  clearTimeout(timer)
-  const res = await fetch(url + '/hello', { signal: AbortSignal.timeout(10000) })
-  const body = await res.json()
-  const failures = []
-  if (res.status !== 200 || body.hello !== 'world') failures.push('GET /hello answered ' + res.status)
-  if (!res.headers.get('x-request-id')) failures.push('no x-request-id')
-  if (!(res.headers.get('content-security-policy') ?? '').includes("img-src 'self' data:")) failures.push('helmet options not carried')
-  app.kill('SIGTERM')
-  if (failures.length > 0) { console.error(failures.join('; ')); process.exit(1) }
-  console.log('kit init app ok; a second kit init has nothing to change')
-})
-}
-`,
+      'check.js': () => checkInitApp('server.js', true),
     },
     steps: [
       ['./node_modules/.bin/kit', ['init', '--write']],
       ['node', ['check.js']],
+    ],
+  },
+  {
+    name: 'typescript-node10',
+    type: 'commonjs',
+    // The previous majors of the peers apps most often have: npm must install kit next to them.
+    dependencies: {
+      express: '^5',
+      fastify: '^5',
+      '@openfeature/server-sdk': '^1',
+      ioredis: '^5',
+      '@sentry/node': '^10',
+    },
+    devDependencies: { typescript: '^5.9', '@types/express': '^5', '@types/node': '^20.19' },
+    absent: ['@electric-sql/pglite'],
+    files: {
+      'tsconfig.json': () =>
+        JSON.stringify({
+          compilerOptions: {
+            target: 'ES2022',
+            module: 'commonjs',
+            moduleResolution: 'node',
+            esModuleInterop: true,
+            strict: true,
+            skipLibCheck: false,
+            noEmitOnError: true,
+            rootDir: 'src',
+            outDir: 'dist',
+            types: ['node'],
+          },
+          include: ['src'],
+        }),
+      // Every entry point, type-checked by node10 resolution and require()d from the built file.
+      'src/entry-points.ts': (installed) => {
+        const entries = importable(installed)
+        return `${entries.map((e, i) => `import * as m${i} from '${e}'`).join('\n')}
+const modules = [${entries.map((_, i) => `m${i}`).join(', ')}]
+console.log('type-checked and required ' + modules.length + ' entry points (node10)')
+`
+      },
+      'src/app.ts': () => `import express, { type Request, type Response } from 'express'
+import { productionize } from '@kit/core'
+
+async function main(): Promise<void> {
+  const ioredis: string = require('ioredis/package.json').version
+  if (!ioredis.startsWith('5.')) throw new Error('the app has ioredis ' + ioredis + ', not 5')
+  const app = express()
+  const kit = await productionize(app, {
+    health: { signals: false, loadShedding: false },
+    rateLimit: { prefix: 'kit-consumer:' + process.pid + ':' },
+  })
+  app.get('/hello', (req: Request, res: Response) => {
+    const id: string = req.id
+    res.json({ id, nonce: res.locals.cspNonce })
+  })
+  const server = await kit.listen({ port: 0, host: '127.0.0.1' })
+  const address = server.address()
+  if (address === null || typeof address === 'string') throw new Error('not listening on a port')
+  const statuses: number[] = []
+  for (let i = 0; i < 3; i++) statuses.push((await fetch('http://127.0.0.1:' + address.port + '/hello')).status)
+  // RATE_LIMIT_PER_MINUTE=2 on kit.redis, made from the app's ioredis 5.
+  if (statuses.join() !== '200,200,429') throw new Error('statuses ' + statuses.join() + ', expected 200,200,429')
+  const ready = await fetch('http://127.0.0.1:' + address.port + '/health/ready')
+  if (ready.status !== 200 || !(await ready.text()).includes('redis')) throw new Error('readiness without Redis')
+  await kit.shutdown()
+  console.log('CommonJS TypeScript app ok: rate limits on Redis through ioredis ' + ioredis)
+}
+
+main().catch((error: unknown) => {
+  console.error(error)
+  process.exit(1)
+})
+`,
+    },
+    steps: [
+      ['./node_modules/.bin/tsc', ['-p', '.']],
+      ['node', ['dist/entry-points.js']],
+      ['node', ['dist/app.js'], { REDIS_URL, RATE_LIMIT_PER_MINUTE: '2' }],
+    ],
+  },
+  {
+    name: 'typescript-rootdir-init',
+    type: 'module',
+    dependencies: { express: '^5' },
+    devDependencies: { typescript: '^5.9', '@types/express': '^5', '@types/node': '^20.19' },
+    scripts: { build: 'tsc -p .', start: 'node dist/server.js' },
+    absent: ['fastify'],
+    files: {
+      'tsconfig.json': () =>
+        JSON.stringify({
+          compilerOptions: {
+            target: 'ES2022',
+            module: 'nodenext',
+            moduleResolution: 'nodenext',
+            strict: true,
+            skipLibCheck: false,
+            noEmitOnError: true,
+            rootDir: 'src',
+            outDir: 'dist',
+            types: ['node'],
+          },
+          include: ['src'],
+        }),
+      'src/server.ts': () => `import express from 'express'
+
+const app = express()
+app.get('/hello', (_req, res) => {
+  res.json({ hello: 'world' })
+})
+const port = Number(process.env.PORT ?? 3000)
+app.listen(port, () => console.log('listening on http://127.0.0.1:' + port))
+`,
+      'check.cjs': () => `${checkInitApp('dist/server.js', false)}
+const { existsSync } = require('node:fs')
+if (!existsSync('src/kit.config.ts') || existsSync('kit.config.ts')) throw new Error('kit init did not put the config in src/')
+if (!existsSync('dist/server.js')) throw new Error('tsc no longer emits dist/server.js (dist/ moved?)')
+const env = JSON.parse(execFileSync('./node_modules/.bin/kit', ['env', 'check', '--json'], { encoding: 'utf8' }))
+if (!String(env.config).endsWith('src/kit.config.ts')) throw new Error('kit env check found ' + env.config)
+`,
+    },
+    steps: [
+      ['./node_modules/.bin/kit', ['init', '--write']],
+      ['./node_modules/.bin/tsc', ['-p', '.']],
+      ['node', ['check.cjs']],
     ],
   },
 ]
@@ -318,6 +479,7 @@ async function runConsumer(consumer) {
         name: `kit-consumer-${consumer.name}`,
         private: true,
         type: consumer.type,
+        ...(consumer.scripts ? { scripts: consumer.scripts } : {}),
         dependencies: { ...specs, ...consumer.dependencies },
         devDependencies: consumer.devDependencies ?? {},
         // kit's packages depend on each other by version: take those from the tarballs too.
@@ -340,11 +502,13 @@ async function runConsumer(consumer) {
       throw new Error(`${consumer.name}: ${name} got installed`)
   }
   const installed = Object.keys(consumer.dependencies)
-  for (const [file, content] of Object.entries(consumer.files))
+  for (const [file, content] of Object.entries(consumer.files)) {
+    mkdirSync(dirname(join(dir, file)), { recursive: true })
     writeFileSync(join(dir, file), content(installed))
+  }
   const output = []
-  for (const [cmd, args] of consumer.steps) {
-    const stdout = await run(cmd, args, dir)
+  for (const [cmd, args, env] of consumer.steps) {
+    const stdout = await run(cmd, args, dir, env)
     // Apps log JSON lines; keep the lines the scripts print themselves (of `kit --help`, the first).
     const lines = stdout.split('\n').filter((line) => line && !line.startsWith('{'))
     output.push(...(cmd.endsWith('/kit') ? lines.slice(0, 1) : lines))

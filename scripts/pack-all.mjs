@@ -6,7 +6,8 @@
 // Each `pnpm pack` runs with scripts/pack-hooks.cjs as its pnpmfile, whose
 // beforePacking hook drops the `@kit/source` export condition (it points at
 // src/*.ts, which tarballs do not ship); package.json `files` leaves out
-// dist/.tsbuildinfo. Both are checked here, on the tarballs themselves.
+// dist/.tsbuildinfo. Both are checked here, on the tarballs themselves, as is
+// that `main`/`types`/`typesVersions` agree with `exports`.
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -53,6 +54,31 @@ function checkTarball(name, tarball) {
     throw new Error(`${name}: the packed package.json still points at src/ (the @kit/source condition)`)
   if (manifest.includes('workspace:') || manifest.includes('catalog:'))
     throw new Error(`${name}: the packed package.json has an unresolved workspace: or catalog: range`)
+  const problem = legacyFieldsProblem(JSON.parse(manifest))
+  if (problem) throw new Error(`${name}: ${problem}`)
+}
+
+/**
+ * TypeScript on `moduleResolution: "node"` (node10, still the default of
+ * `module: "commonjs"`) ignores `exports`: it finds the root entry through
+ * `types`/`main` and each subpath only through `typesVersions`. Without them,
+ * such apps get TS2307 for every `@kit/*` import. They must say what
+ * `exports` says (docs/internals/packaging.md).
+ */
+function legacyFieldsProblem(json) {
+  const root = json.exports?.['.']
+  if (json.main !== root?.default) return `"main" is ${json.main}, exports["."] says ${root?.default}`
+  if (json.types !== root?.types) return `"types" is ${json.types}, exports["."] says ${root?.types}`
+  const mapped = json.typesVersions?.['*'] ?? {}
+  for (const [key, value] of Object.entries(json.exports)) {
+    if (key === '.' || key === './package.json') continue
+    const paths = mapped[key.slice(2)]
+    if (paths?.length !== 1 || paths[0] !== value.types)
+      return `typesVersions["*"]["${key.slice(2)}"] should be ["${value.types}"] (exports["${key}"].types)`
+  }
+  const extra = Object.keys(mapped).filter((subpath) => !(`./${subpath}` in json.exports))
+  if (extra.length > 0) return `typesVersions maps ${extra.join(', ')}, which exports does not list`
+  return undefined
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

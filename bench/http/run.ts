@@ -386,7 +386,7 @@ const userArgs = process.argv
 const suiteCommand = { 'http-sentry': 'sentry', 'http-issue21': 'issue21' }[SUITE] ?? 'http'
 const command = `node bench/run.mjs ${suiteCommand}${userArgs ? ` ${userArgs}` : ''}`
 const markdown = [
-  `Run ${startedAt.toISOString()} with \`${command}\`: ${ROUNDS} rounds × ${DURATION} s per variant and scenario, ${CONNECTIONS} connections, 1 autocannon process on the same machine; @kit/* from ${args.dist ? 'dist (tsc -b)' : 'sources (tsx, --conditions=@kit/source)'}.`,
+  `Run ${startedAt.toISOString()} with \`${command}\`: ${ROUNDS} rounds × ${DURATION} s per variant and scenario, ${CONNECTIONS} connections, 1 autocannon process on the same machine; @kit/* from ${args.dist ? 'dist (pnpm build)' : 'sources (tsx, --conditions=@kit/source)'}.`,
   `Load average (1/5/15 min) at start ${loadAtStart}, at end ${loadAverage()}. Sentry envelopes received by the local sink: ${envelopes}.`,
   '',
   machineLine(),

@@ -523,8 +523,67 @@ module.exports = app
       'src/server.ts': "import express from 'express'\nconst app = express()\napp.listen(3000)\n",
     })
     expect(result.project).toMatchObject({ entry: join('src', 'server.ts'), typescript: true })
-    expect(result.file('kit.config.ts').action).toBe('create')
-    expect(result.file(join('src', 'server.ts')).diff).toContain("+import config from '../kit.config.js'")
+    // Beside the sources: a root kit.config.ts would make tsc emit dist/src/server.js.
+    expect(result.file(join('src', 'kit.config.ts')).action).toBe('create')
+    expect(result.file('kit.config.ts')).toBeUndefined()
+    expect(result.file(join('src', 'server.ts')).diff).toContain("+import config from './kit.config.js'")
+  })
+
+  describe('where kit.config goes in a TypeScript app (its tsc build must still pass)', () => {
+    const server = "import express from 'express'\nconst app = express()\napp.listen(3000)\n"
+
+    test('rootDir "src" (CommonJS, moduleResolution node): src/kit.config.ts, imported without extension', async () => {
+      const result = await plan({
+        'package.json': pkg(['express'], { scripts: { build: 'tsc', start: 'node dist/server.js' } }),
+        'tsconfig.json':
+          '{\n  // comments are allowed\n  "compilerOptions": { "module": "commonjs", "moduleResolution": "node", "rootDir": "./src/", "outDir": "dist" },\n  "include": ["src"],\n}\n',
+        'src/server.ts': server,
+      })
+      expect(result.file(join('src', 'kit.config.ts')).action).toBe('create')
+      expect(result.file('package.json')).toBeUndefined()
+      expect(result.file(join('src', 'server.ts')).diff).toMatch(/\+import config from '\.\/kit\.config'/)
+    })
+
+    test('rootDir "app": app/kit.config.ts, and package.json says where it is', async () => {
+      const result = await plan({
+        'package.json': `${JSON.stringify({ name: 'app', dependencies: { express: '*' }, scripts: { start: 'tsx app/server.ts' } }, null, 4)}\n`,
+        'tsconfig.json': JSON.stringify({ compilerOptions: { rootDir: 'app', outDir: 'dist' } }),
+        'app/server.ts': server,
+      })
+      expect(result.file(join('app', 'kit.config.ts')).action).toBe('create')
+      const diff = result.file('package.json').diff as string
+      expect(diff).toContain('+    "kit": {')
+      expect(diff).toContain('+        "config": "app/kit.config.ts"')
+    })
+
+    test('an entry at the root (no rootDir): kit.config.ts at the root, as before', async () => {
+      const result = await plan({
+        'package.json': pkg(['express'], { type: 'module' }),
+        'server.ts': server,
+      })
+      expect(result.file('kit.config.ts').action).toBe('create')
+    })
+
+    test('an existing kit.config.ts at the root of such an app is kept, with the move as a step by hand', async () => {
+      const result = await plan({
+        'package.json': pkg(['express'], { type: 'module' }),
+        'tsconfig.json': JSON.stringify({ compilerOptions: { rootDir: 'src' }, include: ['src'] }),
+        'src/server.ts': server,
+        'kit.config.ts': 'export default {}\n',
+      })
+      expect(result.file('kit.config.ts').action).toBe('kept')
+      expect(result.manual.join('\n')).toContain(`Move kit.config.ts to ${join('src', 'kit.config.ts')}`)
+    })
+
+    test('an existing src/kit.config.ts is found and kept', async () => {
+      const result = await plan({
+        'package.json': pkg(['express'], { type: 'module' }),
+        'src/server.ts': server,
+        'src/kit.config.ts': 'export default {}\n',
+      })
+      expect(result.file(join('src', 'kit.config.ts')).action).toBe('kept')
+      expect(result.file(join('src', 'server.ts')).diff).toContain("+import config from './kit.config.js'")
+    })
   })
 
   test('an app made in a function that is not async: a step by hand, the entry file untouched', async () => {

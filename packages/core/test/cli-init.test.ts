@@ -106,7 +106,7 @@ const CASES: Case[] = [
     fixture: 'init-express-ts',
     entry: 'src/index.ts',
     framework: 'express',
-    configFile: 'kit.config.ts',
+    configFile: 'src/kit.config.ts',
     found: ['morgan', 'helmet'],
     requests: [{ path: '/hello' }, { path: '/notes/count' }],
     async carried(url) {

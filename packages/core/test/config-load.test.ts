@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { int, type KitEnvWith, loadEnv, secret, z } from '@kit/env'
 import { isKitError } from '@kit/internal'
 import { afterAll, describe, expect, expectTypeOf, it } from 'vitest'
@@ -10,7 +10,10 @@ const dirs: string[] = []
 function folder(files: Record<string, string> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'kit-config-'))
   dirs.push(dir)
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text)
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true })
+    writeFileSync(join(dir, name), text)
+  }
   return dir
 }
 afterAll(() => {
@@ -43,6 +46,39 @@ describe('finding the file', () => {
       'kit.config.ts': 'export default { preset: "fly" }\n',
     })
     expect((await loadConfig({ cwd: dir })).config.preset).toBe('fly')
+  })
+
+  it('finds src/kit.config.ts (a TypeScript app with rootDir "src"), after the app folder', async () => {
+    const dir = folder({ 'src/kit.config.ts': 'export default { preset: "render" }\n' })
+    expect(await loadConfig({ cwd: dir })).toEqual({
+      config: { preset: 'render' },
+      path: join(dir, 'src', 'kit.config.ts'),
+    })
+    writeFileSync(join(dir, 'kit.config.mjs'), 'export default { preset: "fly" }\n')
+    expect((await loadConfig({ cwd: dir })).config.preset).toBe('fly')
+  })
+
+  it('follows package.json "kit": { "config" } before looking anywhere else', async () => {
+    const dir = folder({
+      'package.json': JSON.stringify({ name: 'app', kit: { config: 'app/kit.config.ts' } }),
+      'app/kit.config.ts': 'export default { preset: "heroku" }\n',
+      'kit.config.ts': 'export default { preset: "fly" }\n',
+    })
+    expect(await loadConfig({ cwd: dir })).toEqual({
+      config: { preset: 'heroku' },
+      path: join(dir, 'app', 'kit.config.ts'),
+    })
+  })
+
+  it('KIT_CONFIG_NOT_FOUND when package.json "kit.config" names no file, or is not a path', async () => {
+    const missing = await loadError(
+      folder({ 'package.json': JSON.stringify({ kit: { config: 'app/kit.config.ts' } }) }),
+    )
+    expect(isKitError(missing, 'KIT_CONFIG_NOT_FOUND')).toBe(true)
+    expect(missing.message).toContain('"app/kit.config.ts" } names a file that does not exist')
+    const notPath = await loadError(folder({ 'package.json': JSON.stringify({ kit: { config: true } }) }))
+    expect(isKitError(notPath, 'KIT_CONFIG_NOT_FOUND')).toBe(true)
+    expect(notPath.message).toContain('got true')
   })
 
   it('loads an explicit file', async () => {

@@ -96,6 +96,18 @@ describe('Express: middleware kit replaces', () => {
     await kit.shutdown()
   })
 
+  it("one kit.config silenceWarnings list silences @kit/security's warnings too", async () => {
+    const csp = { 'script-src': ["'self'", "'unsafe-inline'"] }
+    const warned = async (extra: KitConfig) => {
+      const logs = new MemoryStream()
+      const kit = await productionize(express(), testConfig(logs, { csp, ...extra }))
+      await kit.shutdown()
+      return warningsIn(logs)
+    }
+    expect(await warned({})).toContain('csp-unsafe-inline')
+    expect(await warned({ silenceWarnings: ['csp-unsafe-inline'] })).not.toContain('csp-unsafe-inline')
+  })
+
   it('warns when routes were added before productionize()', async () => {
     const logs = new MemoryStream()
     const app = express()

@@ -106,7 +106,7 @@ const CASES: Record<string, Case[]> = {
     ['strict-origin-when-cross-origin', {}, 'pass'],
     [
       'unsafe-url',
-      { config: { security: { referrerPolicy: 'unsafe-url', ignoreWarnings: ['referrer-policy-unsafe'] } } },
+      { config: { security: { referrerPolicy: 'unsafe-url', silenceWarnings: ['referrer-policy-unsafe'] } } },
       'fail',
       /unsafe-url/,
     ],

@@ -64,6 +64,7 @@ export {
   redactString,
   SENSITIVE_KEY_SUFFIXES,
 } from './redact.ts'
+export { attachRefusal, refusalOf } from './refusal.ts'
 export {
   type DetectedRelease,
   detectRelease,

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 import { parse as parseQueryString } from 'node:querystring'
+import { attachRefusal, type ErrorInfo } from '@kit/internal'
 import { compileRoutes } from './csrf.ts'
 import { parseSize } from './env.ts'
 import { type FrameworkIO, pathOf, refusalBody, sendRefusal } from './io.ts'
@@ -15,8 +16,13 @@ export const MAX_FORM_FIELDS = 1000
 
 export interface BodyLimitConfig {
   limit: number
+  /** Outer bound on multipart bodies; undefined: the app's multipart parser bounds them (docs/internals/body-limits.md). */
+  multipart: number | undefined
   exempt: (req: IncomingMessage, path: string) => boolean
 }
+
+/** A refusal as the framework's error handler sees it: status, title, KIT_* code and message. */
+export type BodyRefusal = Required<Pick<ErrorInfo, 'status' | 'title' | 'code' | 'message'>>
 
 export function parseBodyLimit(
   option: BodyLimitOptions | number | string | false | undefined,
@@ -26,7 +32,9 @@ export function parseBodyLimit(
   if (option === false) return undefined
   const opts: BodyLimitOptions =
     typeof option === 'object' ? option : option === undefined ? {} : { limit: option }
-  rejectUnknownKeys(opts, ['limit', 'exempt'], 'bodyLimit', (m) => fail('KIT_SECURITY_INVALID_OPTION', m))
+  rejectUnknownKeys(opts, ['limit', 'multipart', 'exempt'], 'bodyLimit', (m) =>
+    fail('KIT_SECURITY_INVALID_OPTION', m),
+  )
   const fromEnv = opts.limit === undefined && env.MAX_UPLOAD_SIZE !== undefined && env.MAX_UPLOAD_SIZE !== ''
   const raw = opts.limit ?? (fromEnv ? env.MAX_UPLOAD_SIZE! : DEFAULT_BODY_LIMIT)
   const limit = parseSize(
@@ -34,22 +42,54 @@ export function parseBodyLimit(
     fromEnv ? 'MAX_UPLOAD_SIZE' : 'bodyLimit',
     fromEnv ? 'KIT_SECURITY_INVALID_ENV' : 'KIT_SECURITY_INVALID_BODY_LIMIT',
   )
-  return { limit, exempt: compileRoutes(opts.exempt, 'bodyLimit.exempt', fail) }
+  const multipart =
+    opts.multipart === undefined
+      ? undefined
+      : parseSize(opts.multipart, 'bodyLimit.multipart', 'KIT_SECURITY_INVALID_BODY_LIMIT')
+  return { limit, multipart, exempt: compileRoutes(opts.exempt, 'bodyLimit.exempt', fail) }
 }
 
-export function tooLargeBody(limit: number): string {
-  return refusalBody(
-    413,
-    'Payload Too Large',
-    'KIT_SECURITY_BODY_TOO_LARGE',
-    `The request body is larger than the ${limit} bytes this server accepts (MAX_UPLOAD_SIZE).`,
-  )
+export function tooLargeRefusal(limit: number, setting = 'MAX_UPLOAD_SIZE'): BodyRefusal {
+  return {
+    status: 413,
+    title: 'Payload Too Large',
+    code: 'KIT_SECURITY_BODY_TOO_LARGE',
+    message: `The request body is larger than the ${limit} bytes this server accepts (${setting}).`,
+  }
+}
+
+export function tooLargeBody(limit: number, setting?: string): string {
+  const { status, title, code, message } = tooLargeRefusal(limit, setting)
+  return refusalBody(status, title, code, message)
+}
+
+const MULTIPART = /^multipart\/form-data\b/i
+
+/**
+ * The limit kit's Content-Length check applies to this request, or undefined
+ * for none. Multipart bodies are read by the app's multipart parser
+ * (multer, @fastify/multipart) under its own limits, so kit's limit, sized
+ * for JSON and forms, would pre-empt them; only an explicit
+ * `bodyLimit.multipart` bounds them here (docs/internals/body-limits.md).
+ */
+function limitFor<Req, Res>(
+  config: BodyLimitConfig,
+  io: FrameworkIO<Req, Res>,
+  req: Req,
+): { limit: number | undefined; setting: string } {
+  const type = io.raw(req).headers['content-type']
+  if (type !== undefined && MULTIPART.test(type))
+    return { limit: config.multipart, setting: 'bodyLimit.multipart' }
+  return { limit: io.routeBodyLimit?.(req) ?? config.limit, setting: 'MAX_UPLOAD_SIZE' }
 }
 
 /**
  * Refuses up front a body whose Content-Length is over the limit, before a
  * byte of it is read (chunked bodies are cut by the parsers while reading).
- * Returns true when it answered 413.
+ * Returns true when it answered 413; with `pass`, it answers nothing and
+ * returns the framework's own too-large error (marked with kit's refusal)
+ * for the caller to hand to the framework's error handling, so an app's
+ * error handler renders it (docs/internals/body-limits.md).
  */
 export function applyContentLength<Req, Res>(
   config: BodyLimitConfig,
@@ -58,11 +98,12 @@ export function applyContentLength<Req, Res>(
   req: Req,
   res: Res,
   events: EventLog,
-): boolean {
+  pass: boolean,
+): boolean | Error {
   const length = io.raw(req).headers['content-length']
   if (length === undefined) return false
-  const limit = io.routeBodyLimit?.(req) ?? config.limit
-  if (Number(length) <= limit) return false
+  const { limit, setting } = limitFor(config, io, req)
+  if (limit === undefined || Number(length) <= limit) return false
   const path = pathOf(io.url(req))
   if (config.exempt(io.raw(req), path)) return false
   events.log(
@@ -70,7 +111,14 @@ export function applyContentLength<Req, Res>(
     { path, contentLength: length, limit },
     'refused a request body over the limit (413)',
   )
-  sendRefusal(io, res, 413, limit === config.limit ? body413 : tooLargeBody(limit), true)
+  if (pass && io.tooLargeError) {
+    // The body is never read: close the connection rather than drain it (what sendRefusal does).
+    io.setHeader(res, 'Connection', 'close')
+    return attachRefusal(io.tooLargeError(Number(length), limit), tooLargeRefusal(limit, setting))
+  }
+  const body =
+    limit === config.limit && setting === 'MAX_UPLOAD_SIZE' ? body413 : tooLargeBody(limit, setting)
+  sendRefusal(io, res, 413, body, true)
   return true
 }
 
@@ -84,54 +132,28 @@ export function parseForm(text: string): Record<string, string | string[]> | und
 }
 
 /** Maps a body-parser error (Express) to kit's refusal, or undefined for errors that are not the client's. */
-export function describeBodyError(
-  error: unknown,
-  limit: number,
-): { status: number; body: string } | undefined {
+export function describeBodyError(error: unknown, limit: number): BodyRefusal | undefined {
   const e = error as { type?: string; status?: number; statusCode?: number } | null
   const status = e?.status ?? e?.statusCode
   if (typeof status !== 'number' || status < 400 || status >= 500) return undefined
   if (e?.type === 'entity.too.large' || status === 413) {
-    const body =
-      e?.type === 'parameters.too.many'
-        ? refusalBody(
-            413,
-            'Payload Too Large',
-            'KIT_SECURITY_TOO_MANY_FIELDS',
-            `A form may have at most ${MAX_FORM_FIELDS} fields.`,
-          )
-        : tooLargeBody(limit)
-    return { status: 413, body }
+    if (e?.type !== 'parameters.too.many') return tooLargeRefusal(limit)
+    const message = `A form may have at most ${MAX_FORM_FIELDS} fields.`
+    return { status: 413, title: 'Payload Too Large', code: 'KIT_SECURITY_TOO_MANY_FIELDS', message }
   }
   if (e?.type === 'entity.parse.failed') {
-    return {
-      status: 400,
-      body: refusalBody(
-        400,
-        'Bad Request',
-        'KIT_SECURITY_MALFORMED_BODY',
-        'The request body is not valid JSON.',
-      ),
-    }
+    const message = 'The request body is not valid JSON.'
+    return { status: 400, title: 'Bad Request', code: 'KIT_SECURITY_MALFORMED_BODY', message }
   }
   if (status === 415) {
+    const message = 'The body encoding or charset is not supported.'
     return {
       status: 415,
-      body: refusalBody(
-        415,
-        'Unsupported Media Type',
-        'KIT_SECURITY_UNSUPPORTED_ENCODING',
-        'The body encoding or charset is not supported.',
-      ),
+      title: 'Unsupported Media Type',
+      code: 'KIT_SECURITY_UNSUPPORTED_ENCODING',
+      message,
     }
   }
-  return {
-    status,
-    body: refusalBody(
-      status,
-      'Bad Request',
-      'KIT_SECURITY_MALFORMED_BODY',
-      'The request body could not be read.',
-    ),
-  }
+  const message = 'The request body could not be read.'
+  return { status, title: 'Bad Request', code: 'KIT_SECURITY_MALFORMED_BODY', message }
 }

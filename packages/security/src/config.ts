@@ -9,7 +9,7 @@ import { envBoolean, envUrl } from './env.ts'
 import { buildStaticHeaders, type Header } from './headers.ts'
 import { type HostsConfig, type HttpsConfig, parseHosts } from './hosts.ts'
 import { buildHsts } from './hsts.ts'
-import { createWarnings, type Warnings } from './log.ts'
+import { createWarnings, silencedWarnings, type Warnings } from './log.ts'
 import type { SecurityContext, SecurityEnv, SecurityOptions } from './options.ts'
 import { createOriginMatcher } from './origins.ts'
 import { rejectUnknownKeys } from './suggest.ts'
@@ -34,6 +34,7 @@ const OPTION_KEYS = [
   'crossOriginEmbedderPolicy',
   'originAgentCluster',
   'legacyHeaders',
+  'silenceWarnings',
   'ignoreWarnings',
 ]
 
@@ -68,7 +69,8 @@ export function resolveConfig(
   )
   const options = fromHelmetOptions(given, fail)
   const env: SecurityEnv = context.env ?? (process.env as SecurityEnv)
-  const warnings = createWarnings(context.log ?? silentLogger, options.ignoreWarnings ?? [])
+  const log = context.log ?? silentLogger
+  const warnings = createWarnings(log, silencedWarnings(options, log))
   const production = options.production ?? env.NODE_ENV === 'production'
   const appUrl = envUrl('APP_URL', env.APP_URL)
 
@@ -80,7 +82,8 @@ export function resolveConfig(
       'FORCE_HTTPS is off in production: make sure your proxy redirects HTTP to HTTPS.',
     )
   }
-  const port = options.httpsPort
+  // The redirect goes to APP_URL's port when it names one (https://host:8443), unless httpsPort says otherwise.
+  const port = options.httpsPort ?? appUrlHttpsPort(appUrl)
   if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) {
     fail('KIT_SECURITY_INVALID_OPTION', `httpsPort must be a port number (1-65535); got ${String(port)}.`)
   }
@@ -131,4 +134,8 @@ function describe(config: SecurityConfig): Record<string, unknown> {
     csrf: config.csrf !== undefined,
     bodyLimit: config.bodyLimit?.limit ?? false,
   }
+}
+
+function appUrlHttpsPort(appUrl: URL | undefined): number | undefined {
+  return appUrl?.protocol === 'https:' && appUrl.port !== '' ? Number(appUrl.port) : undefined
 }

@@ -34,6 +34,18 @@ const expressIO: FrameworkIO<Request, Response> = {
     res.locals.cspNonce = nonce
   },
   rawResponse: (res) => res,
+  // What body-parser (through http-errors) raises before reading a body over its limit.
+  tooLargeError: (length, limit) =>
+    Object.assign(new Error('request entity too large'), {
+      name: 'PayloadTooLargeError',
+      status: 413,
+      statusCode: 413,
+      expose: true,
+      type: 'entity.too.large',
+      expected: length,
+      length,
+      limit,
+    }),
 }
 
 type Input = Security | SecurityOptions | undefined
@@ -100,7 +112,11 @@ export function bodyLimits(security?: Input): RequestHandler {
     express.raw({ limit, type: 'application/octet-stream' }),
   ]
   return function kitBodyLimits(req, res, next) {
-    if (steps.bodyLimit(req, res)) return
+    const refused = steps.bodyLimit(req, res)
+    if (refused !== false) {
+      if (refused !== true) next(refused)
+      return
+    }
     const headers = req.headers
     if (headers['content-length'] === undefined && headers['transfer-encoding'] === undefined) return next()
     if (config.exempt(req, pathOf(req.originalUrl))) return next()

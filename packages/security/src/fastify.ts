@@ -43,6 +43,13 @@ const fastifyIO: FrameworkIO<FastifyRequest, FastifyReply> = {
   optedOut: (request, step) => request.routeOptions.config?.[step] === false,
   routeBodyLimit: (request) => request.routeOptions.bodyLimit,
   rawResponse: (reply) => reply.raw,
+  // Fastify's own FST_ERR_CTP_BODY_TOO_LARGE, as its body reader raises it.
+  tooLargeError: () =>
+    Object.assign(new Error('Request body is too large'), {
+      name: 'FastifyError',
+      code: 'FST_ERR_CTP_BODY_TOO_LARGE',
+      statusCode: 413,
+    }),
 }
 
 export interface KitSecurityPluginOptions {
@@ -100,7 +107,9 @@ export function securityHook(
       if (bodyLimit === undefined) return undefined
       installBodyParsing(fastify, bodyLimit.limit)
       return function kitBodyLimits(request, reply, next) {
-        if (!steps.bodyLimit(request, reply)) next()
+        const refused = steps.bodyLimit(request, reply)
+        if (refused === false) next()
+        else if (refused !== true) next(refused)
       }
     }
   }

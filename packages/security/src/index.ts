@@ -19,6 +19,7 @@ export type { HostsConfig, HttpsConfig } from './hosts.ts'
 export { DEFAULT_HSTS_MAX_AGE, MIN_PRODUCTION_HSTS_MAX_AGE } from './hsts.ts'
 export { type FormTextOptions, formText, readCookie } from './input.ts'
 export { type FrameworkIO, mergeVary } from './io.ts'
+export type { SecurityWarning } from './log.ts'
 export type {
   BodyLimitOptions,
   CorsOptions,

@@ -35,6 +35,11 @@ export interface FrameworkIO<Req, Res> {
   optedOut?(req: Req, step: 'csrf'): boolean
   /** The body limit the framework applies to this route, when it knows one. */
   routeBodyLimit?(req: Req): number | undefined
+  /**
+   * The error the framework's own parser raises for a body over `limit`
+   * (handed to the app's error handler when kit passes body errors on).
+   */
+  tooLargeError?(length: number, limit: number): Error
   /** The node:http response: refusals read the request (Accept, the app's error renderer) through it. */
   rawResponse?(res: Res): ServerResponse
 }

@@ -1,8 +1,23 @@
 import type { KitLogger } from '@kit/internal'
 
+/** The ids of @kit/security's start-up warnings (docs/security.md, "Start-up warnings"). */
+export type SecurityWarning =
+  | 'cors-insecure-origin'
+  | 'csp-broad-script-src'
+  | 'csp-insecure-source'
+  | 'csp-no-script-src'
+  | 'csp-report-only'
+  | 'csp-unsafe-eval'
+  | 'csp-unsafe-inline'
+  | 'hosts-unchecked'
+  | 'https-redirect-off'
+  | 'referrer-policy-unsafe'
+  | 'untrusted-forwarded-proto'
+
 /**
  * Start-up warnings for configuration that is legal but unwise: each id is
- * logged once per process and can be silenced with `ignoreWarnings`.
+ * logged once per process and can be silenced with `silenceWarnings`, the
+ * option name kit.config uses for its own start-up warnings too.
  */
 export interface Warnings {
   warn(id: string, message: string): void
@@ -10,14 +25,14 @@ export interface Warnings {
   readonly emitted: readonly string[]
 }
 
-export function createWarnings(log: KitLogger, ignore: readonly string[]): Warnings {
+export function createWarnings(log: KitLogger, silenced: readonly string[]): Warnings {
   const emitted: string[] = []
   return {
     emitted,
     warn(id, message) {
-      if (ignore.includes(id) || emitted.includes(id)) return
+      if (silenced.includes(id) || emitted.includes(id)) return
       emitted.push(id)
-      log.warn({ warning: id }, `@kit/security: ${message} (silence with ignoreWarnings: ['${id}'])`)
+      log.warn({ warning: id }, `@kit/security: ${message} (silence with silenceWarnings: ['${id}'])`)
     },
   }
 }
@@ -27,6 +42,22 @@ export function createWarnings(log: KitLogger, ignore: readonly string[]): Warni
  * most `perMinute` lines per category each minute, so an attack cannot fill
  * the logs; the number dropped is reported with the next line.
  */
+/**
+ * `silenceWarnings`, with the name it had before (`ignoreWarnings`, kept
+ * working) merged in; using the old name logs how to rename it.
+ */
+export function silencedWarnings(
+  options: { silenceWarnings?: readonly string[]; ignoreWarnings?: readonly string[] },
+  log: KitLogger,
+): readonly string[] {
+  if (options.ignoreWarnings === undefined) return options.silenceWarnings ?? []
+  log.warn(
+    { deprecated: 'ignoreWarnings' },
+    '@kit/security: the `ignoreWarnings` option is now `silenceWarnings` (the name kit.config uses for every start-up warning); rename it. ignoreWarnings still works for now.',
+  )
+  return [...(options.silenceWarnings ?? []), ...options.ignoreWarnings]
+}
+
 export interface EventLog {
   log(category: string, fields: Record<string, unknown>, message: string): void
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import type { KitLogger, SkipRequest } from '@kit/internal'
 import type { CspDirectives, CspDirectivesCamelCase } from './csp/directive-names.ts'
+import type { SecurityWarning } from './log.ts'
 
 export interface CspOptions extends CspDirectives, CspDirectivesCamelCase {
   /**
@@ -106,6 +107,15 @@ export interface CsrfOptions {
 export interface BodyLimitOptions {
   /** Largest request body in bytes (or `'1mb'`, `'512kb'`). @default MAX_UPLOAD_SIZE, else 1 MiB */
   limit?: number | string
+  /**
+   * Largest multipart/form-data request (bytes or `'50mb'`), checked by
+   * Content-Length. Without it kit leaves multipart bodies to the app's own
+   * multipart parser and its limits (multer `limits`, @fastify/multipart
+   * `limits.fileSize`, which defaults to Fastify's `bodyLimit`), instead of
+   * refusing an upload over MAX_UPLOAD_SIZE before that parser can answer.
+   * @default undefined (the multipart parser's limits apply)
+   */
+  multipart?: number | string
   /** Routes whose bodies kit neither limits nor parses (they parse their own, e.g. large uploads or raw webhooks). @default [] */
   exempt?: readonly RouteMatcher[]
 }
@@ -140,7 +150,7 @@ export interface SecurityOptions extends HelmetOptionNames {
   hsts?: HstsOptions | boolean
   /** Redirect plain HTTP to HTTPS (301 GET/HEAD, 308 others). @default FORCE_HTTPS, else on in production */
   forceHttps?: boolean
-  /** Port for redirects to HTTPS (omit for 443). @default undefined */
+  /** Port for redirects to HTTPS (omit for 443). @default APP_URL's port when APP_URL is https:// with one, else 443 */
   httpsPort?: number
   /** Allowed hosts and canonical host redirect; `false` turns both off. */
   hosts?: HostOptions | false
@@ -171,7 +181,9 @@ export interface SecurityOptions extends HelmetOptionNames {
   originAgentCluster?: boolean
   /** The X- headers helmet also sends (X-DNS-Prefetch-Control, X-Download-Options, X-Permitted-Cross-Domain-Policies, X-XSS-Protection: 0); `false` drops all four, an object each one. @default true */
   legacyHeaders?: boolean | LegacyHeaderOptions
-  /** Warning ids (see docs/security.md) not to log at start-up. @default [] */
+  /** Start-up warnings not to log, by id (docs/security.md, "Start-up warnings"); the same option name as kit.config's. @default [] */
+  silenceWarnings?: readonly SecurityWarning[]
+  /** @deprecated Renamed `silenceWarnings` (one name across kit); still honoured, with a warning that says so. */
   ignoreWarnings?: readonly string[]
 }
 
@@ -247,4 +259,13 @@ export interface SecurityContext {
   log?: KitLogger
   /** Requests that bypass every security step (health routes). */
   skip?: SkipRequest
+  /**
+   * Body refusals (413, malformed JSON, unsupported charset) go to the
+   * framework's error handling as the framework's own parser errors would
+   * (body-parser's `status`/`type`/`expose` on Express, FST_ERR_CTP_BODY_TOO_LARGE
+   * on Fastify), so an app's error handler renders them; kit's error handler
+   * (@kit/core) renders kit's refusal. Off: the steps answer them themselves.
+   * @default false
+   */
+  passBodyErrors?: boolean
 }

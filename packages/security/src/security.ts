@@ -1,4 +1,4 @@
-import { KitError, silentLogger } from '@kit/internal'
+import { attachRefusal, KitError, silentLogger } from '@kit/internal'
 import { applyContentLength, describeBodyError, tooLargeBody } from './body-limit.ts'
 import { resolveConfig, type SecurityConfig } from './config.ts'
 import { applyCors } from './cors.ts'
@@ -13,7 +13,7 @@ import {
   writeHeader,
 } from './header-writer.ts'
 import { applyHosts } from './hosts.ts'
-import { type FrameworkIO, pathOf, sendRefusal } from './io.ts'
+import { type FrameworkIO, pathOf, refusalBody, sendRefusal } from './io.ts'
 import { createEventLog } from './log.ts'
 import type { SecurityContext, SecurityOptions } from './options.ts'
 
@@ -36,9 +36,17 @@ export interface SecuritySteps<Req, Res> {
   cors(req: Req, res: Res): boolean
   /** Refuses cross-site state-changing requests with 403. */
   csrf(req: Req, res: Res): boolean
-  /** Refuses a declared Content-Length over the limit with 413. */
-  bodyLimit(req: Req, res: Res): boolean
-  /** Answers a body parser's client error (413, 400, 415) and logs it; false for errors that are not the client's. */
+  /**
+   * Refuses a declared Content-Length over the limit with 413: true when it
+   * answered, or (context `passBodyErrors`) the framework's own too-large
+   * error for the caller to pass on, marked with kit's refusal.
+   */
+  bodyLimit(req: Req, res: Res): boolean | Error
+  /**
+   * A body parser's client error (413, 400, 415): logs it, then answers it
+   * (true), or with context `passBodyErrors` marks it with kit's refusal and
+   * returns false so the caller passes it on. False for errors that are not the client's.
+   */
   bodyError(req: Req, res: Res, error: unknown): boolean
 }
 
@@ -68,6 +76,7 @@ export function createSecurity(options: SecurityOptions = {}, context: SecurityC
   const events = createEventLog(log, 10)
   const report = config.csp ? createCspReportEndpoint(config.csp, log, events) : undefined
   const skip = context.skip
+  const pass = context.passBodyErrors === true
   const cache = new WeakMap<object, SecuritySteps<unknown, unknown>>()
   const prepared = prepareHeaders(config)
 
@@ -129,7 +138,7 @@ export function createSecurity(options: SecurityOptions = {}, context: SecurityC
       },
       bodyLimit(req, res) {
         if (bodyLimit === undefined || skipped(req)) return false
-        return applyContentLength(bodyLimit, body413, io, req, res, events)
+        return applyContentLength(bodyLimit, body413, io, req, res, events, pass)
       },
       bodyError(req, res, error) {
         const refusal = describeBodyError(error, bodyLimit?.limit ?? 0)
@@ -140,7 +149,13 @@ export function createSecurity(options: SecurityOptions = {}, context: SecurityC
           { path, status: refusal.status },
           'refused a request body the parsers could not accept',
         )
-        sendRefusal(io, res, refusal.status, refusal.body, refusal.status === 413)
+        if (pass && typeof error === 'object' && error !== null) {
+          attachRefusal(error, refusal)
+          if (refusal.status === 413) io.setHeader(res, 'Connection', 'close')
+          return false
+        }
+        const { status, title, code, message } = refusal
+        sendRefusal(io, res, status, refusalBody(status, title, code, message), status === 413)
         return true
       },
     }

@@ -304,7 +304,20 @@ describe('CSP warnings', () => {
     expect(ids.filter((i) => i === id)).toHaveLength(1)
   })
 
-  it('are silenced one at a time with ignoreWarnings', () => {
+  it('are silenced one at a time with silenceWarnings, and the message names that option', () => {
+    const { log, warnings } = memoryLogger()
+    const csp = { 'script-src': ["'unsafe-inline'", "'unsafe-eval'"] }
+    const security = createSecurity(
+      { production: true, hosts: false, csp, silenceWarnings: ['csp-unsafe-inline'] },
+      { env, log },
+    )
+    expect(warnings().map((w) => w.warning)).not.toContain('csp-unsafe-inline')
+    expect(security.warnings).not.toContain('csp-unsafe-inline')
+    const unsafeEval = warnings().find((w) => w.warning === 'csp-unsafe-eval')
+    expect(unsafeEval?.msg).toContain("silence with silenceWarnings: ['csp-unsafe-eval']")
+  })
+
+  it('still honour the old name, ignoreWarnings, and say to rename it', () => {
     const { log, warnings } = memoryLogger()
     const security = createSecurity(
       {
@@ -315,7 +328,8 @@ describe('CSP warnings', () => {
       },
       { env, log },
     )
-    expect(warnings().map((w) => w.warning)).not.toContain('csp-unsafe-inline')
     expect(security.warnings).not.toContain('csp-unsafe-inline')
+    const deprecation = warnings().find((w) => w.deprecated === 'ignoreWarnings')
+    expect(deprecation?.msg).toContain('`ignoreWarnings` option is now `silenceWarnings`')
   })
 })

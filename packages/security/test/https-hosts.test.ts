@@ -105,6 +105,43 @@ describe('httpsPort', () => {
     }
   })
 
+  it.each(FRAMEWORKS)('takes the port from APP_URL (https://host:8443) on %s', async (framework) => {
+    // Regression: the redirect went to 443 unless httpsPort repeated APP_URL's port.
+    const server = await serve(
+      framework,
+      { forceHttps: true },
+      { env: { NODE_ENV: 'test', APP_URL: 'https://localhost:8443' } },
+    )
+    const explicit = await serve(
+      framework,
+      { forceHttps: true, httpsPort: 9443 },
+      { env: { NODE_ENV: 'test', APP_URL: 'https://localhost:8443' } },
+    )
+    try {
+      const res = await send(`${server.url}/a?b`, { headers: { host: 'localhost:8080' } })
+      expect(res.headers.location).toBe('https://localhost:8443/a?b')
+      const own = await send(`${explicit.url}/a`, { headers: { host: 'localhost:8080' } })
+      expect(own.headers.location).toBe('https://localhost:9443/a')
+    } finally {
+      await server.close()
+      await explicit.close()
+    }
+  })
+
+  it.each(FRAMEWORKS)('keeps 443 for an APP_URL without a port on %s', async (framework) => {
+    const server = await serve(
+      framework,
+      { forceHttps: true },
+      { env: { NODE_ENV: 'test', APP_URL: 'https://localhost' } },
+    )
+    try {
+      const res = await send(`${server.url}/a`, { headers: { host: 'localhost:8080' } })
+      expect(res.headers.location).toBe('https://localhost/a')
+    } finally {
+      await server.close()
+    }
+  })
+
   it('refuses a port outside 1-65535', () => {
     expect(() => createSecurity({ httpsPort: 70000 }, { env: {} })).toThrow(/httpsPort must be a port number/)
   })

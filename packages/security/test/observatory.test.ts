@@ -125,7 +125,11 @@ describe('the scorer itself', () => {
   })
 
   it('grades a missing HTTPS redirect below A (uncurved score)', async () => {
-    const server = await start('express', { forceHttps: false, ignoreWarnings: ['https-redirect-off'] }, true)
+    const server = await start(
+      'express',
+      { forceHttps: false, silenceWarnings: ['https-redirect-off'] },
+      true,
+    )
     try {
       const result = await scanApp(server)
       expect(result.tests.find((t) => t.test === 'redirection')).toMatchObject({

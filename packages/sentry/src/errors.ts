@@ -3,6 +3,10 @@ export const errors = {
     when: 'SENTRY_DSN (or the `dsn` option) is set but the optional peer dependency @sentry/node is not installed.',
     fix: 'Install it in your app (`npm install @sentry/node`), or unset SENTRY_DSN to run without error tracking.',
   },
+  KIT_SENTRY_SDK_UNSUPPORTED: {
+    when: 'SENTRY_DSN (or the `dsn` option) is set and the installed @sentry/node is older than 11, whose options kit passes. (The peer range accepts 8 to 10 only so that such apps can install kit.)',
+    fix: "Upgrade it in your app (`npm install @sentry/node@^11`), or unset SENTRY_DSN to run without kit's error tracking.",
+  },
   KIT_SENTRY_INVALID_DSN: {
     when: 'SENTRY_DSN (or the `dsn` option) is not a Sentry DSN of the form https://<key>@<host>/<project id>.',
     fix: 'Copy the DSN from Sentry: Project Settings → Client Keys (DSN). The value itself is never printed.',

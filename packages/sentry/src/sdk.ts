@@ -14,10 +14,10 @@ const require = createRequire(import.meta.url)
  * instance instead of a second copy.
  */
 export function loadSentrySdk(): SentrySdk {
+  let sdk: SentrySdk
   try {
     const url = typeof import.meta.resolve === 'function' ? import.meta.resolve('@sentry/node') : undefined
-    if (url?.startsWith('file:')) return requireEsm(fileURLToPath(url))
-    return require('@sentry/node') as SentrySdk
+    sdk = url?.startsWith('file:') ? requireEsm(fileURLToPath(url)) : (require('@sentry/node') as SentrySdk)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
@@ -29,6 +29,27 @@ export function loadSentrySdk(): SentrySdk {
     }
     throw error
   }
+  return checkSdkVersion(sdk)
+}
+
+/** The oldest @sentry/node major whose options kit passes (`dataCollection`, `traceLifecycle`). */
+export const SENTRY_MAJOR = 11
+
+/**
+ * The peer range also accepts older majors so that an app on them can install
+ * kit (npm refuses a conflicting optional peer, ERESOLVE, even when the app
+ * never turns kit's Sentry on); turning it on with one is a clear error.
+ */
+export function checkSdkVersion(sdk: SentrySdk): SentrySdk {
+  const version = String((sdk as { SDK_VERSION?: unknown }).SDK_VERSION ?? '')
+  const major = Number.parseInt(version, 10)
+  if (Number.isInteger(major) && major < SENTRY_MAJOR) {
+    throw new KitError(
+      'KIT_SENTRY_SDK_UNSUPPORTED',
+      `SENTRY_DSN is set, but the app has @sentry/node ${version}; kit's error tracking passes @sentry/node ${SENTRY_MAJOR} options (its privacy defaults through dataCollection). Run \`npm install @sentry/node@^${SENTRY_MAJOR}\` (Sentry's migration guide: https://docs.sentry.io/platforms/javascript/guides/node/migration/), or unset SENTRY_DSN to run without kit's error tracking.`,
+    )
+  }
+  return sdk
 }
 
 function requireEsm(file: string): SentrySdk {

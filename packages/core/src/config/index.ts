@@ -1,8 +1,7 @@
 export { type DefinedConfig, defineConfig } from './define.ts'
 export { configErrors } from './errors.ts'
+export { CONFIG_FILES, CONFIG_FOLDERS, findConfigFile } from './find.ts'
 export {
-  CONFIG_FILES,
-  findConfigFile,
   type LoadConfigOptions,
   type LoadedConfig,
   loadConfig,

@@ -1,20 +1,13 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { basename, resolve } from 'node:path'
 import { createDebug, KitError, redactString } from '@kit/internal'
+import { findConfigFile } from './find.ts'
 import type { KitConfig } from './types.ts'
 
 const debug = createDebug('config')
 
-/** Looked up in this order in the app's folder; the first that exists is used. */
-export const CONFIG_FILES: readonly string[] = Object.freeze([
-  'kit.config.ts',
-  'kit.config.mts',
-  'kit.config.mjs',
-  'kit.config.js',
-])
-
 export interface LoadConfigOptions {
-  /** Folder searched for kit.config.*. @default process.cwd() */
+  /** The app's folder: kit.config is looked for as findConfigFile() says. @default process.cwd() */
   cwd?: string
   /** Load this file instead of searching (relative to cwd). */
   file?: string
@@ -24,14 +17,6 @@ export interface LoadedConfig {
   config: KitConfig
   /** Absolute path of the file, or undefined when there is none. */
   path: string | undefined
-}
-
-export function findConfigFile(cwd: string): string | undefined {
-  for (const name of CONFIG_FILES) {
-    const path = resolve(cwd, name)
-    if (existsSync(path)) return path
-  }
-  return undefined
 }
 
 /**
@@ -101,7 +86,8 @@ function locate(message: string, path: string): { where: string; reason: string 
 }
 
 /**
- * Finds and loads kit.config.{ts,mts,mjs,js} from `cwd`. TypeScript loads on
+ * Finds (package.json `kit.config`, else kit.config.{ts,mts,mjs,js} in `cwd`,
+ * else in `cwd`/src) and loads the app's kit.config. TypeScript loads on
  * Node 20 without a build step (through jiti). Returns `{ config: {}, path:
  * undefined }` when there is no config file.
  */

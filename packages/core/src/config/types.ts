@@ -8,7 +8,7 @@ import type { MailerOptions } from '@kit/mailer'
 import type { MetricsOptions } from '@kit/metrics'
 import type { MigrationsConfig } from '@kit/migrate'
 import type { RateLimitOptions } from '@kit/rate-limit'
-import type { CspOptions, SecurityOptions } from '@kit/security'
+import type { CspOptions, SecurityOptions, SecurityWarning } from '@kit/security'
 import type { SentryOptions } from '@kit/sentry'
 import type { z } from 'zod'
 import type { DatabaseOptions } from '../connections/database.ts'
@@ -69,8 +69,12 @@ export interface KitConfig<
    * shape, or undefined to keep kit's `{ "error": {...} }` body.
    */
   errors?: { render?: ErrorRenderer }
-  /** Start-up warnings to stay quiet about, by the name the warning prints, e.g. `['own-error-handler']`. */
-  silenceWarnings?: StartupWarning[]
+  /**
+   * Start-up warnings to stay quiet about, by the name the warning prints:
+   * kit's (`'own-error-handler'`) and @kit/security's (`'csp-unsafe-inline'`),
+   * one list for both.
+   */
+  silenceWarnings?: (StartupWarning | SecurityWarning)[]
   /** HTTP server timeouts set by kit.listen() (headers, whole request, keep-alive idle); see docs/security.md. */
   server?: ServerTimeoutOptions
 }

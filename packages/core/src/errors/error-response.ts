@@ -1,4 +1,4 @@
-import { type ErrorBody, type ErrorInfo, errorBody, errorTitle, redactString } from '@kit/internal'
+import { type ErrorBody, type ErrorInfo, errorBody, errorTitle, redactString, refusalOf } from '@kit/internal'
 
 /** A rendered error response (kept under this name for @kit/core's public API). */
 export type ErrorResponse = ErrorBody
@@ -49,6 +49,11 @@ export function errorHeaders(error: unknown): Record<string, string> {
  * or Fastify `FST_*` code is kept: it names what was wrong, never a secret.
  */
 export function errorInfo(error: unknown, options: ErrorResponseOptions): ErrorInfo {
+  // A body kit's security step refused, passed through the framework's error handling: kit's own refusal.
+  const refusal = refusalOf(error)
+  if (refusal !== undefined) {
+    return options.requestId ? { ...refusal, requestId: options.requestId } : { ...refusal }
+  }
   const status = statusOf(error)
   const e = (error ?? {}) as HttpErrorLike
   const title = errorTitle(status)
@@ -76,10 +81,8 @@ export function errorResponse(error: unknown, options: ErrorResponseOptions): Er
 
 /** The 404 every unmatched route gets, in the same shape as errors. */
 export function notFoundInfo(method: string, path: string, options: ErrorResponseOptions): ErrorInfo {
-  const error = Object.assign(new Error(`No route for ${method} ${path.split('?')[0]}`), {
-    status: 404,
-    expose: true,
-  })
+  // No stack, even in development: it would only show kit's own frames.
+  const error = { message: `No route for ${method} ${path.split('?')[0]}`, status: 404, expose: true }
   return errorInfo(error, options)
 }
 

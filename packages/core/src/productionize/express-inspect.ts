@@ -37,16 +37,6 @@ function identify(handle: NonNullable<Layer['handle']>): StartupWarning | undefi
   return undefined
 }
 
-/** Whether routes are on the router already (productionize() came too late for them). */
-export function countRoutes(app: ExpressRouterLike): number {
-  return app.router.stack.filter((layer) => layer.route !== undefined).length
-}
-
-/** The handles on the router now: productionize() records its own, so detection skips them. */
-export function handlesOf(app: ExpressRouterLike): Set<unknown> {
-  return new Set(app.router.stack.map((layer) => layer.handle))
-}
-
 /** What the app added that kit already does, and whether it has its own error middleware. */
 export function inspectExpressApp(
   app: ExpressRouterLike,

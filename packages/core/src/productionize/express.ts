@@ -4,16 +4,16 @@ import { limit } from '@kit/rate-limit/express'
 import type { KitConfig } from '../config/types.ts'
 import { createErrorPages, errorRendererFrom } from '../errors/error-pages.ts'
 import { finalHandler } from '../errors/express-handlers.ts'
-import { applyServerTimeouts } from '../server/timeouts.ts'
 import { resolveEnv } from './context.ts'
-import { countRoutes, type ExpressRouterLike, handlesOf, inspectExpressApp } from './express-inspect.ts'
+import type { ExpressGate } from './express-gate.ts'
+import { type ExpressRouterLike, inspectExpressApp } from './express-inspect.ts'
 import type { Kit, ListenOptions } from './handle.ts'
 import { createKitHandle } from './kit-handle.ts'
 import { listenTarget } from './listen-target.ts'
+import { whenListening } from './listening.ts'
 import { buildExpressPipeline } from './pipeline-express.ts'
 import { listenError } from './port-holder.ts'
-import { setupKit, startConnections } from './setup.ts'
-import { logStartup } from './startup-line.ts'
+import { setupKit } from './setup.ts'
 import { createStartupWarnings } from './startup-warnings.ts'
 
 type Handler = (...args: any[]) => unknown
@@ -26,16 +26,23 @@ interface ExpressApp extends ExpressRouterLike {
   listen(port: number, host: string, cb: (error?: Error) => void): Server
 }
 
-/** DESIGN §6 on Express: the pipeline table's steps as one `app.use()` layer, then kit's 404 and error handler. */
-export async function productionizeExpress(input: unknown, config: KitConfig): Promise<Kit> {
+/**
+ * DESIGN §6 on Express: the pipeline table's steps as one `app.use()` layer
+ * (in the place the gate took synchronously), then kit's 404 and error handler.
+ */
+export async function productionizeExpress(
+  input: unknown,
+  config: KitConfig,
+  gate: ExpressGate,
+): Promise<Kit> {
   const app = input as ExpressApp
   const cwd = config.cwd ?? process.cwd()
   const env = resolveEnv(config, cwd)
   const log = createLogger(config.logger ?? {}, { env })
   const setup = await setupKit('express', config, env, log, cwd)
-  const { ctx, health, limits, flags, metrics } = setup
+  const { ctx, health, limits, flags } = setup
   const warn = createStartupWarnings(log, config.silenceWarnings)
-  const routesBefore = countRoutes(app)
+  const routesBefore = gate.routesBefore
   if (routesBefore > 0) warn('routes-before-productionize', `${routesBefore} route(s) on the router`)
 
   // Express 5 announces itself and believes X-Forwarded-For from anyone unless told otherwise.
@@ -47,10 +54,9 @@ export async function productionizeExpress(input: unknown, config: KitConfig): P
   const render = errorRendererFrom(config.errors)
   // DESIGN §6, built from the pipeline table: one router layer for every request step.
   const pipeline = await buildExpressPipeline({ ...setup, config, render })
-  app.use(pipeline.middleware)
 
   // 11. 404 and the safe error handler, as the app's final handler: no listen() needed (supertest, serverless).
-  const kitHandles = handlesOf(app)
+  const kitHandles = gate.kitHandles
   let inspected = false
   const inspect = (): void => {
     if (inspected) return
@@ -65,12 +71,19 @@ export async function productionizeExpress(input: unknown, config: KitConfig): P
     attachError: setResponseError,
     ...(pipeline.reporters[0] ? { report: pipeline.reporters[0] } : {}),
   })
-  const handle = app.handle
-  // Express calls app.handle(req, res) for every request of a server made from the app; a mounted app gets its parent's `next`.
-  app.handle = function kitHandle(req, res, callback) {
-    if (!inspected) inspect()
-    return handle.call(this, req, res, callback ?? final(req, res))
-  }
+  gate.open(pipeline.middleware, final, inspect)
+
+  // Also when the app calls app.listen() itself: readiness, drain, connections, start-up checks.
+  const whenUp = whenListening(setup)
+  const appListen = app.listen
+  app.listen = function kitAppListen(this: ExpressApp, ...args: unknown[]) {
+    const server = (appListen as (...a: unknown[]) => Server).apply(this, args)
+    server.once('listening', () => {
+      inspect()
+      whenUp(server)
+    })
+    return server
+  } as ExpressApp['listen']
 
   let listening = false
   const listen = async (options: ListenOptions = {}): Promise<Server> => {
@@ -80,18 +93,14 @@ export async function productionizeExpress(input: unknown, config: KitConfig): P
     const { port, host } = listenTarget(options, env.PORT, ctx.production)
     const server = await new Promise<Server>((resolve, reject) => {
       // Express 5 passes a listen error to this callback (it is also the 'error' listener) instead of emitting it (docs/internals/framework-facts.md).
-      const s = app.listen(port, host, (error) =>
+      const s = appListen.call(app, port, host, (error) =>
         error ? reject(listenError(error, port, host)) : resolve(s),
       )
     }).catch((error: unknown) => {
       listening = false
       throw error
     })
-    applyServerTimeouts(server, ctx.serverTimeouts)
-    startConnections(ctx, health, log, flags, metrics)
-    health.attach(server)
-    health.markStarted()
-    logStartup(log, ctx, server)
+    whenUp(server)
     return server
   }
   const kit = createKitHandle(ctx, log, health, listen, flags, pipeline.installed)

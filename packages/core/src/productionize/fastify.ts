@@ -4,7 +4,6 @@ import { KitError } from '@kit/internal'
 import { createLogger } from '@kit/logger'
 import type { KitConfig } from '../config/types.ts'
 import { createErrorPages, errorRendererFrom } from '../errors/error-pages.ts'
-import { applyServerTimeouts } from '../server/timeouts.ts'
 import { resolveEnv } from './context.ts'
 import { type FastifyErrorsHost, installFastifyErrorPages } from './fastify-errors.ts'
 import { watchReplacedPlugins } from './fastify-inspect.ts'
@@ -12,10 +11,10 @@ import { findPrepared } from './fastify-options.ts'
 import type { Kit, ListenOptions } from './handle.ts'
 import { createKitHandle } from './kit-handle.ts'
 import { listenTarget } from './listen-target.ts'
+import { whenListening } from './listening.ts'
 import { buildFastifyPipeline } from './pipeline-fastify.ts'
 import { listenError } from './port-holder.ts'
-import { setupKit, startConnections } from './setup.ts'
-import { logStartup } from './startup-line.ts'
+import { setupKit } from './setup.ts'
 import { createStartupWarnings } from './startup-warnings.ts'
 
 interface FastifyLike extends FastifyErrorsHost {
@@ -23,7 +22,10 @@ interface FastifyLike extends FastifyErrorsHost {
   server: Server
   initialConfig: { trustProxy?: unknown }
   register(plugin: unknown, options?: unknown): PromiseLike<unknown>
-  addHook(name: 'onReady' | 'onClose' | 'onRequest', hook: (...args: any[]) => Promise<void>): unknown
+  addHook(
+    name: 'onReady' | 'onClose' | 'onRequest' | 'onListen',
+    hook: (...args: any[]) => Promise<void>,
+  ): unknown
   hasPlugin(name: string): boolean
   printRoutes(): string
   listen(options: { port: number; host: string }): Promise<string>
@@ -38,7 +40,7 @@ export async function productionizeFastify(input: unknown, config: KitConfig): P
   const env = found?.env ?? resolveEnv(config, cwd)
   const log = found?.log ?? createLogger(config.logger ?? {}, { env })
   const setup = await setupKit('fastify', config, env, log, cwd)
-  const { ctx, health, flags, metrics } = setup
+  const { ctx, health, flags } = setup
   const warn = createStartupWarnings(log, config.silenceWarnings)
 
   if (!found && ctx.trustProxy.fastify !== false && !app.initialConfig.trustProxy) {
@@ -60,17 +62,16 @@ export async function productionizeFastify(input: unknown, config: KitConfig): P
   installFastifyErrorPages(app, pages, warn)
   watchReplacedPlugins(app, warn)
   installFastifyClose(app, health)
+  // Also when the app (or fastify-cli) calls app.listen() itself: readiness, drain, connections.
+  const listening = whenListening(setup)
+  app.addHook('onListen', async () => listening(app.server))
 
   const listen = async (options: ListenOptions = {}): Promise<Server> => {
     const { port, host } = listenTarget(options, env.PORT, ctx.production)
     await app.listen({ port, host }).catch((error: unknown) => {
       throw listenError(error, port, host)
     })
-    applyServerTimeouts(app.server, ctx.serverTimeouts)
-    startConnections(ctx, health, log, flags, metrics)
-    health.attach(app.server)
-    health.markStarted()
-    logStartup(log, ctx, app.server)
+    listening(app.server)
     return app.server
   }
   return createKitHandle(ctx, log, health, listen, flags, installed)

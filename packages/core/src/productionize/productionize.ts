@@ -4,6 +4,7 @@ import { KitError } from '@kit/internal'
 import type { z } from 'zod'
 import type { KitConfig } from '../config/types.ts'
 import { detectFramework } from './detect.ts'
+import { type GatedApp, holdExpressRequests } from './express-gate.ts'
 import type { Kit } from './handle.ts'
 
 /**
@@ -24,11 +25,20 @@ export async function productionize<
       'productionize(app, config): config must be an object (usually the default export of kit.config.ts).',
     )
   }
-  // Only the detected framework's adapter is loaded: an Express app never
-  // loads kit's Fastify plugins (nor Fastify), and vice versa.
-  const kit =
-    framework === 'express'
-      ? await (await import('./express.ts')).productionizeExpress(app, resolved)
-      : await (await import('./fastify.ts')).productionizeFastify(app, resolved)
+  if (framework === 'fastify') {
+    // Only the detected framework's adapter is loaded: an Express app never
+    // loads kit's Fastify plugins (nor Fastify), and vice versa.
+    const kit = await (await import('./fastify.ts')).productionizeFastify(app, resolved)
+    return kit as unknown as Kit<KitEnvWith<S>, F>
+  }
+  // Before the first await: kit's place in front of the routes is taken now, so an app
+  // that cannot await this call (CommonJS exporting `app`) still has kit before its routes.
+  const gate = holdExpressRequests(app as GatedApp)
+  const kit = await (await import('./express.ts'))
+    .productionizeExpress(app, resolved, gate)
+    .catch((error) => {
+      gate.fail(error)
+      throw error
+    })
   return kit as unknown as Kit<KitEnvWith<S>, F>
 }

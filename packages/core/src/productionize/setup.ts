@@ -6,7 +6,7 @@ import type { HealthCheck } from '@kit/internal'
 import { type Logger, loggerShutdownHook } from '@kit/logger'
 import type { Metrics } from '@kit/metrics'
 import { createRateLimits, type RateLimitOptions, type RateLimits } from '@kit/rate-limit'
-import { createSecurity, type Security, type SecurityOptions } from '@kit/security'
+import { createSecurity, type Security, type SecurityOptions, type SecurityWarning } from '@kit/security'
 import type { z } from 'zod'
 import type { KitConfig } from '../config/types.ts'
 import { createContext, type KitContext, mailerConfigured } from './context.ts'
@@ -97,7 +97,15 @@ export async function setupKit(
     ? (req: IncomingMessage): boolean => health.isHealthPath(req) || metrics.isMetricsPath(req)
     : (req: IncomingMessage): boolean => health.isHealthPath(req)
   security =
-    config.security === false ? undefined : createSecurity(securityOptions(config), { env, log, skip })
+    config.security === false
+      ? undefined
+      : createSecurity(securityOptions(config), {
+          env,
+          log,
+          skip,
+          // Body refusals reach the app's own error handler when it has one; kit's renders them otherwise.
+          passBodyErrors: true,
+        })
   const limits =
     config.rateLimit === false
       ? undefined
@@ -153,9 +161,16 @@ function withReportTier(options: RateLimitOptions, security: Security | undefine
   return { ...options, routes: { ...options.routes, [reportPath]: 'reports' } }
 }
 
-/** config.security with the top-level `csp` shortcut of kit.config merged into it. */
+/** config.security with the top-level `csp` and `silenceWarnings` of kit.config merged into it. */
 function securityOptions(config: KitConfig): SecurityOptions {
-  const base = config.security || {}
+  const given = config.security || {}
+  // One kit.config list silences kit's start-up warnings and @kit/security's.
+  const base: SecurityOptions = config.silenceWarnings
+    ? {
+        ...given,
+        silenceWarnings: [...(given.silenceWarnings ?? []), ...(config.silenceWarnings as SecurityWarning[])],
+      }
+    : given
   if (config.csp === undefined) return base
   if (config.csp === false || base.csp === false) return { ...base, csp: false }
   const objectOf = <T>(value: T | boolean | undefined): T | undefined =>

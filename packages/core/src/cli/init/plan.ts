@@ -1,14 +1,15 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { basename, dirname, join, relative } from 'node:path'
-import { findConfigFile } from '../../config/load.ts'
+import { dirname, join, relative } from 'node:path'
+import { findConfigFile } from '../../config/find.ts'
 import { localImports } from './app-file.ts'
+import { configPlace, packageJsonWithConfig, tsconfigExcludesRoot } from './config-place.ts'
 import { type Finding, planConfig } from './config-sections.ts'
 import { editEntry } from './entry-edits.ts'
 import { frameworkUpgradeStep } from './framework-version.ts'
 import { readLocalFile, replacedElsewhere } from './other-files.ts'
 import { parseSource } from './parse-source.ts'
 import { type Project, readProject } from './project.ts'
-import { type ConfigFormat, renderConfig } from './render-config.ts'
+import { renderConfig } from './render-config.ts'
 import { scanEntry } from './scan-entry.ts'
 import { envExampleFor, gitIgnoresKit, gitignoreWithKit, procfileWithRelease } from './side-files.ts'
 import { tsconfigAliases } from './tsconfig-paths.ts'
@@ -65,14 +66,6 @@ const MAX_IMPORT_DEPTH = 4
 const MAX_FILES_READ = 40
 
 const read = (path: string): string | undefined => (existsSync(path) ? readFileSync(path, 'utf8') : undefined)
-
-function configFileName(project: Project): { name: string; format: ConfigFormat } {
-  if (project.typescript) return { name: 'kit.config.ts', format: 'ts' }
-  if (project.moduleSystem === 'esm') {
-    return { name: project.entry.endsWith('.mjs') ? 'kit.config.mjs' : 'kit.config.js', format: 'esm' }
-  }
-  return { name: 'kit.config.js', format: 'commonjs' }
-}
 
 /** How the entry file names kit.config: relative, with the extension its runtime resolves. */
 function configSpecifier(project: Project, configPath: string, source: string): string {
@@ -154,17 +147,23 @@ export async function planInit(root: string, entryOption?: string): Promise<Plan
     )
   }
   const existingConfig = findConfigFile(root)
-  const { name, format } = configFileName(project)
-  const configPath = existingConfig ?? join(root, name)
+  const place = configPlace(root, project)
+  const configPath = existingConfig ?? join(root, place.path)
   if (existingConfig) {
     files.push({
-      path: basename(existingConfig),
+      path: relative(root, existingConfig),
       action: 'kept',
       reason: 'exists; kit init never overwrites it',
     })
+    const sources = dirname(place.path)
+    if (sources !== '.' && dirname(relative(root, existingConfig)) === '.' && tsconfigExcludesRoot(root)) {
+      manual.push(
+        `Move ${relative(root, existingConfig)} to ${place.path}: the app's TypeScript sources are in ${sources}/, and tsc refuses an import from outside rootDir (TS6059) or, with include: ["${sources}"], moves its output one folder down. kit finds it there too (docs/configuration.md, "Where kit.config lives").`,
+      )
+    }
   } else {
-    const content = renderConfig(config.entries, format, entryName)
-    files.push({ path: name, action: 'create', content })
+    const content = renderConfig(config.entries, place.format, entryName)
+    files.push({ path: place.path, action: 'create', content })
     writes.push({ path: configPath, text: content, create: true })
   }
 
@@ -221,6 +220,12 @@ export async function planInit(root: string, entryOption?: string): Promise<Plan
     manual.push(
       `${other.file} uses ${other.packages.join(', ')}: kit replaces ${other.packages.length > 1 ? 'them' : 'it'}, and init edits only ${entryName}. Remove ${other.packages.length > 1 ? 'them' : 'it'} there, and move the options to kit.config (docs/migrating.md); until then kit warns at start-up that both run.`,
     )
+  }
+
+  // A config in a folder kit does not search by itself (tsconfig rootDir "app"): package.json says where.
+  if (!existingConfig && place.packageJsonField) {
+    const manifest = readFileSync(join(root, 'package.json'), 'utf8')
+    update('package.json', manifest, packageJsonWithConfig(manifest, place.packageJsonField))
   }
 
   const procfile = procfileWithRelease(read(join(root, 'Procfile')), project.hasStartScript)

@@ -24,24 +24,32 @@ function withoutJsonComments(text: string): string {
   return out.replace(/,(\s*[}\]])/g, '$1')
 }
 
+interface Tsconfig {
+  compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]>; rootDir?: string }
+  include?: string[]
+}
+
+/** The app's tsconfig.json, parsed; undefined when there is none or it cannot be read (`extends` is not followed). */
+export function readTsconfig(root: string): Tsconfig | undefined {
+  const path = join(root, 'tsconfig.json')
+  if (!existsSync(path)) return undefined
+  try {
+    return JSON.parse(withoutJsonComments(readFileSync(path, 'utf8'))) as Tsconfig
+  } catch {
+    return undefined
+  }
+}
+
 /**
  * The path aliases of the app's tsconfig.json (`"@/*": ["src/*"]` with its
  * baseUrl), as absolute prefixes: what `import app from '@/app'` points at.
  * An unreadable tsconfig gives none (init then reads only relative imports).
  */
 export function tsconfigAliases(root: string): Alias[] {
-  const path = join(root, 'tsconfig.json')
-  if (!existsSync(path)) return []
-  try {
-    const { compilerOptions } = JSON.parse(withoutJsonComments(readFileSync(path, 'utf8'))) as {
-      compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> }
-    }
-    const base = join(root, compilerOptions?.baseUrl ?? '.')
-    return Object.entries(compilerOptions?.paths ?? {}).map(([alias, targets]) => ({
-      prefix: alias.replace(/\*$/, ''),
-      targets: targets.map((target) => join(base, target.replace(/\*$/, ''))),
-    }))
-  } catch {
-    return []
-  }
+  const compilerOptions = readTsconfig(root)?.compilerOptions
+  const base = join(root, compilerOptions?.baseUrl ?? '.')
+  return Object.entries(compilerOptions?.paths ?? {}).map(([alias, targets]) => ({
+    prefix: alias.replace(/\*$/, ''),
+    targets: (Array.isArray(targets) ? targets : []).map((target) => join(base, target.replace(/\*$/, ''))),
+  }))
 }
