@@ -25,6 +25,8 @@ export interface ServerOptions {
   wrapper?: string[]
   /** How long start-up may take. @default 60_000 */
   startTimeoutMs?: number
+  /** Another checkout's bench/ to run the server from (an A/B of two trees in one run). @default this bench/ */
+  benchDir?: string
 }
 
 export interface RunningServer {
@@ -48,8 +50,8 @@ export function startServer(name: string, options: ServerOptions = {}): Promise<
   const [wrapper, ...wrapperArgs] = options.wrapper ?? []
   const nodeArgv = [...nodeFlags(options), ...(options.execArgv ?? [])]
   const startTimeout = options.startTimeoutMs ?? 60_000
-  const child = fork(SERVER_FILE, [name], {
-    cwd: BENCH_DIR,
+  const child = fork(options.benchDir ? join(options.benchDir, 'http', 'server.ts') : SERVER_FILE, [name], {
+    cwd: options.benchDir ?? BENCH_DIR,
     ...(wrapper
       ? { execPath: wrapper, execArgv: [...wrapperArgs, process.execPath, ...nodeArgv] }
       : { execArgv: nodeArgv }),

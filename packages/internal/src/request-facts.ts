@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http'
-import { clientAddress } from './network.ts'
+import { cachedClientAddress, clientAddress } from './network.ts'
 import { routedPathOf } from './request-target.ts'
 
 /**
@@ -43,8 +43,6 @@ class Facts<Req> implements RequestFacts {
   private knownSecure: boolean | undefined = undefined
   private hostKnown = false
   private knownHost: string | undefined = undefined
-  // Asked by the logger, the rate limiter and the failed-login limiter: the closure is made once.
-  private knownAddress: string | undefined = undefined
 
   private readonly raw: IncomingMessage
   private readonly req: Req
@@ -57,10 +55,8 @@ class Facts<Req> implements RequestFacts {
   }
 
   get clientAddress(): string {
-    if (this.knownAddress === undefined) {
-      this.knownAddress = clientAddress(this.raw, () => this.source.ip(this.req))
-    }
-    return this.knownAddress
+    // Asked by several steps: the framework's answer is computed (and the address normalised) once.
+    return cachedClientAddress(this.raw) ?? clientAddress(this.raw, this.source.ip(this.req))
   }
 
   get secure(): boolean {
