@@ -96,7 +96,7 @@ export async function bundlePackage(dir) {
   const entries = entryPoints(dir, json)
   const dist = join(dir, 'dist')
   cleanJs(dist)
-  const result = await build({
+  const options = {
     entryPoints: entries,
     outdir: dist,
     bundle: true,
@@ -108,15 +108,21 @@ export async function bundlePackage(dir) {
     chunkNames: 'chunks/[name]-[hash]',
     sourcemap: true,
     sourcesContent: false,
-    // Error classes and functions keep their source names (stack traces, `.name` in messages).
-    keepNames: true,
+    // No `keepNames`: it wraps every function and closure in a `__name()` call (a
+    // shared chunk more to load, and ≈1 % of an app's start-up instructions). JavaScript
+    // names functions and classes from their source already; only a name esbuild
+    // renames to avoid a collision between two modules would change, and
+    // assertNoRenamedClass() below keeps that from happening to a class.
+    keepNames: false,
     // The source's package.json says `sideEffects: false` for its consumers; its own
     // modules are bundled whole, as tsc emitted them.
     ignoreAnnotations: true,
     logLevel: 'warning',
     metafile: true,
     plugins: [lazyZod(false)],
-  })
+  }
+  await assertNoRenamedClass(json.name, options)
+  const result = await build(options)
   const files = Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js'))
   // The CLI's bin entry (top-level await) runs only as the ES module the wrapper imports.
   const cjs = await bundleCommonJs(dir, Object.values(binEntries(dir, json)))
@@ -146,6 +152,8 @@ function sourceFiles(folder) {
  *   ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING). The one that must load a user's
  *   ES module (a migration file) goes through nativeImport() in @kit/internal,
  *   which hides its import() from esbuild where __KIT_COMMONJS_BUILD__ is defined.
+ * - No keepNames, and no class can be renamed: esbuild renames only to avoid a
+ *   collision between two modules bundled together, and each file is one module.
  * - `import.meta.url` is the file's own URL (from __filename; see
  *   scripts/cjs-shims.mjs); `import.meta.resolve` is undefined, as on a Node
  *   without it, and @kit/sentry falls back to require('@sentry/node').
@@ -194,6 +202,31 @@ function neighboursAsCommonJs(src) {
         return { path: path.startsWith('.') ? path : `./${path}`, external: true }
       })
     },
+  }
+}
+
+/**
+ * Fails the build when esbuild renamed a class to avoid a collision (two modules of
+ * one package declaring `class Foo`): without keepNames its `.name` (error names,
+ * logs) would be `Foo2`. Found by an in-memory build with keepNames, which gives
+ * each class `static { __name(this, "Foo") }` under its possibly renamed binding.
+ * Renamed functions (`invalid2`) only change a stack frame's name and are allowed.
+ */
+async function assertNoRenamedClass(name, options) {
+  const probe = await build({ ...options, keepNames: true, write: false, sourcemap: false, metafile: false })
+  const renamed = []
+  const named =
+    /(?:(?:var|let|const) ([\w$]+) = class|class ([\w$]+))\b[^{]*\{\s*static \{\s*__name\(this, "([^"]+)"\)/g
+  for (const file of probe.outputFiles) {
+    for (const [, variable, declared, original] of file.text.matchAll(named)) {
+      const binding = variable ?? declared
+      if (binding !== original) renamed.push(`${original} (as ${binding})`)
+    }
+  }
+  if (renamed.length > 0) {
+    throw new Error(
+      `${name}: esbuild renamed the class(es) ${renamed.join(', ')} because another module of the package declares the same name; give each class a unique name.`,
+    )
   }
 }
 

@@ -20,7 +20,7 @@ import {
   logSink,
   RATE_LIMIT_PER_MINUTE,
 } from '../shared.ts'
-import { BENCH_FLAG_STATES, EVERYTHING_CONFIG, readyRedis } from './extras.ts'
+import { BENCH_FLAG_STATES, type EverythingOptions, everythingConfig, readyRedis } from './extras.ts'
 
 type App = express.Express
 
@@ -187,25 +187,25 @@ export async function kitDefaults(options: { sentry?: boolean } = {}): Promise<n
  * local sink, preloaded with --import @kit/sentry/instrument), flags, and
  * metrics (kit.config `metrics: {}`).
  */
-export async function kitEverything(options: { sentry?: boolean } = {}): Promise<number> {
+export async function kitEverything(options: EverythingOptions = {}): Promise<number> {
   const app = express()
   const kit = await productionize(
     app,
     kitConfig(
       kitEnv({
-        REDIS_URL: process.env.REDIS_URL,
+        REDIS_URL: options.redis === false ? undefined : process.env.REDIS_URL,
         SENTRY_DSN: options.sentry === false ? undefined : process.env.SENTRY_DSN,
         FEATURE_FLAGS: BENCH_FLAG_STATES,
       }),
-      EVERYTHING_CONFIG,
+      everythingConfig(options),
     ),
   )
   app.get('/hello', (req, res) => {
-    req.flags.isEnabled('newGreeting')
+    req.flags?.isEnabled('newGreeting')
     res.send(HELLO)
   })
   app.post('/echo', (req, res) => {
-    req.flags.isEnabled('newGreeting')
+    req.flags?.isEnabled('newGreeting')
     res.json(echoAnswer(req.body))
   })
   return kitListen(kit)

@@ -15,11 +15,20 @@ export const BENCH_FLAGS = {
 /** FEATURE_FLAGS of the everything-on variants. */
 export const BENCH_FLAG_STATES: string = JSON.stringify({ newGreeting: { rollout: 50 } })
 
+/** Which parts of everything on a variant keeps (all by default; the diagnostic variants turn one off). */
+export interface EverythingOptions {
+  sentry?: boolean
+  redis?: boolean
+  flags?: boolean
+  metrics?: boolean
+}
+
 /** The kit.config part of everything on: flags and metrics. */
-export const EVERYTHING_CONFIG: KitConfig = {
-  flags: BENCH_FLAGS,
-  flagOptions: { file: false },
-  metrics: {},
+export function everythingConfig(options: EverythingOptions = {}): KitConfig {
+  return {
+    ...(options.flags === false ? {} : { flags: BENCH_FLAGS, flagOptions: { file: false } }),
+    ...(options.metrics === false ? {} : { metrics: {} }),
+  }
 }
 
 /** An ioredis client on REDIS_URL (the runner's throwaway server), connected before the variant listens. */

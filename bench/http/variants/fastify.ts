@@ -17,7 +17,7 @@ import {
   logSink,
   RATE_LIMIT_PER_MINUTE,
 } from '../shared.ts'
-import { BENCH_FLAG_STATES, EVERYTHING_CONFIG, readyRedis } from './extras.ts'
+import { BENCH_FLAG_STATES, type EverythingOptions, everythingConfig, readyRedis } from './extras.ts'
 
 function routes(app: FastifyInstance): void {
   app.get('/hello', async () => HELLO)
@@ -142,23 +142,23 @@ export async function kitDefaults(options: { sentry?: boolean } = {}): Promise<n
 }
 
 /** Everything on: Redis rate limits, Sentry to a local sink (preloaded), flags, metrics. */
-export async function kitEverything(options: { sentry?: boolean } = {}): Promise<number> {
+export async function kitEverything(options: EverythingOptions = {}): Promise<number> {
   const { app, kit } = await kitApp(
     kitConfig(
       kitEnv({
-        REDIS_URL: process.env.REDIS_URL,
+        REDIS_URL: options.redis === false ? undefined : process.env.REDIS_URL,
         SENTRY_DSN: options.sentry === false ? undefined : process.env.SENTRY_DSN,
         FEATURE_FLAGS: BENCH_FLAG_STATES,
       }),
-      EVERYTHING_CONFIG,
+      everythingConfig(options),
     ),
   )
   app.get('/hello', async (request) => {
-    request.flags.isEnabled('newGreeting')
+    request.flags?.isEnabled('newGreeting')
     return HELLO
   })
   app.post('/echo', async (request) => {
-    request.flags.isEnabled('newGreeting')
+    request.flags?.isEnabled('newGreeting')
     return echoAnswer(request.body)
   })
   return kitListen(kit)

@@ -17,6 +17,7 @@ export type Role =
   | 'README-style + Redis'
   | 'bare + AsyncLocalStorage'
   | 'kit defaults + Sentry'
+  | 'kit everything on but Sentry, one part off'
 
 export interface VariantInfo {
   name: string
@@ -213,6 +214,26 @@ export const ISSUE21_VARIANTS: readonly VariantInfo[] = (['express', 'fastify'] 
   },
 )
 
+/**
+ * Issue 21's attribution: everything on but Sentry with one more part off
+ * (`... but Sentry, no redis|flags|metrics`), so each part's cost per
+ * request is the difference from the full variant (bench/http/threads.ts).
+ */
+export const EVERYTHING_PARTS_VARIANTS: readonly VariantInfo[] = (['express', 'fastify'] as const).flatMap(
+  (framework) => {
+    const mod = () => (framework === 'express' ? ex() : fa())
+    return (['redis', 'flags', 'metrics'] as const).map((part) => ({
+      name: `${framework} kit everything on but Sentry, no ${part}`,
+      framework,
+      role: 'kit everything on but Sentry, one part off' as const,
+      needs: { redis: true },
+      start: async () => (await mod()).kitEverything({ sentry: false, [part]: false }),
+    }))
+  },
+)
+
 export function variantByName(name: string): VariantInfo | undefined {
-  return [...VARIANTS, ...SENTRY_VARIANTS, ...ISSUE21_VARIANTS].find((v) => v.name === name)
+  return [...VARIANTS, ...SENTRY_VARIANTS, ...ISSUE21_VARIANTS, ...EVERYTHING_PARTS_VARIANTS].find(
+    (v) => v.name === name,
+  )
 }

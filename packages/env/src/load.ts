@@ -97,6 +97,31 @@ function cleanSource(source: Readonly<Record<string, string | undefined>>): Reco
   return out
 }
 
+/**
+ * Adds `display` as an enumerable property computed on first read (then a plain
+ * value), so a report reads and compares like an object literal.
+ */
+function withLazyDisplay(
+  report: Omit<EnvVarReport, 'display'>,
+  make: (() => string | undefined) | undefined,
+): EnvVarReport {
+  if (make === undefined) return { ...report, display: undefined }
+  return Object.defineProperty(report, 'display', {
+    enumerable: true,
+    configurable: true,
+    get(this: EnvVarReport) {
+      const display = make()
+      Object.defineProperty(this, 'display', {
+        value: display,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      })
+      return display
+    },
+  }) as EnvVarReport
+}
+
 function freezeDeep<T extends Record<string, unknown>>(value: T): Readonly<T> {
   for (const item of Object.values(value)) if (Array.isArray(item)) Object.freeze(item)
   return Object.freeze(value)
@@ -150,7 +175,9 @@ function evaluate<S extends z.ZodRawShape>(options: LoadEnvOptions<S>): Evaluati
 
   const parsed: Record<string, unknown> = {}
   const statuses = new Map<string, EnvStatus>()
-  const displays = new Map<string, string | undefined>()
+  // How each value is shown (`kit env check`), made only when read: masking runs the shared
+  // redaction patterns over every value, which loadEnv() at start-up never shows.
+  const displays = new Map<string, () => string | undefined>()
   const problemNames = new Set<string>()
   const knownNames = new Set(entries.map((entry) => entry.name))
 
@@ -170,10 +197,10 @@ function evaluate<S extends z.ZodRawShape>(options: LoadEnvOptions<S>): Evaluati
         parsed[name] = result.data
         if (value === undefined) {
           statuses.set(name, result.data === undefined ? 'unset' : 'default')
-          displays.set(name, result.data === undefined ? undefined : formatEnvValue(result.data))
+          displays.set(name, () => (result.data === undefined ? undefined : formatEnvValue(result.data)))
         } else {
           statuses.set(name, origins[name]?.endsWith(' preset') ? 'preset' : 'set')
-          displays.set(name, maskValue(value, description.secret))
+          displays.set(name, () => maskValue(value, description.secret))
         }
         continue
       }
@@ -190,7 +217,7 @@ function evaluate<S extends z.ZodRawShape>(options: LoadEnvOptions<S>): Evaluati
         ? messages.join('; ')
         : `${messages.join('; ')}, got ${quoteValue(value)}`
       addProblem(name, problem, invalidFix(description), 'invalid')
-      displays.set(name, maskValue(value, description.secret))
+      displays.set(name, () => maskValue(value, description.secret))
     }
 
     applyRules({
@@ -203,20 +230,24 @@ function evaluate<S extends z.ZodRawShape>(options: LoadEnvOptions<S>): Evaluati
         parsed[name] = value
         statuses.set(name, origin === 'NODE_ENV' ? 'default' : 'preset')
         origins[name] = origin
-        displays.set(name, formatEnvValue(value))
+        displays.set(name, () => formatEnvValue(value))
       },
     })
   })
 
-  const variables: EnvVarReport[] = [...descriptions.values()].map((description) => ({
-    ...description,
-    status: statuses.get(description.name) ?? 'unset',
-    origin:
-      raw[description.name] !== undefined || statuses.get(description.name) === 'preset'
-        ? origins[description.name]
-        : undefined,
-    display: displays.get(description.name),
-  }))
+  const variables: EnvVarReport[] = [...descriptions.values()].map((description) =>
+    withLazyDisplay(
+      {
+        ...description,
+        status: statuses.get(description.name) ?? 'unset',
+        origin:
+          raw[description.name] !== undefined || statuses.get(description.name) === 'preset'
+            ? origins[description.name]
+            : undefined,
+      },
+      displays.get(description.name),
+    ),
+  )
 
   // Values that look like secrets under secret names (the rules are shared with @kit/sentry).
   const secretValues = envSecretValues(raw, (name) => descriptions.get(name)?.secret ?? isSecretEnvName(name))

@@ -1,9 +1,28 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import { InFlightEntry, InFlightList } from '@kit/internal'
 
-interface InFlight {
-  method: string
-  path: string
-  startedAt: number
+/**
+ * A request in flight, listed from the server's 'request' event until its
+ * response closes. Method and path are read from res.req only for the log
+ * line of a missed deadline, not copied per request.
+ */
+class InFlight extends InFlightEntry {
+  readonly res: ServerResponse
+  readonly startedAt: number
+
+  constructor(res: ServerResponse, startedAt: number) {
+    super()
+    this.res = res
+    this.startedAt = startedAt
+  }
+
+  describe(now: number): string {
+    const req = this.res.req as (IncomingMessage & { originalUrl?: string }) | undefined
+    // As received: Express rewrites req.url inside mounted routers and keeps the original here.
+    const url = req?.originalUrl ?? req?.url ?? ''
+    const q = url.indexOf('?')
+    return `${req?.method ?? 'GET'} ${q === -1 ? url : url.slice(0, q)} (${now - this.startedAt} ms)`
+  }
 }
 
 /** How often idle keep-alive connections are closed while draining. */
@@ -16,10 +35,14 @@ const SWEEP_MS = 50
  * (the client reuses it and close() waits for the keep-alive timeout), so
  * responses written while draining say `Connection: close`, and idle
  * connections are swept until the server has none left.
+ *
+ * Requests in flight are an InFlightList, not a Map keyed by response: a
+ * Map that gains and loses an entry per request can keep every request
+ * alive through scavenges (docs/internals/in-flight-tracking.md).
  */
 export class ServerDrain {
   readonly server: Server
-  #inFlight = new Map<ServerResponse, InFlight>()
+  readonly #inFlight = new InFlightList<InFlight>()
   #draining = false
   #closed: Promise<void> | undefined
   #sweep: NodeJS.Timeout | undefined
@@ -37,14 +60,14 @@ export class ServerDrain {
 
   /** Requests still running, for the log line of a missed deadline. */
   describeInFlight(now: number = Date.now()): string[] {
-    return [...this.#inFlight.values()].map((r) => `${r.method} ${r.path} (${now - r.startedAt} ms)`)
+    return [...this.#inFlight].map((r) => r.describe(now))
   }
 
   /** Stops accepting and resolves once every connection is closed. */
   drain(): Promise<void> {
     if (this.#closed) return this.#closed
     this.#draining = true
-    for (const res of this.#inFlight.keys()) closeAfter(res)
+    for (const request of this.#inFlight) closeAfter(request.res)
     this.#closed = new Promise<void>((resolve) => {
       if (!this.server.listening) {
         this.server.closeAllConnections()
@@ -70,16 +93,13 @@ export class ServerDrain {
     this.server.removeListener('request', this.#onRequest)
   }
 
-  #track(req: IncomingMessage, res: ServerResponse): void {
+  #track(_req: IncomingMessage, res: ServerResponse): void {
     if (this.#draining) closeAfter(res)
-    const url = req.url ?? ''
-    const q = url.indexOf('?')
-    this.#inFlight.set(res, {
-      method: req.method ?? 'GET',
-      path: q === -1 ? url : url.slice(0, q),
-      startedAt: Date.now(),
-    })
-    res.once('close', () => this.#inFlight.delete(res))
+    const request = new InFlight(res, Date.now())
+    const inFlight = this.#inFlight
+    inFlight.add(request)
+    // 'close' comes once per response: a plain listener needs no once() wrapper.
+    res.on('close', () => inFlight.remove(request))
   }
 }
 

@@ -125,6 +125,8 @@ describe.each(FRAMEWORKS)('%s', (framework) => {
       const fatal = log.messages('fatal')
       expect(fatal).toHaveLength(1)
       expect(fatal[0]).toMatch(/^shutdown deadline of 500 ms passed while draining 1 server\(s\).*GET \/slow/)
+      // The path as received, without its query string, and how long it has run.
+      expect(fatal[0]).toMatch(/requests still in flight: GET \/slow \(\d+ ms\)/)
       expect(await slow).toBeInstanceOf(Error)
     })
   })

@@ -36,6 +36,8 @@ export {
   prefersHtml,
   renderError,
 } from './error-body.ts'
+export { fastifyRouteConfig } from './fastify-route-config.ts'
+export { InFlightEntry, InFlightList } from './in-flight-list.ts'
 export { ipv6SubnetKey } from './ip-subnet.ts'
 export { ensureDirectory, ensureDirectoryAsync, KIT_DIRECTORY_GITIGNORE } from './kit-directory.ts'
 export {

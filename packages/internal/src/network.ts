@@ -14,8 +14,13 @@ import ipaddr from 'ipaddr.js'
 // (ipaddr.js would read `020` as octal, `009` not at all).
 const PADDED_DECIMAL_V4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/
 
+// A dotted quad already in canonical form (no leading zero, each part <= 255): what most requests carry.
+const CANONICAL_V4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/
+
 /** The canonical text of an IP address, or undefined when `value` is not one. */
 export function normalizeAddress(value: string | undefined): string | undefined {
+  // Parsing it would only print it back unchanged: skip the parse (once per request, on every request).
+  if (value !== undefined && CANONICAL_V4.test(value)) return value
   const parsed = parseAddress(value)
   return parsed === undefined ? undefined : parsed.toString()
 }
@@ -70,6 +75,11 @@ export function isPrivateAddress(address: string | undefined): boolean {
 
 const kClientAddress = Symbol.for('kit.clientAddress')
 type WithAddress = IncomingMessage & { [kClientAddress]?: string }
+
+/** The address clientAddress() already worked out for this request, if any. */
+export function cachedClientAddress(req: IncomingMessage): string | undefined {
+  return (req as WithAddress)[kClientAddress]
+}
 
 /**
  * The client's address for this request, normalised once and cached on the

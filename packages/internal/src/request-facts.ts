@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http'
-import { clientAddress } from './network.ts'
+import { cachedClientAddress, clientAddress } from './network.ts'
 import { routedPathOf } from './request-target.ts'
 
 /**
@@ -55,7 +55,8 @@ class Facts<Req> implements RequestFacts {
   }
 
   get clientAddress(): string {
-    return clientAddress(this.raw, () => this.source.ip(this.req))
+    // Asked by several steps: the framework's answer is computed (and the address normalised) once.
+    return cachedClientAddress(this.raw) ?? clientAddress(this.raw, this.source.ip(this.req))
   }
 
   get secure(): boolean {

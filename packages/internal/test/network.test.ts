@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 import { clientAddress, isPrivateAddress, normalizeAddress } from '@kit/internal'
+import ipaddr from 'ipaddr.js'
 import { describe, expect, it } from 'vitest'
 
 describe('normalizeAddress', () => {
@@ -25,6 +26,19 @@ describe('normalizeAddress', () => {
       expect(normalizeAddress(input)).toBeUndefined()
     },
   )
+})
+
+describe('normalizeAddress on canonical dotted quads (returned without a parse)', () => {
+  it('gives what ipaddr.js prints for every canonical quad shape, and parses the rest', () => {
+    const samples = ['0.0.0.0', '255.255.255.255', '1.2.3.4', '10.0.0.1', '127.0.0.1', '99.100.199.200']
+    for (const part of [0, 9, 10, 99, 100, 199, 200, 249, 250, 255]) samples.push(`${part}.${part}.1.${part}`)
+    for (const sample of samples) {
+      expect(normalizeAddress(sample)).toBe(ipaddr.parse(sample).toString())
+    }
+    for (const near of ['256.1.1.1', '1.2.3.04', '01.2.3.4', '1.2.3', '1.2.3.4.5', '1.2.3.4 ', '1..2.3']) {
+      expect(normalizeAddress(near)).not.toBe(near)
+    }
+  })
 })
 
 describe('isPrivateAddress (ipaddr.js ranges)', () => {

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http'
 import { performance } from 'node:perf_hooks'
-import { FASTIFY_FACTS, KitError, requestFacts } from '@kit/internal'
+import { FASTIFY_FACTS, fastifyRouteConfig, KitError, requestFacts } from '@kit/internal'
 import type { FastifyInstance, FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { ActiveRequest, requestStorage } from './context.ts'
@@ -84,7 +84,8 @@ export function requestLoggerHook(fastify: FastifyInstance, options: KitLoggerPl
     logRequestLine(active, config, request.raw, res, {
       method: request.method,
       url: request.raw.url,
-      route: request.is404 ? undefined : request.routeOptions.url,
+      // request.routeOptions.url without building routeOptions; a 404 has no url (request.is404).
+      route: fastifyRouteConfig(request)?.url,
       status: res.statusCode,
       ip: requestFacts(request.raw, request, FASTIFY_FACTS).clientAddress,
       userAgent: request.headers['user-agent'],

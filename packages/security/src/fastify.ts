@@ -1,4 +1,4 @@
-import { FASTIFY_FACTS, requestFacts } from '@kit/internal'
+import { FASTIFY_FACTS, fastifyRouteConfig, requestFacts } from '@kit/internal'
 import type { FastifyInstance, FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { MAX_FORM_FIELDS, parseForm } from './body-limit.ts'
@@ -40,7 +40,7 @@ const fastifyIO: FrameworkIO<FastifyRequest, FastifyReply> = {
   setNonce: (reply, nonce) => {
     reply.cspNonce = nonce
   },
-  optedOut: (request, step) => request.routeOptions.config?.[step] === false,
+  optedOut: (request, step) => fastifyRouteConfig(request)?.[step] === false,
   routeBodyLimit: (request) => request.routeOptions.bodyLimit,
   rawResponse: (reply) => reply.raw,
   // Fastify's own FST_ERR_CTP_BODY_TOO_LARGE, as its body reader raises it.

@@ -44,14 +44,42 @@ export async function buildFastifyPipeline(app: FastifyHost, inputs: PipelineInp
  */
 export function chain(hooks: readonly FastifyHook[]): FastifyHook {
   if (hooks.length === 1) return hooks[0]!
-  const count = hooks.length
   return function kitPipeline(request, reply, done) {
-    let index = 0
-    const step = (error?: Error): void => {
-      if (error) done(error)
-      else if (index === count) done()
-      else hooks[index++]!(request, reply, step)
-    }
-    step()
+    new PipelineRun(hooks, request, reply, done).next(undefined)
+  }
+}
+
+/**
+ * One request's walk through the chained hooks. Per request: this object and
+ * one bound function for the hooks' `next` (a closure would be the same two
+ * allocations; under a loader that keeps function names, such as tsx, each
+ * closure made per request also pays a name-defining call: tests and
+ * `--conditions=@kit/source` runs go through tsx).
+ */
+class PipelineRun {
+  private index = 0
+  private readonly hooks: readonly FastifyHook[]
+  private readonly request: unknown
+  private readonly reply: unknown
+  private readonly done: (error?: Error) => void
+  private readonly step: (error?: Error) => void
+
+  constructor(
+    hooks: readonly FastifyHook[],
+    request: unknown,
+    reply: unknown,
+    done: (error?: Error) => void,
+  ) {
+    this.hooks = hooks
+    this.request = request
+    this.reply = reply
+    this.done = done
+    this.step = this.next.bind(this)
+  }
+
+  next(error: Error | undefined): void {
+    if (error) this.done(error)
+    else if (this.index === this.hooks.length) this.done()
+    else this.hooks[this.index++]!(this.request, this.reply, this.step)
   }
 }

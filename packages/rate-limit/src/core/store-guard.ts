@@ -1,10 +1,20 @@
+import { InFlightEntry, InFlightList } from '@kit/internal'
 import { StoreUnavailableError } from '../stores/redis.ts'
 import type { OutageReporter } from './outage-reporter.ts'
 
-interface Pending {
+/** One store call waiting for its answer, listed until it settles. */
+class Pending extends InFlightEntry {
+  settled = false
   readonly deadline: number
-  settled: boolean
-  fail(error: StoreUnavailableError): void
+  readonly report: boolean
+  readonly onFailure: (error: StoreUnavailableError) => void
+
+  constructor(deadline: number, report: boolean, onFailure: (error: StoreUnavailableError) => void) {
+    super()
+    this.deadline = deadline
+    this.report = report
+    this.onFailure = onFailure
+  }
 }
 
 /** While the store is known to be down, how often a probe asks whether it is back. */
@@ -27,13 +37,16 @@ export const PROBE_INTERVAL_MS = 1000
  *
  * One sweeping timer serves all pending calls instead of a timer per call:
  * a call is failed at most one tick (a tenth of the timeout) after its deadline.
+ * Pending calls are kept in an InFlightList, not a Set: a Set that gains and
+ * loses an entry per request can keep every request alive through
+ * scavenges (docs/internals/in-flight-tracking.md).
  */
 export class StoreGuard {
   readonly #timeoutMs: number
   readonly #tickMs: number
   readonly #reporter: OutageReporter
   readonly #probe: () => unknown
-  readonly #pending = new Set<Pending>()
+  readonly #pending = new InFlightList<Pending>()
   #sweeper: NodeJS.Timeout | undefined
   #down = false
   #probeTimer: NodeJS.Timeout | undefined
@@ -106,36 +119,35 @@ export class StoreGuard {
     onAnswer: (result: T) => void,
     onFailure: (error: StoreUnavailableError) => void,
   ): void {
-    const pendingSet = this.#pending
-    const pending: Pending = {
-      deadline: Date.now() + this.#timeoutMs,
-      settled: false,
-      fail: (error) => {
-        pending.settled = true
-        if (report) this.#failed(error)
-        onFailure(error)
-      },
-    }
-    pendingSet.add(pending)
+    const pendingList = this.#pending
+    const pending = new Pending(Date.now() + this.#timeoutMs, report, onFailure)
+    pendingList.add(pending)
     this.#startSweeper()
     value.then(
       (result) => {
         if (pending.settled) return
         pending.settled = true
-        pendingSet.delete(pending)
+        pendingList.remove(pending)
         this.#answered()
         onAnswer(result)
       },
       (error: unknown) => {
         if (pending.settled) return
-        pendingSet.delete(pending)
-        pending.fail(
+        pendingList.remove(pending)
+        this.#fail(
+          pending,
           error instanceof StoreUnavailableError
             ? error
             : new StoreUnavailableError('The rate-limit store failed.', { cause: error }),
         )
       },
     )
+  }
+
+  #fail(pending: Pending, error: StoreUnavailableError): void {
+    pending.settled = true
+    if (pending.report) this.#failed(error)
+    pending.onFailure(error)
   }
 
   #failed(error: StoreUnavailableError): void {
@@ -188,8 +200,9 @@ export class StoreGuard {
     const now = Date.now()
     for (const pending of this.#pending) {
       if (pending.deadline > now) continue
-      this.#pending.delete(pending)
-      pending.fail(
+      this.#pending.remove(pending)
+      this.#fail(
+        pending,
         new StoreUnavailableError(`The rate-limit store did not answer within ${this.#timeoutMs} ms.`),
       )
     }

@@ -1,4 +1,4 @@
-import { KitError } from '@kit/internal'
+import { fastifyRouteConfig, KitError } from '@kit/internal'
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import { runTier } from '../core/run-tier.ts'
 import type { Tier } from '../core/tier.ts'
@@ -82,7 +82,8 @@ export function rateLimitHook(
   const hook: OnRequestHook = function rateLimitHook(request, reply, done) {
     if (skip?.(request.raw)) return done()
     if (warnForwardedFor !== undefined) warnForwardedFor(request.headers)
-    let tier = (request.routeOptions.config as RouteConfig)[kRouteTier]
+    // The route's config without building request.routeOptions (@kit/internal fastifyRouteConfig).
+    let tier = (fastifyRouteConfig(request) as RouteConfig)[kRouteTier]
     if (tier === null) return done()
     if (tier === undefined) tier = limits.tierForPath(request.url)
     runTier(tier, FASTIFY_IO, request, reply, done as (error?: unknown) => void)
