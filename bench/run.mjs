@@ -12,6 +12,7 @@
 //   node bench/run.mjs reliability     every reliability run (pnpm bench:reliability)
 //   node bench/run.mjs sentry [flags]  issue 20: Sentry's cost per request, tracing off (http flags)
 //   node bench/run.mjs issue21 [flags] issue 21: kit vs the stack it replaces, with Redis, RSS idle and after load
+//   node bench/run.mjs instructions   callgrind instructions per request of Express variants (bench/http/instructions.ts)
 //
 // Each runs as `node --import tsx --conditions=@kit/source <file>` from bench/, so
 // @kit/* packages run from their sources (the start-up run builds and uses dist/).
@@ -31,6 +32,7 @@ const SUITES = {
   reliability: 'reliability/run.ts',
   sentry: 'http/run.ts',
   issue21: 'http/run.ts',
+  instructions: 'http/instructions.ts',
 }
 // Suites that are another suite with fixed flags. The comparisons against
 // hand-wired stacks run kit from dist/ (run `pnpm build` first): that is what

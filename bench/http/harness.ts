@@ -21,6 +21,10 @@ export interface ServerOptions {
   env?: NodeJS.ProcessEnv
   /** Node flags after the TypeScript loader (e.g. --import @kit/sentry/instrument, --cpu-prof). */
   execArgv?: string[]
+  /** A program that runs node (e.g. `valgrind --tool=callgrind ...`): its argv, node's path is appended. */
+  wrapper?: string[]
+  /** How long start-up may take. @default 60_000 */
+  startTimeoutMs?: number
   /** Another checkout's bench/ to run the server from (an A/B of two trees in one run). @default this bench/ */
   benchDir?: string
 }
@@ -43,17 +47,22 @@ export function nodeFlags(options: { dist?: boolean } = {}): string[] {
 }
 
 export function startServer(name: string, options: ServerOptions = {}): Promise<RunningServer> {
+  const [wrapper, ...wrapperArgs] = options.wrapper ?? []
+  const nodeArgv = [...nodeFlags(options), ...(options.execArgv ?? [])]
+  const startTimeout = options.startTimeoutMs ?? 60_000
   const child = fork(options.benchDir ? join(options.benchDir, 'http', 'server.ts') : SERVER_FILE, [name], {
     cwd: options.benchDir ?? BENCH_DIR,
-    execArgv: [...nodeFlags(options), ...(options.execArgv ?? [])],
+    ...(wrapper
+      ? { execPath: wrapper, execArgv: [...wrapperArgs, process.execPath, ...nodeArgv] }
+      : { execArgv: nodeArgv }),
     env: { ...process.env, NODE_ENV: 'production', ...options.env },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   })
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
-      reject(new Error(`${name} did not start in 60 s`))
-    }, 60_000)
+      reject(new Error(`${name} did not start in ${startTimeout / 1000} s`))
+    }, startTimeout)
     const onExit = (code: number | null) => {
       clearTimeout(timer)
       reject(new Error(`${name} exited with ${code} before listening`))

@@ -87,10 +87,12 @@ const line = (h: { percent: number; perRequest: number | undefined; what: string
   `${h.percent.toFixed(1).padStart(6)}%  ${(h.perRequest ?? 0).toFixed(1).padStart(7)} µs/req  ${h.what}`
 
 const main = await profileVariant(name)
-const { functions, packages, busyPerRequest } = analyse(main.file, Number(args.top), main.requests)
+const { functions, packages, groups, busyPerRequest } = analyse(main.file, Number(args.top), main.requests)
 console.log(
   `\n${main.file}\n${main.requests} requests; busy (not idle) ${busyPerRequest?.toFixed(0)} µs per request`,
 )
+console.log("\nSelf time by whose code it is (% of the busy time; µs per request at this run's speed):")
+for (const g of groups) console.log(line(g))
 console.log('\nSelf time by package (% of the profiled time, idle included; µs per request):')
 for (const p of packages.slice(0, 20)) console.log(line(p))
 console.log('\nTop self-time functions:')

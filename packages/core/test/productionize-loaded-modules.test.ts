@@ -50,8 +50,8 @@ const EXPRESS = ['express', 'router', 'body-parser', 'serve-static']
 
 describe('start-up loads only what the app uses (no optional service configured)', () => {
   it.each([
-    // fastify-options.ts files are framework-neutral (fastifyOptions() is exported to every app; it requires fastify only when called),
-    // and so is @kit/internal's fastify-route-config.ts (a symbol lookup on the request object; internal's index exports it).
+    // fastify-options.ts files are framework-neutral (fastifyOptions() is exported to every app; it requires fastify only when called);
+    // @kit/internal's fastify-route-config.ts imports nothing (it reads a request object it is given).
     ['express', FASTIFY, /\/packages\/[^/]+\/src\/fastify(?!-options|-route-config)/],
     ['fastify', EXPRESS, /\/packages\/[^/]+\/src\/express/],
   ] as const)(

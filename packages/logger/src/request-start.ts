@@ -46,13 +46,19 @@ export function exposeRequestLog(req: object, request: ActiveRequest): void {
   ;(req as Exposed)[ACTIVE] = request
   const proto = Object.getPrototypeOf(req) as object | null
   if (proto === null) return
+  // One app: every request has the same prototype, and no WeakMap lookup is needed.
+  if (proto === lastServedProto) return
   let served = servedByPrototype.get(proto)
   if (served === undefined) {
     served = installOnFrameworkPrototype(proto)
     servedByPrototype.set(proto, served)
   }
-  if (!served) Object.defineProperty(req, 'log', LAZY_LOG)
+  if (served) lastServedProto = proto
+  else Object.defineProperty(req, 'log', LAZY_LOG)
 }
+
+/** The prototype of the last request whose `log` its prototype serves (a strong reference to one object). */
+let lastServedProto: object | undefined
 
 /** The accessor on the ancestor just above IncomingMessage.prototype; false when there is none (plain node:http). */
 function installOnFrameworkPrototype(proto: object): boolean {

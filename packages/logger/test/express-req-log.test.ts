@@ -116,3 +116,46 @@ describe('req.log on a plain node:http request', () => {
     }
   })
 })
+
+describe('req.log when one middleware serves an Express app and a plain node:http server in turn', () => {
+  it('stays bound to each request id (the last prototype seen is a shortcut, not a guess)', async () => {
+    const lines = new MemoryStream()
+    const own = createLogger({ destination: lines }, { env: { NODE_ENV: 'production' } })
+    const middleware = requestLogger(own)
+    const app = express()
+    app.use(middleware)
+    app.get('/', (req, res) => {
+      logFrom(req, 'express')
+      res.send('ok')
+    })
+    const plain = createServer((req, res) =>
+      middleware(req, res, () => {
+        ;(req as unknown as { log: Logger }).log.info('plain')
+        res.end('ok')
+      }),
+    )
+    await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve))
+    const expressServer = await listenExpress(app)
+    try {
+      const plainUrl = `http://127.0.0.1:${(plain.address() as AddressInfo).port}/`
+      for (let round = 0; round < 3; round++) {
+        for (const [target, kind] of [
+          [expressServer.url, 'express'],
+          [plainUrl, 'plain'],
+        ] as const) {
+          const id = `alternate-${kind}-${round}`
+          const res = await fetch(target + (target.endsWith('/') ? '' : '/'), {
+            headers: { 'x-request-id': id },
+            signal: AbortSignal.timeout(5000),
+          })
+          expect(res.status).toBe(200)
+          expect(lines.lines().filter((l) => l.msg === kind && l.reqId === id)).toHaveLength(1)
+        }
+      }
+    } finally {
+      plain.closeAllConnections()
+      await new Promise((resolve) => plain.close(resolve))
+      await expressServer.close()
+    }
+  })
+})

@@ -62,13 +62,15 @@ export function errorHandler(
 export function finalHandler(ctx: ErrorHandlerContext): (req: IncomingMessage, res: ServerResponse) => Next {
   const notFound = notFoundHandler(ctx)
   const failed = errorHandler(ctx)
-  return (req, res) =>
-    function kitFinalHandler(error?: unknown): void {
-      if (error === undefined || error === null || error === 'route' || error === 'router') {
-        notFound(req, res)
-        return
-      }
-      if (ctx.report) ctx.report(error, req, res, (passed) => failed(passed ?? error, req, res, () => {}))
-      else failed(error, req, res, () => {})
+  const kitFinalHandler = (error: unknown, req: IncomingMessage, res: ServerResponse): void => {
+    if (error === undefined || error === null || error === 'route' || error === 'router') {
+      notFound(req, res)
+      return
     }
+    if (ctx.report) ctx.report(error, req, res, (passed) => failed(passed ?? error, req, res, () => {}))
+    else failed(error, req, res, () => {})
+  }
+  // The per-request callback is an anonymous arrow: a named function made per request gets a
+  // name-setting call from esbuild's keepNames when run from sources (tsx, the bench).
+  return (req, res) => (error?: unknown) => kitFinalHandler(error, req, res)
 }
