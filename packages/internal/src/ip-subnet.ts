@@ -1,4 +1,4 @@
-import ipaddr from 'ipaddr.js'
+import { ipaddr } from './ipaddr.ts'
 
 /**
  * The rate-limit key of a client address: IPv4 as is, IPv6 as the network

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http'
-import ipaddr from 'ipaddr.js'
+import { ipaddr } from './ipaddr.ts'
 
 /**
  * Client addresses, normalised once. A forwarded address arrives in many

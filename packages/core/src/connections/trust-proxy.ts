@@ -1,5 +1,15 @@
+import { createRequire } from 'node:module'
 import { KitError } from '@kit/internal'
-import proxyAddr from 'proxy-addr'
+
+/**
+ * proxy-addr is a CommonJS file needed only for a TRUST_PROXY list: required
+ * when one is given, not imported by every app at start-up (an ES-module
+ * import of a CommonJS file is scanned for its export names first;
+ * docs/internals/module-loading.md).
+ */
+function loadProxyAddr(): typeof import('proxy-addr') {
+  return createRequire(import.meta.url)('proxy-addr')
+}
 
 /** TRUST_PROXY as @kit/env parses it: nobody, a hop count, or addresses/CIDRs/names. */
 export type TrustProxySetting = false | number | readonly string[]
@@ -41,7 +51,7 @@ export function trustProxyFor(setting: TrustProxySetting | undefined): TrustProx
   const list = [...setting]
   let compiled: (address: string, hop: number) => boolean
   try {
-    compiled = proxyAddr.compile(list)
+    compiled = loadProxyAddr().compile(list)
   } catch (error) {
     throw new KitError(
       'KIT_CORE_TRUST_PROXY_INVALID',
