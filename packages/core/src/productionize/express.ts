@@ -11,6 +11,7 @@ import type { Kit, ListenOptions } from './handle.ts'
 import { createKitHandle } from './kit-handle.ts'
 import { listenTarget } from './listen-target.ts'
 import { whenListening } from './listening.ts'
+import { listenExpress } from './express-server.ts'
 import { buildExpressPipeline } from './pipeline-express.ts'
 import { listenError } from './port-holder.ts'
 import { setupKit } from './setup.ts'
@@ -23,6 +24,8 @@ interface ExpressApp extends ExpressRouterLike {
   set(setting: string, value: unknown): unknown
   disable(setting: string): unknown
   handle(req: IncomingMessage, res: ServerResponse, callback?: (error?: unknown) => void): void
+  request: object
+  response: object
   listen(port: number, host: string, cb: (error?: Error) => void): Server
 }
 
@@ -74,10 +77,12 @@ export async function productionizeExpress(
   gate.open(pipeline.middleware, final, inspect)
 
   // Also when the app calls app.listen() itself: readiness, drain, connections, start-up checks.
+  // Both listens make the server with req/res built on app.request/app.response, so Express's
+  // per-request setPrototypeOf changes nothing and requests die young (express-server.ts).
   const whenUp = whenListening(setup)
-  const appListen = app.listen
+  const appListen = (...args: unknown[]): Server => listenExpress(app, args)
   app.listen = function kitAppListen(this: ExpressApp, ...args: unknown[]) {
-    const server = (appListen as (...a: unknown[]) => Server).apply(this, args)
+    const server = appListen(...args)
     server.once('listening', () => {
       inspect()
       whenUp(server)
@@ -93,7 +98,7 @@ export async function productionizeExpress(
     const { port, host } = listenTarget(options, env.PORT, ctx.production)
     const server = await new Promise<Server>((resolve, reject) => {
       // Express 5 passes a listen error to this callback (it is also the 'error' listener) instead of emitting it (docs/internals/framework-facts.md).
-      const s = appListen.call(app, port, host, (error) =>
+      const s = appListen(port, host, (error?: Error) =>
         error ? reject(listenError(error, port, host)) : resolve(s),
       )
     }).catch((error: unknown) => {
