@@ -45,7 +45,13 @@ interface HeapProfile {
 
 async function drive(port: number, amount: number): Promise<number> {
   const { method, path, headers } = SCENARIOS['GET /hello']
-  const result = await autocannon({ url: `http://127.0.0.1:${port}${path}`, method, headers, connections: 10, amount })
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}${path}`,
+    method,
+    headers,
+    connections: 10,
+    amount,
+  })
   if (result.non2xx || result.errors) throw new Error(`${result.non2xx} non-2xx, ${result.errors} errors`)
   return result.requests.total
 }
@@ -107,7 +113,9 @@ try {
     rmSync(file)
     const sites = bySite(profile)
     const total = [...sites.values()].reduce((a, b) => a + b, 0)
-    process.stdout.write(`\n${v.label}: ${(total / done).toFixed(0)} B/request outlived a scavenge (${done} requests)\n`)
+    process.stdout.write(
+      `\n${v.label}: ${(total / done).toFixed(0)} B/request outlived a scavenge (${done} requests)\n`,
+    )
     for (const [site, bytes] of [...sites].sort((a, b) => b[1] - a[1]).slice(0, Number(args.top))) {
       process.stdout.write(`${(bytes / done).toFixed(0).padStart(7)}  ${site}\n`)
     }

@@ -12,9 +12,14 @@ import { fileURLToPath } from 'node:url'
 
 const server = fileURLToPath(new URL('server.mjs', import.meta.url))
 const REQUESTS = 10_000
-const modes = process.argv.length > 2 ? process.argv.slice(2) : ['plain', 'proto', 'proto-held', 'proto-dropped', 'express', 'express-classes']
+const modes =
+  process.argv.length > 2
+    ? process.argv.slice(2)
+    : ['plain', 'proto', 'proto-held', 'proto-dropped', 'express', 'express-classes']
 for (const mode of modes) {
-  const out = execFileSync(process.execPath, ['--trace-gc', '--trace-gc-nvp', server, mode], { encoding: 'utf8' })
+  const out = execFileSync(process.execPath, ['--trace-gc', '--trace-gc-nvp', server, mode], {
+    encoding: 'utf8',
+  })
   const measured = out.slice(out.indexOf('measured\n'))
   let promoted = 0
   let scavenges = 0

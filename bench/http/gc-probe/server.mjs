@@ -12,8 +12,9 @@
  * Loads itself with autocannon (5000 warm-up requests, then "measured" is
  * printed and 10000 requests run), so --trace-gc lines after that mark belong to the load.
  */
-import { createRequire } from 'node:module'
+
 import { createServer, IncomingMessage, ServerResponse } from 'node:http'
+import { createRequire } from 'node:module'
 
 const require = createRequire(import.meta.url)
 const mode = process.argv[2] ?? 'plain'
@@ -26,7 +27,8 @@ function hello(req, res) {
     Object.setPrototypeOf(req, requestProto)
     Object.setPrototypeOf(res, responseProto)
   }
-  if (mode === 'proto-held' || mode === 'proto-dropped') res.state = { id: String(Math.random()), tags: ['a', 'b'] }
+  if (mode === 'proto-held' || mode === 'proto-dropped')
+    res.state = { id: String(Math.random()), tags: ['a', 'b'] }
   if (mode === 'proto-dropped') res.once('close', dropState)
   res.writeHead(200, { 'content-type': 'text/plain' })
   res.end('hello')

@@ -31,7 +31,12 @@ async function prototypesSeen(server: Server, app: express.Express) {
   })
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hello?name=kit`
   const response = await fetch(url)
-  return { seen, status: response.status, body: await response.text(), id: response.headers.get('x-request-id') }
+  return {
+    seen,
+    status: response.status,
+    body: await response.text(),
+    id: response.headers.get('x-request-id'),
+  }
 }
 
 describe('Express servers kit starts build req/res with the app prototypes', () => {

@@ -34,7 +34,10 @@ export function createExpressServer(app: ExpressServable): Server {
  * returns an object whose prototype is `prototype` (which inherits from node's).
  * Reflect.construct with a new target works whether node's is a function or a class.
  */
-function constructorWithPrototype<T extends abstract new (...args: any[]) => object>(base: T, prototype: object): T {
+function constructorWithPrototype<T extends abstract new (...args: any[]) => object>(
+  base: T,
+  prototype: object,
+): T {
   function KitExpressMessage(...args: unknown[]): object {
     return Reflect.construct(base, args, KitExpressMessage)
   }
