@@ -7,7 +7,6 @@ import { finalHandler } from '../errors/express-handlers.ts'
 import { resolveEnv } from './context.ts'
 import type { ExpressGate } from './express-gate.ts'
 import { type ExpressRouterLike, inspectExpressApp } from './express-inspect.ts'
-import { listenExpress } from './express-server.ts'
 import type { Kit, ListenOptions } from './handle.ts'
 import { createKitHandle } from './kit-handle.ts'
 import { listenTarget } from './listen-target.ts'
@@ -24,8 +23,6 @@ interface ExpressApp extends ExpressRouterLike {
   set(setting: string, value: unknown): unknown
   disable(setting: string): unknown
   handle(req: IncomingMessage, res: ServerResponse, callback?: (error?: unknown) => void): void
-  request: object
-  response: object
   listen(port: number, host: string, cb: (error?: Error) => void): Server
 }
 
@@ -77,12 +74,10 @@ export async function productionizeExpress(
   gate.open(pipeline.middleware, final, inspect)
 
   // Also when the app calls app.listen() itself: readiness, drain, connections, start-up checks.
-  // Both listens make the server with req/res built on app.request/app.response, so Express's
-  // per-request setPrototypeOf changes nothing and requests die young (express-server.ts).
   const whenUp = whenListening(setup)
-  const appListen = (...args: unknown[]): Server => listenExpress(app, args)
+  const appListen = app.listen
   app.listen = function kitAppListen(this: ExpressApp, ...args: unknown[]) {
-    const server = appListen(...args)
+    const server = (appListen as (...a: unknown[]) => Server).apply(this, args)
     server.once('listening', () => {
       inspect()
       whenUp(server)
@@ -98,7 +93,7 @@ export async function productionizeExpress(
     const { port, host } = listenTarget(options, env.PORT, ctx.production)
     const server = await new Promise<Server>((resolve, reject) => {
       // Express 5 passes a listen error to this callback (it is also the 'error' listener) instead of emitting it (docs/internals/framework-facts.md).
-      const s = appListen(port, host, (error?: Error) =>
+      const s = appListen.call(app, port, host, (error) =>
         error ? reject(listenError(error, port, host)) : resolve(s),
       )
     }).catch((error: unknown) => {
