@@ -11,8 +11,13 @@
 // node_modules and an optional peer is still loaded only where the source
 // imports it. Dynamic `import('./x.ts')` of the package's own files become
 // chunks of their own, so what the source loads lazily stays lazy.
+//
+// A second pass writes the CommonJS build (dist/cjs/**/*.cjs, the `require`
+// condition of each export), for apps whose loader cannot take ES modules:
+// Jest's module system, above all. See bundleCommonJs() and
+// docs/internals/module-loading.md#the-commonjs-build.
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
-import { basename, join, resolve } from 'node:path'
+import { basename, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 
@@ -37,7 +42,12 @@ export function entryPoints(dir, json) {
     }
     if (!subpath.includes('*')) throw new Error(`${json.name}: ${subpath} maps to a pattern`)
   }
-  // A committed bin wrapper (bin/kit.js: `import('../dist/cli/bin.js')`) names an entry point too.
+  return { ...entries, ...binEntries(dir, json) }
+}
+
+/** A committed bin wrapper (bin/kit.js: `import('../dist/cli/bin.js')`) names an entry point too. */
+function binEntries(dir, json) {
+  const entries = {}
   for (const wrapper of Object.values(typeof json.bin === 'string' ? { bin: json.bin } : (json.bin ?? {}))) {
     const code = readFileSync(join(dir, wrapper), 'utf8')
     for (const [, target] of code.matchAll(/import\(?'\.\.\/dist\/([^']+)\.js'/g))
@@ -57,7 +67,8 @@ function cleanJs(dist) {
   for (const name of readdirSync(dist)) {
     const path = join(dist, name)
     if (statSync(path).isDirectory()) {
-      if (name === 'chunks') rmSync(path, { recursive: true, force: true })
+      if (name === 'chunks' || (name === 'cjs' && dist.endsWith('dist')))
+        rmSync(path, { recursive: true, force: true })
       else cleanJs(path)
     } else if (/\.js(\.map)?$/.test(name) && !name.endsWith('.d.ts.map')) rmSync(path)
   }
@@ -68,15 +79,17 @@ function cleanJs(dist) {
  * zod on first use: the source keeps the re-export so the declarations keep
  * `z` a namespace (`z.infer<...>`), and only the JavaScript changes.
  */
-const lazyZod = {
+const lazyZod = (commonJs) => ({
   name: 'kit-lazy-zod',
   setup(build) {
     const index = join(root, 'packages', 'env', 'src', 'index.ts')
-    build.onResolve({ filter: /^zod$/ }, (args) =>
-      args.importer === index ? { path: join(root, 'packages', 'env', 'src', 'lazy-z.ts') } : undefined,
-    )
+    // The CommonJS build requires its neighbour lazy-z.cjs (one copy of its state).
+    const lazyZ = commonJs
+      ? { path: './lazy-z.cjs', external: true }
+      : { path: join(root, 'packages', 'env', 'src', 'lazy-z.ts') }
+    build.onResolve({ filter: /^zod$/ }, (args) => (args.importer === index ? lazyZ : undefined))
   },
-}
+})
 
 export async function bundlePackage(dir) {
   const json = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
@@ -106,12 +119,90 @@ export async function bundlePackage(dir) {
     ignoreAnnotations: true,
     logLevel: 'warning',
     metafile: true,
-    plugins: [lazyZod],
+    plugins: [lazyZod(false)],
   }
   await assertNoRenamedClass(json.name, options)
   const result = await build(options)
   const files = Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js'))
-  return { name: json.name, entries: Object.keys(entries).length, files: files.length }
+  // The CLI's bin entry (top-level await) runs only as the ES module the wrapper imports.
+  const cjs = await bundleCommonJs(dir, Object.values(binEntries(dir, json)))
+  return { name: json.name, entries: Object.keys(entries).length, files: files.length, cjs }
+}
+
+/** Every source file of a package (src/**\/*.ts), for the file-per-file CommonJS build. */
+function sourceFiles(folder) {
+  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(folder, entry.name)
+    if (entry.isDirectory()) return sourceFiles(path)
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts') ? [path] : []
+  })
+}
+
+/**
+ * The CommonJS build: one .cjs file per source file under dist/cjs/, each
+ * `require()`ing its neighbours (`./x.ts` → `./x.cjs`) and every bare import.
+ * File per file, not bundled per entry point: esbuild splits chunks only for
+ * ES modules, and a CommonJS bundle per entry point would give each entry point
+ * its own copy of the package's module-level state (registries, once-warnings).
+ *
+ * - `supported: { 'dynamic-import': false }`: every `import()` becomes
+ *   `Promise.resolve().then(() => require(...))`. Jest runs CommonJS in a vm
+ *   context that has no dynamic-import callback, so an `import()` left in kit
+ *   fails there ("outside of the scope of the test code" or
+ *   ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING). The one that must load a user's
+ *   ES module (a migration file) goes through nativeImport() in @kit/internal,
+ *   which hides its import() from esbuild where __KIT_COMMONJS_BUILD__ is defined.
+ * - No keepNames, and no class can be renamed: esbuild renames only to avoid a
+ *   collision between two modules bundled together, and each file is one module.
+ * - `import.meta.url` is the file's own URL (from __filename; see
+ *   scripts/cjs-shims.mjs); `import.meta.resolve` is undefined, as on a Node
+ *   without it, and @kit/sentry falls back to require('@sentry/node').
+ */
+async function bundleCommonJs(dir, esmOnly) {
+  const src = join(dir, 'src')
+  const result = await build({
+    entryPoints: sourceFiles(src).filter((file) => !esmOnly.includes(file)),
+    outdir: join(dir, 'dist', 'cjs'),
+    outbase: src,
+    outExtension: { '.js': '.cjs' },
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20.19',
+    packages: 'external',
+    supported: { 'dynamic-import': false },
+    define: {
+      'import.meta.url': '__kitImportMetaUrl',
+      'import.meta.resolve': 'undefined',
+      // internal/src/native-import.ts: the one import() that must stay one.
+      __KIT_COMMONJS_BUILD__: 'true',
+    },
+    inject: [join(root, 'scripts', 'cjs-shims.mjs')],
+    sourcemap: true,
+    sourcesContent: false,
+    // Each output file is one source file (nothing else bundled in), so the only
+    // annotation that matters is cjs-shims.mjs's own.
+    logLevel: 'warning',
+    metafile: true,
+    plugins: [lazyZod(true), neighboursAsCommonJs(src)],
+  })
+  return Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.cjs')).length
+}
+
+/** A relative import of the package's own source stays a require() of its .cjs build. */
+function neighboursAsCommonJs(src) {
+  return {
+    name: 'kit-neighbours-as-cjs',
+    setup(build) {
+      build.onResolve({ filter: /^\.\.?\// }, (args) => {
+        if (args.kind === 'entry-point' || args.path.endsWith('cjs-shims.mjs')) return undefined
+        const target = resolve(args.resolveDir, args.path)
+        if (!target.startsWith(src)) return undefined
+        const path = relative(args.resolveDir, target).replace(/\.ts$/, '.cjs')
+        return { path: path.startsWith('.') ? path : `./${path}`, external: true }
+      })
+    },
+  }
 }
 
 /**
@@ -158,5 +249,7 @@ function packageDirs(names) {
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const results = await Promise.all(packageDirs(process.argv.slice(2)).map(bundlePackage))
   for (const r of results)
-    console.log(`${r.name}: ${r.entries} entry points → ${r.files} JavaScript files in dist/`)
+    console.log(
+      `${r.name}: ${r.entries} entry points → ${r.files} JavaScript files in dist/, ${r.cjs} CommonJS files in dist/cjs/`,
+    )
 }

@@ -20,6 +20,11 @@
 //                      The app is on the previous majors of the common peers (ioredis 5,
 //                      @sentry/node 10): npm installs kit without ERESOLVE, and kit.redis,
 //                      made from the app's ioredis 5, holds the rate limits on real Redis
+//   jest-cjs           CommonJS apps tested with Jest 30 as such apps are: an Express 5 app.js
+//                      calls productionize(app) without await and exports the app for supertest;
+//                      a Fastify 5 app is built in beforeAll and tested with app.inject(). Jest
+//                      gets kit's CommonJS build (no import() for its vm to refuse) and must end
+//                      by itself under --detectOpenHandles, with no warning
 //   typescript-rootdir-init  `kit init --write` on an ESM TypeScript app whose tsconfig has
 //                      rootDir "src" and include ["src"]: the config goes to src/, the app's
 //                      own `tsc` build still passes with dist/ laid out as before, the built
@@ -178,6 +183,33 @@ app.stdout.on('data', async (chunk) => {
 }
 `
 
+// Runs the app's Jest suite as its own `npm test` would, plus --detectOpenHandles,
+// and fails on what Jest only prints: a handle kit left open, an import() that
+// Jest's vm refused, a run Jest had to be killed out of. Bounded: 3 minutes.
+const runJest = `const { spawn } = require('node:child_process')
+const jest = spawn(process.execPath, ['node_modules/jest/bin/jest.js', '--ci', '--detectOpenHandles'], {
+  stdio: ['ignore', 'pipe', 'pipe'],
+})
+let out = ''
+jest.stdout.on('data', (chunk) => (out += chunk))
+jest.stderr.on('data', (chunk) => (out += chunk))
+const timer = setTimeout(() => {
+  jest.kill('SIGKILL')
+  console.error('Jest did not exit within 3 minutes (a handle kit left open?):\\n' + out)
+  process.exit(1)
+}, 180000)
+jest.on('exit', (code) => {
+  clearTimeout(timer)
+  const bad = [/did not exit/i, /open handle/i, /outside of the scope/i, /ERR_VM_DYNAMIC_IMPORT/, /ERR_REQUIRE_ESM/, /Cannot use import statement/]
+    .filter((pattern) => pattern.test(out))
+  if (code !== 0 || bad.length > 0) {
+    console.error('Jest exited ' + code + (bad.length ? ', printed ' + bad.join(', ') : '') + ':\\n' + out)
+    process.exit(1)
+  }
+  console.log('jest ' + process.version + ': ' + (/Tests:.*/.exec(out)?.[0] ?? '?') + ', exited by itself')
+})
+`
+
 const consumers = [
   {
     name: 'express-esm',
@@ -268,6 +300,87 @@ main().then(
     steps: [
       ['node', ['entry-points.js']],
       ['node', ['app.js']],
+    ],
+  },
+  {
+    name: 'jest-cjs',
+    type: 'commonjs',
+    dependencies: { express: '^5', fastify: '^5' },
+    devDependencies: { jest: '^30', supertest: '^7' },
+    // light-my-request >= 6.8 (Fastify's inject()) requires cookie 2, an ES module, which
+    // Jest's require() refuses before Node 24.9, with or without kit: apps on Node 20 that
+    // test with inject() have an older one in their lockfile, as this one pins.
+    overrides: { 'light-my-request': '6.6.0' },
+    absent: ['@electric-sql/pglite'],
+    files: {
+      'express-app.js': () => `const express = require('express')
+const { productionize } = require('@kit/core')
+
+const app = express()
+// Not awaited: a CommonJS module cannot, and kit's gate is on the router already.
+productionize(app, { health: { signals: false, loadShedding: false } })
+app.get('/hello', (req, res) => res.json({ id: req.id, nonce: res.locals.cspNonce }))
+module.exports = app
+`,
+      '__tests__/express.test.js': () => `const request = require('supertest')
+const app = require('../express-app')
+
+test('kit answers in front of the app', async () => {
+  const res = await request(app).get('/hello').expect(200)
+  expect(res.body.id).toBe(res.headers['x-request-id'])
+  expect(res.headers['content-security-policy']).toContain("'nonce-" + res.body.nonce + "'")
+  expect(res.headers['x-content-type-options']).toBe('nosniff')
+})
+
+test("kit's 404 names the route and the request id", async () => {
+  const res = await request(app).get('/nope').set('Accept', 'application/json').expect(404)
+  expect(JSON.stringify(res.body)).toContain('No route for GET /nope')
+  expect(JSON.stringify(res.body)).toContain(res.headers['x-request-id'])
+})
+
+test("kit's health route", async () => {
+  await request(app).get('/health/live').expect(200)
+})
+`,
+      'fastify-app.js': () => `const Fastify = require('fastify')
+const { fastifyOptions, productionize } = require('@kit/core')
+
+async function build() {
+  const config = { health: { signals: false, loadShedding: false } }
+  const app = Fastify(fastifyOptions(config))
+  const kit = await productionize(app, config)
+  app.get('/hello', async (request, reply) => ({ id: request.id, nonce: reply.cspNonce }))
+  return { app, kit }
+}
+module.exports = { build }
+`,
+      '__tests__/fastify.test.js': () => `const { build } = require('../fastify-app')
+
+let app
+let kit
+beforeAll(async () => ({ app, kit } = await build()))
+afterAll(() => kit.shutdown())
+
+test('kit answers in front of the app', async () => {
+  const res = await app.inject({ method: 'GET', url: '/hello' })
+  expect(res.statusCode).toBe(200)
+  expect(res.json().id).toBe(res.headers['x-request-id'])
+  expect(res.headers['content-security-policy']).toContain("'nonce-" + res.json().nonce + "'")
+})
+
+test("kit's 404 and health route", async () => {
+  const missing = await app.inject({ method: 'GET', url: '/nope', headers: { accept: 'application/json' } })
+  expect(missing.statusCode).toBe(404)
+  expect(missing.body).toContain('No route for GET /nope')
+  expect((await app.inject({ method: 'GET', url: '/health/live' })).statusCode).toBe(200)
+})
+`,
+      'run-jest.js': () => runJest,
+    },
+    // With KIT_NODE24_BIN (the folder of a Node 24 binary, as .ci/run installs), on Node 24 too.
+    steps: [
+      ['node', ['run-jest.js']],
+      ...(process.env.KIT_NODE24_BIN ? [[join(process.env.KIT_NODE24_BIN, 'node'), ['run-jest.js']]] : []),
     ],
   },
   {
@@ -483,7 +596,7 @@ async function runConsumer(consumer) {
         dependencies: { ...specs, ...consumer.dependencies },
         devDependencies: consumer.devDependencies ?? {},
         // kit's packages depend on each other by version: take those from the tarballs too.
-        overrides: specs,
+        overrides: { ...specs, ...consumer.overrides },
       },
       null,
       2,

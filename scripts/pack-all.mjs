@@ -7,7 +7,8 @@
 // beforePacking hook drops the `@kit/source` export condition (it points at
 // src/*.ts, which tarballs do not ship); package.json `files` leaves out
 // dist/.tsbuildinfo. Both are checked here, on the tarballs themselves, as is
-// that `main`/`types`/`typesVersions` agree with `exports`.
+// that `main`/`types`/`typesVersions` agree with `exports` and that every file
+// an export names (ES module, CommonJS build, declarations) is in the tarball.
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -54,8 +55,36 @@ function checkTarball(name, tarball) {
     throw new Error(`${name}: the packed package.json still points at src/ (the @kit/source condition)`)
   if (manifest.includes('workspace:') || manifest.includes('catalog:'))
     throw new Error(`${name}: the packed package.json has an unresolved workspace: or catalog: range`)
-  const problem = legacyFieldsProblem(JSON.parse(manifest))
+  const json = JSON.parse(manifest)
+  const problem = legacyFieldsProblem(json) ?? missingTargets(json, files)
   if (problem) throw new Error(`${name}: ${problem}`)
+}
+
+/**
+ * Each condition of each export (`import`, `require`, `types`, `default`) must
+ * name a file the tarball ships; for a pattern (`./transports/*`), every
+ * declaration file it matches must have its ES module and CommonJS file.
+ */
+function missingTargets(json, files) {
+  const shipped = new Set(files.map((f) => f.replace(/^package\//, './')))
+  const missing = []
+  for (const [key, conditions] of Object.entries(json.exports)) {
+    if (typeof conditions !== 'object') continue
+    if (!conditions.require) missing.push(`exports["${key}"] has no "require" (CommonJS) condition`)
+    if (!key.includes('*')) {
+      for (const target of Object.values(conditions)) if (!shipped.has(target)) missing.push(target)
+      continue
+    }
+    const [before, after] = conditions.types.split('*')
+    const names = [...shipped]
+      .filter((f) => f.startsWith(before) && f.endsWith(after))
+      .map((f) => f.slice(before.length, f.length - after.length))
+    if (names.length === 0) missing.push(conditions.types)
+    for (const name of names)
+      for (const target of Object.values(conditions))
+        if (!shipped.has(target.replace('*', name))) missing.push(target.replace('*', name))
+  }
+  return missing.length > 0 ? `the tarball lacks ${[...new Set(missing)].join(', ')}` : undefined
 }
 
 /**
@@ -67,7 +96,8 @@ function checkTarball(name, tarball) {
  */
 function legacyFieldsProblem(json) {
   const root = json.exports?.['.']
-  if (json.main !== root?.default) return `"main" is ${json.main}, exports["."] says ${root?.default}`
+  // `main` is for loaders that ignore `exports` (old Jest, TypeScript's node10): the CommonJS build.
+  if (json.main !== root?.require) return `"main" is ${json.main}, exports["."].require says ${root?.require}`
   if (json.types !== root?.types) return `"types" is ${json.types}, exports["."] says ${root?.types}`
   const mapped = json.typesVersions?.['*'] ?? {}
   for (const [key, value] of Object.entries(json.exports)) {

@@ -50,8 +50,9 @@ const EXPRESS = ['express', 'router', 'body-parser', 'serve-static']
 
 describe('start-up loads only what the app uses (no optional service configured)', () => {
   it.each([
-    // fastify-options.ts files are framework-neutral (fastifyOptions() is exported to every app; it requires fastify only when called).
-    ['express', FASTIFY, /\/packages\/[^/]+\/src\/fastify(?!-options)/],
+    // fastify-options.ts files are framework-neutral (fastifyOptions() is exported to every app; it requires fastify only when called);
+    // @kit/internal's fastify-route-config.ts imports nothing (it reads a request object it is given).
+    ['express', FASTIFY, /\/packages\/[^/]+\/src\/fastify(?!-options|-route-config)/],
     ['fastify', EXPRESS, /\/packages\/[^/]+\/src\/express/],
   ] as const)(
     'a %s app loads no module of the other framework, knex, prom-client, nodemailer or PGlite',
@@ -64,6 +65,30 @@ describe('start-up loads only what the app uses (no optional service configured)
       expect([...packages].filter((p) => OPTIONAL.includes(p) || otherFramework.includes(p))).toEqual([])
       // Nor kit's adapter files for the other framework (@kit/*/src/fastify*.ts in an Express app).
       expect(files.filter((f) => otherAdapter.test(f))).toEqual([])
+    },
+  )
+})
+
+// kit's own code that a default app never needs at start-up or on a normal
+// request: each file is loaded behind import() on first use (the CSP report
+// handler and parser on the first report; the port-in-use diagnosis when
+// listen() fails), so start-up does not pay to parse it. Matches the sources
+// (src/…/report-answer.ts) and esbuild's lazy chunks (dist/chunks/report-answer-HASH.js).
+const LAZY_KIT_FILES = [
+  /\/packages\/security\/(?:src\/csp\/|dist\/chunks\/)report-answer[.-]/,
+  /\/packages\/security\/(?:src\/csp\/|dist\/chunks\/)report-parser[.-]/,
+  /\/packages\/core\/(?:src\/productionize\/|dist\/chunks\/)port-holder[.-]/,
+]
+
+describe("kit's rarely needed code stays off the start-up path", () => {
+  it.each(['express', 'fastify'] as const)(
+    'a default %s app (start, one request, shutdown) loads no CSP report handler or port-in-use diagnosis',
+    async (framework) => {
+      const files = await loadedModules(framework)
+      // The list is real: the files these lazy ones are split from are in it.
+      expect(files.some((f) => /\/packages\/security\/(?:src|dist)\//.test(f))).toBe(true)
+      expect(files.some((f) => /\/packages\/core\/(?:src|dist)\//.test(f))).toBe(true)
+      expect(files.filter((f) => LAZY_KIT_FILES.some((lazy) => lazy.test(f)))).toEqual([])
     },
   )
 })

@@ -49,6 +49,7 @@ export {
   type KitErrorOptions,
 } from './kit-error.ts'
 export { knexLogOptions } from './knex-log.ts'
+export { nativeImport } from './native-import.ts'
 export { clientAddress, isPrivateAddress, normalizeAddress, parseAddress } from './network.ts'
 export { importOptional, requireOptional } from './optional-import.ts'
 export { type ConfiguredOrigin, parseConfiguredOrigin } from './origin.ts'

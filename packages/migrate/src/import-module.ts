@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises'
 import { pathToFileURL } from 'node:url'
+import { nativeImport } from '@kit/internal'
 
 type Jiti = { import(id: string): Promise<unknown> }
 let jiti: Promise<Jiti> | undefined
@@ -19,5 +20,6 @@ export async function importModule(path: string): Promise<Record<string, unknown
   }
   // The version query makes a process that releases twice (tests, a long-lived runner) see an edited file.
   const { mtimeMs, size } = await stat(path)
-  return (await import(`${pathToFileURL(path).href}?v=${mtimeMs}-${size}`)) as Record<string, unknown>
+  // nativeImport: from kit's CommonJS build too, a migration may be an ES module.
+  return await nativeImport(`${pathToFileURL(path).href}?v=${mtimeMs}-${size}`)
 }

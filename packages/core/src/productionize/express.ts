@@ -9,10 +9,10 @@ import type { ExpressGate } from './express-gate.ts'
 import { type ExpressRouterLike, inspectExpressApp } from './express-inspect.ts'
 import type { Kit, ListenOptions } from './handle.ts'
 import { createKitHandle } from './kit-handle.ts'
+import { rejectWithListenError } from './listen-error.ts'
 import { listenTarget } from './listen-target.ts'
 import { whenListening } from './listening.ts'
 import { buildExpressPipeline } from './pipeline-express.ts'
-import { listenError } from './port-holder.ts'
 import { setupKit } from './setup.ts'
 import { createStartupWarnings } from './startup-warnings.ts'
 
@@ -94,7 +94,7 @@ export async function productionizeExpress(
     const server = await new Promise<Server>((resolve, reject) => {
       // Express 5 passes a listen error to this callback (it is also the 'error' listener) instead of emitting it (docs/internals/framework-facts.md).
       const s = appListen.call(app, port, host, (error) =>
-        error ? reject(listenError(error, port, host)) : resolve(s),
+        error ? rejectWithListenError(reject, error, port, host) : resolve(s),
       )
     }).catch((error: unknown) => {
       listening = false

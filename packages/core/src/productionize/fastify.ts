@@ -10,10 +10,10 @@ import { watchReplacedPlugins } from './fastify-inspect.ts'
 import { findPrepared } from './fastify-options.ts'
 import type { Kit, ListenOptions } from './handle.ts'
 import { createKitHandle } from './kit-handle.ts'
+import { rejectWithListenError } from './listen-error.ts'
 import { listenTarget } from './listen-target.ts'
 import { whenListening } from './listening.ts'
 import { buildFastifyPipeline } from './pipeline-fastify.ts'
-import { listenError } from './port-holder.ts'
 import { setupKit } from './setup.ts'
 import { createStartupWarnings } from './startup-warnings.ts'
 
@@ -68,9 +68,12 @@ export async function productionizeFastify(input: unknown, config: KitConfig): P
 
   const listen = async (options: ListenOptions = {}): Promise<Server> => {
     const { port, host } = listenTarget(options, env.PORT, ctx.production)
-    await app.listen({ port, host }).catch((error: unknown) => {
-      throw listenError(error, port, host)
-    })
+    await app
+      .listen({ port, host })
+      .catch(
+        (error: unknown) =>
+          new Promise<never>((_, reject) => rejectWithListenError(reject, error, port, host)),
+      )
     listening(app.server)
     return app.server
   }

@@ -1,12 +1,8 @@
-import type { IncomingMessage } from 'node:http'
 import type { KitLogger } from '@kit/internal'
 import { type FrameworkIO, pathOf, refusalBody, sendRefusal } from '../io.ts'
 import { createEventLog, type EventLog } from '../log.ts'
 import type { CspConfig } from './policy.ts'
-import { parseViolations, violationKey } from './report-parser.ts'
-
-const ACCEPTED_TYPES = new Set(['application/csp-report', 'application/reports+json', 'application/json'])
-const MAX_REMEMBERED = 1000
+import type { Refuse, ReportAnswer } from './report-answer.ts'
 
 export interface CspReportEndpoint {
   readonly path: string
@@ -15,9 +11,11 @@ export interface CspReportEndpoint {
 }
 
 /**
- * The built-in violation endpoint: accepts both report formats, logs each
- * distinct violation once (at most `reportLogsPerMinute` a minute), and
- * answers junk with 4xx and a rate-limited log line, never a 500.
+ * The built-in violation endpoint: matches POSTs to `reportPath` and hands
+ * them to report-answer.ts. That file (the report parser with it) is loaded
+ * on the first report, not at start-up: most apps never receive one, and
+ * start-up pays to parse every file it loads (docs/internals/startup.md).
+ * The request body is not read until then, so nothing of it is lost.
  */
 export function createCspReportEndpoint(
   config: CspConfig,
@@ -27,47 +25,20 @@ export function createCspReportEndpoint(
   const path = config.reportPath
   if (path === undefined) return undefined
   const routed = pathOf(path)
-  const violations = createEventLog(log, config.reportLogsPerMinute)
-  const seen = new Set<string>()
-  const maxBytes = config.reportMaxBytes
-
-  const answer = async <Req, Res>(io: FrameworkIO<Req, Res>, req: Req, res: Res): Promise<void> => {
-    const raw = io.raw(req)
-    const type = (raw.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
-    if (!ACCEPTED_TYPES.has(type)) {
-      events.log(
-        'csp-report',
-        { contentType: type.slice(0, 100) },
-        'refused a CSP report with an unexpected content type',
-      )
-      return refuse(
-        io,
-        res,
-        415,
-        'Unsupported Media Type',
-        'Send application/csp-report or application/reports+json.',
-        true,
-      )
-    }
-    const body = await readBody(raw, maxBytes)
-    if (body === 'too-large') {
-      events.log('csp-report', { limit: maxBytes }, 'refused a CSP report over the size limit')
-      return refuse(io, res, 413, 'Payload Too Large', `Reports are limited to ${maxBytes} bytes.`, true)
-    }
-    const parsed = body === undefined ? undefined : parseViolations(body)
-    if (parsed === undefined) {
-      events.log('csp-report', { bytes: body?.length ?? 0 }, 'refused a malformed CSP report')
-      return refuse(io, res, 400, 'Bad Request', 'The body is not a CSP violation report.', false)
-    }
-    for (const violation of parsed) {
-      const key = violationKey(violation)
-      if (seen.has(key)) continue
-      if (seen.size >= MAX_REMEMBERED) seen.clear()
-      seen.add(key)
-      violations.log('csp-violation', { csp: violation }, 'Content-Security-Policy violation')
-    }
-    io.setHeader(res, 'Cache-Control', 'no-store')
-    io.send(res, 204, undefined)
+  let answer: Promise<ReportAnswer> | undefined
+  const load = (): Promise<ReportAnswer> => {
+    answer ??= import('./report-answer.ts').then((m) =>
+      m.createReportAnswer(config, {
+        events,
+        violations: createEventLog(log, config.reportLogsPerMinute),
+        refuse,
+      }),
+    )
+    // A failed load is retried by the next report rather than remembered.
+    answer.catch(() => {
+      answer = undefined
+    })
+    return answer
   }
 
   return {
@@ -75,46 +46,26 @@ export function createCspReportEndpoint(
     handle(io, req, res) {
       const raw = io.raw(req)
       if (raw.method !== 'POST' || pathOf(io.url(req)) !== routed) return undefined
-      return answer(io, req, res).catch(() => {
-        // Reached only if the response itself failed (client gone): nothing left to answer.
-      })
+      return load().then(
+        (answerReport) =>
+          answerReport(io, req, res).catch(() => {
+            // Reached only if the response itself failed (client gone): nothing left to answer.
+          }),
+        (error: unknown) => {
+          log.error({ err: error }, 'could not load the CSP report handler')
+          sendRefusal(
+            io,
+            res,
+            503,
+            refusalBody(503, 'Service Unavailable', 'KIT_SECURITY_BAD_CSP_REPORT', 'Try again later.'),
+            true,
+          )
+        },
+      )
     },
   }
 }
 
-function refuse<Req, Res>(
-  io: FrameworkIO<Req, Res>,
-  res: Res,
-  status: number,
-  error: string,
-  message: string,
-  close: boolean,
-): void {
+const refuse: Refuse = (io, res, status, error, message, close) => {
   sendRefusal(io, res, status, refusalBody(status, error, 'KIT_SECURITY_BAD_CSP_REPORT', message), close)
-}
-
-/** The body as text, 'too-large' past maxBytes (reading stops), undefined if the client aborted. */
-function readBody(req: IncomingMessage, maxBytes: number): Promise<string | 'too-large' | undefined> {
-  const declared = Number(req.headers['content-length'])
-  if (declared > maxBytes) return Promise.resolve('too-large')
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    const finish = (result: string | 'too-large' | undefined): void => {
-      req.off('data', onData)
-      req.off('end', onEnd)
-      req.off('error', onError)
-      resolve(result)
-    }
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length
-      if (size > maxBytes) finish('too-large')
-      else chunks.push(chunk)
-    }
-    const onEnd = (): void => finish(Buffer.concat(chunks).toString('utf8'))
-    const onError = (): void => finish(undefined)
-    req.on('data', onData)
-    req.on('end', onEnd)
-    req.on('error', onError)
-  })
 }
