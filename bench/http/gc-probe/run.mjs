@@ -15,7 +15,7 @@ const REQUESTS = 10_000
 const modes =
   process.argv.length > 2
     ? process.argv.slice(2)
-    : ['plain', 'proto', 'proto-held', 'proto-dropped', 'express', 'express-classes']
+    : ['plain', 'proto', 'proto-held', 'proto-dropped', 'express', 'express-classes', 'express-subclass']
 for (const mode of modes) {
   const out = execFileSync(process.execPath, ['--trace-gc', '--trace-gc-nvp', server, mode], {
     encoding: 'utf8',
@@ -28,7 +28,8 @@ for (const mode of modes) {
     scavenges++
     promoted += Number(/ promoted=(\d+)/.exec(line)?.[1] ?? 0)
   }
+  const cpu = /cpu=(\d+)/.exec(measured)?.[1]
   process.stdout.write(
-    `${mode.padEnd(8)} ${String(Math.round(promoted / REQUESTS)).padStart(6)} B/request promoted, ${scavenges} scavenges per ${REQUESTS} requests\n`,
+    `${mode.padEnd(8)} ${cpu} µs CPU/request (server and load in one process), ${String(Math.round(promoted / REQUESTS)).padStart(6)} B/request promoted, ${scavenges} scavenges per ${REQUESTS} requests\n`,
   )
 }
