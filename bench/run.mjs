@@ -29,6 +29,7 @@ const SUITES = {
   redaction: 'redaction/run.ts',
   profile: 'http/profile.ts',
   threads: 'http/threads.ts',
+  survivors: 'http/survivors.ts',
   reliability: 'reliability/run.ts',
   sentry: 'http/run.ts',
   issue21: 'http/run.ts',
