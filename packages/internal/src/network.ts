@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http'
+import type { IPv4, IPv6 } from 'ipaddr.js'
 import { ipaddr } from './ipaddr.ts'
 
 /**
@@ -26,7 +27,7 @@ export function normalizeAddress(value: string | undefined): string | undefined 
 }
 
 /** Parses an address with an optional port, brackets or zone; IPv4-mapped IPv6 becomes IPv4. */
-export function parseAddress(value: string | undefined): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
+export function parseAddress(value: string | undefined): IPv4 | IPv6 | undefined {
   if (value === undefined) return undefined
   let text = value.trim()
   if (text.length === 0 || text.length > 100) return undefined
@@ -50,8 +51,8 @@ export function parseAddress(value: string | undefined): ipaddr.IPv4 | ipaddr.IP
   }
   if (!ipaddr.isValid(text)) return undefined
   const address = ipaddr.parse(text)
-  if (address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress()) {
-    return (address as ipaddr.IPv6).toIPv4Address()
+  if (address.kind() === 'ipv6' && (address as IPv6).isIPv4MappedAddress()) {
+    return (address as IPv6).toIPv4Address()
   }
   return address
 }
