@@ -1,3 +1,4 @@
+import { once } from 'node:events'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { MemoryStream } from '@kit/test-utils'
@@ -44,6 +45,28 @@ describe("the app's own listen() starts kit too", () => {
     }
     expect(await waitForStatus(`${urlOf(server)}/health/ready`, 200)).toBe(200)
     expect(logs.text()).toContain('listening on http://127.0.0.1:')
+  })
+
+  it('Express: app.listen() in the same tick as an un-awaited productionize() (a CommonJS server.js)', async () => {
+    const logs = new MemoryStream()
+    const app = express()
+    const ready = productionize(app, config(logs))
+    app.get('/hello', (_req, res) => {
+      res.send('hello')
+    })
+    // Before kit's setup has finished: the server must still become kit's.
+    const server = app.listen(0, '127.0.0.1')
+    await once(server, 'listening')
+    const kit = await ready
+    close = async () => {
+      await new Promise((resolve) => server.close(resolve))
+      await kit.shutdown()
+    }
+    expect(await waitForStatus(`${urlOf(server)}/health/ready`, 200)).toBe(200)
+    expect(logs.text()).toContain('listening on http://127.0.0.1:')
+    const response = await fetch(`${urlOf(server)}/hello`)
+    expect(await response.text()).toBe('hello')
+    expect(response.headers.get('x-request-id')).toMatch(/\S/)
   })
 
   it.each([

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 
 type Next = (error?: unknown) => void
 type Middleware = (req: IncomingMessage, res: ServerResponse, next: Next) => unknown
@@ -13,6 +13,7 @@ export interface GatedApp {
   router: { stack: Layer[] }
   use(handler: Middleware): unknown
   handle(req: IncomingMessage, res: ServerResponse, callback?: Next): void
+  listen(...args: unknown[]): Server
 }
 
 export interface ExpressGate {
@@ -20,8 +21,19 @@ export interface ExpressGate {
   readonly routesBefore: number
   /** kit's own handles on the router, recorded before the app adds its own (duplicate detection skips them). */
   readonly kitHandles: Set<unknown>
-  /** Setup done: kit's pipeline takes the gate's place, kit's final handler and first-request check are in. */
-  open(pipeline: Middleware, final: Final, onFirstRequest: () => void): void
+  /** Express's own app.listen, for kit.listen() (the app's app.listen is wrapped: see onAppListen). */
+  readonly listen: (...args: unknown[]) => Server
+  /**
+   * Setup done: kit's pipeline takes the gate's place, kit's final handler and
+   * first-request check are in, and every server the app's own app.listen()
+   * made (before or after this) is handed to `onAppListen`.
+   */
+  open(
+    pipeline: Middleware,
+    final: Final,
+    onFirstRequest: () => void,
+    onAppListen: (server: Server) => void,
+  ): void
   /** Setup failed: the gate leaves, held requests get the error (a 500), productionize()'s promise rejects. */
   fail(error: unknown): void
 }
@@ -65,27 +77,45 @@ export function holdExpressRequests(app: GatedApp): ExpressGate {
   const finalFor = (req: IncomingMessage, res: ServerResponse): Next =>
     final ? final(req, res) : (error) => (final ? final(req, res)(error) : failedSetup(res, error))
 
+  // The app's own app.listen() — often called in the same tick as productionize(), by a
+  // CommonJS server.js that requires the app: servers made before setup is done are kept
+  // and handed over by open(), so readiness, drain and timeouts still apply to them.
+  const listen = app.listen
+  const appServers: Server[] = []
+  let onAppListen: ((server: Server) => void) | undefined
+  app.listen = function kitAppListen(this: GatedApp, ...args: unknown[]) {
+    const server = listen.apply(this, args)
+    if (onAppListen) onAppListen(server)
+    else appServers.push(server)
+    return server
+  }
+
   const release = (): void => {
     for (const run of waiting.splice(0)) run()
   }
   return {
     routesBefore,
     kitHandles,
-    open(middleware, finalHandler, onFirstRequest) {
+    listen,
+    open(middleware, finalHandler, onFirstRequest, appListened) {
       pipeline = middleware
       final = finalHandler
       firstRequest = onFirstRequest
       kitHandles.add(middleware)
       const layer = app.router.stack.find((l) => l.handle === gate)
       if (layer) layer.handle = middleware
+      onAppListen = appListened
+      for (const server of appServers.splice(0)) appListened(server)
       release()
     },
     fail(error) {
-      // Bad env installs nothing: the gate leaves the router and app.handle is Express's again.
+      // Bad env installs nothing: the gate leaves the router and app.handle and app.listen are Express's again.
       failure = { error }
       const index = app.router.stack.findIndex((l) => l.handle === gate)
       if (index !== -1) app.router.stack.splice(index, 1)
       app.handle = handle
+      app.listen = listen
+      appServers.length = 0
       release()
     },
   }

@@ -71,19 +71,18 @@ export async function productionizeExpress(
     attachError: setResponseError,
     ...(pipeline.reporters[0] ? { report: pipeline.reporters[0] } : {}),
   })
-  gate.open(pipeline.middleware, final, inspect)
-
   // Also when the app calls app.listen() itself: readiness, drain, connections, start-up checks.
   const whenUp = whenListening(setup)
-  const appListen = app.listen
-  app.listen = function kitAppListen(this: ExpressApp, ...args: unknown[]) {
-    const server = (appListen as (...a: unknown[]) => Server).apply(this, args)
-    server.once('listening', () => {
+  const appListened = (server: Server): void => {
+    const up = (): void => {
       inspect()
       whenUp(server)
-    })
-    return server
-  } as ExpressApp['listen']
+    }
+    if (server.listening) up()
+    else server.once('listening', up)
+  }
+  gate.open(pipeline.middleware, final, inspect, appListened)
+  const appListen = gate.listen
 
   let listening = false
   const listen = async (options: ListenOptions = {}): Promise<Server> => {
