@@ -117,21 +117,29 @@ export interface LoadResult {
   errors: number
 }
 
+/** autocannon against one scenario: for a duration, or a fixed number of requests (`amount`). */
+export function fire(
+  port: number,
+  scenario: ScenarioName,
+  options: { connections: number; duration?: number; amount?: number; timeout?: number },
+): Promise<autocannon.Result> {
+  const { method, path, headers, ...rest } = SCENARIOS[scenario]
+  return autocannon({
+    url: `http://127.0.0.1:${port}${path}`,
+    method,
+    headers,
+    ...('body' in rest ? { body: rest.body } : {}),
+    ...options,
+  })
+}
+
 /** autocannon against one scenario; fixed connections and duration. */
 export async function load(
   port: number,
   scenario: ScenarioName,
   options: { duration: number; connections: number },
 ): Promise<LoadResult> {
-  const { method, path, headers, ...rest } = SCENARIOS[scenario]
-  const result = await autocannon({
-    url: `http://127.0.0.1:${port}${path}`,
-    method,
-    headers,
-    ...('body' in rest ? { body: rest.body } : {}),
-    connections: options.connections,
-    duration: options.duration,
-  })
+  const result = await fire(port, scenario, options)
   return {
     requests: result.requests.total,
     rps: result.requests.average,

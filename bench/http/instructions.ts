@@ -18,9 +18,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import autocannon from 'autocannon'
-import { startServer } from './harness.ts'
-import { SCENARIOS, type ScenarioName } from './shared.ts'
+import { fire, startServer } from './harness.ts'
+import type { ScenarioName } from './shared.ts'
 import { VARIANTS } from './variants/index.ts'
 
 const { values: args } = parseArgs({
@@ -43,16 +42,7 @@ if (variants.length === 0)
   throw new Error(`no variant matches ${only} (Redis and Sentry variants are left out)`)
 
 async function send(port: number, amount: number): Promise<void> {
-  const { method, path, headers, ...rest } = SCENARIOS[scenario]
-  const result = await autocannon({
-    url: `http://127.0.0.1:${port}${path}`,
-    method,
-    headers,
-    ...('body' in rest ? { body: rest.body } : {}),
-    connections: 1,
-    amount,
-    timeout: 120,
-  })
+  const result = await fire(port, scenario, { connections: 1, amount, timeout: 120 })
   const failed = result.non2xx + result.errors + result.timeouts
   // A keep-alive connection closed by a slowed-down server costs a reconnect, not a wrong count: say so, go on.
   if (failed > 0)

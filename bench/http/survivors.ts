@@ -15,10 +15,8 @@ import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { parseArgs } from 'node:util'
 import { startThrowawayRedis, type ThrowawayRedis } from '@kit/test-utils'
-import autocannon from 'autocannon'
-import { ROOT_DIR, type RunningServer, startServer } from './harness.ts'
-import { SCENARIOS } from './shared.ts'
-import { preloadOf, variantByName } from './variants/index.ts'
+import { fire, ROOT_DIR, type RunningServer, startServer } from './harness.ts'
+import { preloadOf, variantsFromLabels } from './variants/index.ts'
 
 const { values: args, positionals } = parseArgs({
   allowPositionals: true,
@@ -44,14 +42,7 @@ interface HeapProfile {
 }
 
 async function drive(port: number, amount: number): Promise<number> {
-  const { method, path, headers } = SCENARIOS['GET /hello']
-  const result = await autocannon({
-    url: `http://127.0.0.1:${port}${path}`,
-    method,
-    headers,
-    connections: 10,
-    amount,
-  })
+  const result = await fire(port, 'GET /hello', { connections: 10, amount })
   if (result.non2xx || result.errors) throw new Error(`${result.non2xx} non-2xx, ${result.errors} errors`)
   return result.requests.total
 }
@@ -81,12 +72,7 @@ function bySite(profile: HeapProfile): Map<string, number> {
 const servers: RunningServer[] = []
 let redis: ThrowawayRedis | undefined
 try {
-  const variants = positionals.map((label) => {
-    const fromBase = label.startsWith('base:')
-    const v = variantByName(fromBase ? label.slice('base:'.length) : label)
-    if (!v) throw new Error(`unknown variant ${JSON.stringify(label)}`)
-    return { ...v, label, benchDir: fromBase ? join(args.base!, 'bench') : undefined }
-  })
+  const variants = variantsFromLabels(positionals, args.base)
   const env: NodeJS.ProcessEnv = {}
   if (variants.some((v) => v.needs?.redis)) {
     redis = await startThrowawayRedis()

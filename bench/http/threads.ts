@@ -16,13 +16,11 @@
  * at the end, and the whole run is killed after --timeout seconds.
  */
 import { readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { startThrowawayRedis, type ThrowawayRedis } from '@kit/test-utils'
-import autocannon from 'autocannon'
-import { median, type RunningServer, startServer } from './harness.ts'
-import { SCENARIO_NAMES, SCENARIOS } from './shared.ts'
-import { preloadOf, variantByName } from './variants/index.ts'
+import { fire, median, type RunningServer, startServer } from './harness.ts'
+import { SCENARIO_NAMES } from './shared.ts'
+import { preloadOf, variantsFromLabels } from './variants/index.ts'
 
 const { values: args, positionals } = parseArgs({
   allowPositionals: true,
@@ -120,28 +118,14 @@ async function redisCalls(): Promise<Map<string, number>> {
 }
 
 async function drive(port: number, amount: number): Promise<number> {
-  const { method, path, headers, ...rest } = SCENARIOS[scenario]
-  const result = await autocannon({
-    url: `http://127.0.0.1:${port}${path}`,
-    method,
-    headers,
-    ...('body' in rest ? { body: rest.body } : {}),
-    connections: Number(args.connections),
-    amount,
-  })
+  const result = await fire(port, scenario, { connections: Number(args.connections), amount })
   if (result.non2xx || result.errors) throw new Error(`${result.non2xx} non-2xx, ${result.errors} errors`)
   return result.requests.total
 }
 
 try {
   if (positionals.length === 0) throw new Error('name at least one variant (bench/http/variants/index.ts)')
-  const variants = positionals.map((label) => {
-    const fromBase = label.startsWith('base:')
-    const v = variantByName(fromBase ? label.slice('base:'.length) : label)
-    if (!v) throw new Error(`unknown variant ${JSON.stringify(label)}`)
-    if (fromBase && !args.base) throw new Error(`${label} needs --base <checkout>`)
-    return { ...v, label, benchDir: fromBase ? join(args.base!, 'bench') : undefined }
-  })
+  const variants = variantsFromLabels(positionals, args.base)
   const env: NodeJS.ProcessEnv = {}
   if (variants.some((v) => v.needs?.redis)) {
     redis = await startThrowawayRedis()

@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 /**
  * Every HTTP variant by name, with its role: the runner computes ratios
  * between roles of the same framework (kit / README-style, kit / bare...).
@@ -236,4 +237,21 @@ export function variantByName(name: string): VariantInfo | undefined {
   return [...VARIANTS, ...SENTRY_VARIANTS, ...ISSUE21_VARIANTS, ...EVERYTHING_PARTS_VARIANTS].find(
     (v) => v.name === name,
   )
+}
+
+/**
+ * Variants named on a command line; `base:<name>` is the variant from another
+ * checkout (`--base <dir>`: its bench/ folder), for old against new in one run.
+ */
+export function variantsFromLabels(
+  labels: readonly string[],
+  base: string | undefined,
+): Array<VariantInfo & { label: string; benchDir: string | undefined }> {
+  return labels.map((label) => {
+    const fromBase = label.startsWith('base:')
+    const v = variantByName(fromBase ? label.slice('base:'.length) : label)
+    if (!v) throw new Error(`unknown variant ${JSON.stringify(label)}`)
+    if (fromBase && !base) throw new Error(`${label} needs --base <checkout>`)
+    return { ...v, label, benchDir: fromBase ? join(base!, 'bench') : undefined }
+  })
 }

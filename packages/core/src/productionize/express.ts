@@ -92,7 +92,7 @@ export async function productionizeExpress(
     const { port, host } = listenTarget(options, env.PORT, ctx.production)
     const server = await new Promise<Server>((resolve, reject) => {
       // Express 5 passes a listen error to this callback (it is also the 'error' listener) instead of emitting it (docs/internals/framework-facts.md).
-      const s = appListen.call(app, port, host, (error) =>
+      const s = appListen.call(app, port, host, (error?: Error) =>
         error ? rejectWithListenError(reject, error, port, host) : resolve(s),
       )
     }).catch((error: unknown) => {
