@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { type AddressInfo, connect } from 'node:net'
 import fastifyMultipart from '@fastify/multipart'
 import { MemoryStream } from '@kit/test-utils'
 import express from 'express'
@@ -196,6 +196,39 @@ describe('multipart uploads: the app parser limits apply, not MAX_UPLOAD_SIZE', 
     expect(over.status).toBe(413)
     expect(await jsonOf(over)).toMatchObject({ app: true, code: 'FST_REQ_FILE_TOO_LARGE' })
   })
+
+  it.each(FRAMEWORKS)(
+    '%s: without bodyLimit.multipart, a multipart request over 100 MiB is refused before a byte is read',
+    async (framework) => {
+      const url = await serve(framework, config(), {
+        ownErrorHandler: false,
+        routes: async (app) => {
+          if (framework === 'fastify') await app.register(fastifyMultipart)
+          app.post('/upload', (_req: any, res: any) => (framework === 'express' ? res.json({}) : {}))
+        },
+      })
+      // Only the head is sent: an app whose parser has no limit (multer's default) must not be left to read it.
+      const { port } = new URL(url)
+      const socket = connect(Number(port), '127.0.0.1')
+      socket.write(
+        [
+          'POST /upload HTTP/1.1',
+          'Host: 127.0.0.1',
+          'Content-Type: multipart/form-data; boundary=x',
+          `Content-Length: ${100 * 1024 * 1024 + 1}`,
+          '',
+          '',
+        ].join('\r\n'),
+      )
+      let head = ''
+      for await (const chunk of socket) {
+        head += chunk.toString('latin1')
+        if (head.includes('\r\n\r\n')) break
+      }
+      socket.destroy()
+      expect(head).toMatch(/^HTTP\/1\.1 413 /)
+    },
+  )
 
   it.each(FRAMEWORKS)(
     '%s: security.bodyLimit.multipart is an outer bound on multipart requests',

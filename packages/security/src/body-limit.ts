@@ -11,13 +11,20 @@ import { rejectUnknownKeys } from './suggest.ts'
 type Fail = (code: string, message: string) => never
 
 export const DEFAULT_BODY_LIMIT: number = 1024 * 1024
+/**
+ * The outer bound on a multipart request when `bodyLimit.multipart` is not
+ * set: far above what apps' parsers usually allow per file, so it never
+ * pre-empts their own limits and errors, yet an app whose parser has no
+ * limit (multer's default) is not open to an unbounded upload.
+ */
+export const DEFAULT_MULTIPART_LIMIT: number = 100 * 1024 * 1024
 /** Form fields per urlencoded body (body-parser's default), against hash-flooding payloads. */
 export const MAX_FORM_FIELDS = 1000
 
 export interface BodyLimitConfig {
   limit: number
-  /** Outer bound on multipart bodies; undefined: the app's multipart parser bounds them (docs/internals/body-limits.md). */
-  multipart: number | undefined
+  /** Outer bound on multipart bodies, above the app's multipart parser's own limits (docs/internals/body-limits.md). */
+  multipart: number
   exempt: (req: IncomingMessage, path: string) => boolean
 }
 
@@ -44,7 +51,7 @@ export function parseBodyLimit(
   )
   const multipart =
     opts.multipart === undefined
-      ? undefined
+      ? DEFAULT_MULTIPART_LIMIT
       : parseSize(opts.multipart, 'bodyLimit.multipart', 'KIT_SECURITY_INVALID_BODY_LIMIT')
   return { limit, multipart, exempt: compileRoutes(opts.exempt, 'bodyLimit.exempt', fail) }
 }
@@ -66,17 +73,18 @@ export function tooLargeBody(limit: number, setting?: string): string {
 const MULTIPART = /^multipart\/form-data\b/i
 
 /**
- * The limit kit's Content-Length check applies to this request, or undefined
- * for none. Multipart bodies are read by the app's multipart parser
- * (multer, @fastify/multipart) under its own limits, so kit's limit, sized
- * for JSON and forms, would pre-empt them; only an explicit
- * `bodyLimit.multipart` bounds them here (docs/internals/body-limits.md).
+ * The limit kit's Content-Length check applies to this request. Multipart
+ * bodies are read by the app's multipart parser (multer, @fastify/multipart)
+ * under its own limits, so kit's limit, sized for JSON and forms, would
+ * pre-empt them; they get `bodyLimit.multipart` instead, an outer bound
+ * (100 MiB unless set) that only stops uploads no parser limit would
+ * (docs/internals/body-limits.md).
  */
 function limitFor<Req, Res>(
   config: BodyLimitConfig,
   io: FrameworkIO<Req, Res>,
   req: Req,
-): { limit: number | undefined; setting: string } {
+): { limit: number; setting: string } {
   const type = io.raw(req).headers['content-type']
   if (type !== undefined && MULTIPART.test(type))
     return { limit: config.multipart, setting: 'bodyLimit.multipart' }
@@ -103,7 +111,7 @@ export function applyContentLength<Req, Res>(
   const length = io.raw(req).headers['content-length']
   if (length === undefined) return false
   const { limit, setting } = limitFor(config, io, req)
-  if (limit === undefined || Number(length) <= limit) return false
+  if (Number(length) <= limit) return false
   const path = pathOf(io.url(req))
   if (config.exempt(io.raw(req), path)) return false
   events.log(
